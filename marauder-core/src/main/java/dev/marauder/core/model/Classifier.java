@@ -1,0 +1,71 @@
+package dev.marauder.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.marauder.core.data.FloatTensor;
+
+/**
+ * Black-box access to a classifier: it answers batched queries and nothing more.
+ *
+ * <p>This is the threat model of an adversary behind a prediction API (Tramer et al. 2016,
+ * "Stealing Machine Learning Models via Prediction APIs"): score-based and decision-based attacks,
+ * extraction and membership inference need only this. Every example sent through {@link #predict}
+ * is counted in {@link #queries()}.
+ *
+ * <p>Arrays passed in are not modified; arrays returned belong to the input's manager.
+ */
+public interface Classifier extends AutoCloseable {
+
+    /**
+     * Scores for a batch.
+     *
+     * @param x inputs of shape {@code [N, ...inputSpec().shape()]} with values inside the bounds
+     * @return scores of shape {@code [N, classes()]}, of the kind {@link #outputKind()} declares,
+     *     attached to {@code x}'s manager
+     */
+    NDArray predict(NDArray x);
+
+    /** Whether {@link #predict} returns logits, probabilities or one-hot labels. */
+    OutputKind outputKind();
+
+    /** Shape of one example and the valid value range. */
+    InputSpec inputSpec();
+
+    /** Number of classes. */
+    int classes();
+
+    /** Number of examples queried through {@link #predict} since creation. */
+    long queries();
+
+    /** Name, format and file hashes of the model. */
+    ModelInfo info();
+
+    /**
+     * Predicted labels for many examples, in batches of {@code batchSize}, with all temporaries
+     * freed.
+     */
+    default int[] classify(FloatTensor x, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        int n = x.examples();
+        int[] out = new int[n];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int end = Math.min(n, start + batchSize);
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray batch = Tensors.toNDArray(sub, x.slice(start, end));
+                    long[] labels = predict(batch).argMax(1).toLongArray();
+                    for (int i = 0; i < labels.length; i++) {
+                        out[start + i] = (int) labels[i];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Releases native resources. */
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.marauder.core.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A scalar function of a batch's logits, to be differentiated with respect to the input.
+ * Implementations must use only differentiable NDArray operations.
+ */
+@FunctionalInterface
+public interface LogitsObjective {
+
+    /** The scalar objective for {@code logits} of shape {@code [N, classes]}. */
+    NDArray apply(NDArray logits);
+
+    /**
+     * Summed softmax cross-entropy with integer {@code labels} {@code [N]}: the loss an untargeted
+     * attack ascends and a targeted attack descends.
+     */
+    static LogitsObjective crossEntropy(NDArray labels) {
+        return logits -> {
+            NDArray logProbs = logits.logSoftmax(1);
+            NDArray oneHot = labels.oneHot((int) logits.getShape().get(1)).toType(logProbs.getDataType(), false);
+            return logProbs.mul(oneHot).sum().neg();
+        };
+    }
+}

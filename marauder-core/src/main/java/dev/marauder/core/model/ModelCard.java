@@ -1,0 +1,72 @@
+package dev.marauder.core.model;
+
+import dev.marauder.core.provenance.Provenance;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a Marauder model directory says about its model (Mitchell et al. 2019, "Model Cards for
+ * Model Reporting", reduced to what an auditor needs): architecture, inputs, classes, the data
+ * and settings it was trained with, its test accuracy, and the provenance of the training run.
+ * Stored as {@code model.json} beside the parameters.
+ *
+ * @param formatVersion version of this file's layout
+ * @param architecture built-in architecture id ({@code logreg}, {@code mlp}, {@code cnn})
+ * @param inputShape shape of one example
+ * @param inputLower smallest valid input value
+ * @param inputUpper largest valid input value
+ * @param classes number of classes
+ * @param classNames optional human-readable class names, index = label
+ * @param dataset dataset name or path the model was trained on
+ * @param datasetSha256 SHA-256 of the dataset's files
+ * @param trainExamples number of training examples
+ * @param testExamples number of test examples
+ * @param epochs training epochs
+ * @param batchSize mini-batch size
+ * @param learningRate optimiser learning rate
+ * @param optimizer optimiser name
+ * @param seed training seed
+ * @param testAccuracy accuracy on the test split
+ * @param trainingSeconds wall-clock training time
+ * @param parametersSha256 SHA-256 of the parameter file
+ * @param privacy differential-privacy settings and epsilon spent, or null for non-private training
+ * @param provenance library versions, settings and timestamps of the training run
+ */
+public record ModelCard(
+        int formatVersion,
+        String architecture,
+        int[] inputShape,
+        float inputLower,
+        float inputUpper,
+        int classes,
+        List<String> classNames,
+        String dataset,
+        String datasetSha256,
+        int trainExamples,
+        int testExamples,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        String optimizer,
+        long seed,
+        double testAccuracy,
+        double trainingSeconds,
+        String parametersSha256,
+        Map<String, Object> privacy,
+        Provenance provenance) {
+
+    /** Current layout version of {@code model.json}. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** The input specification recorded in the card. */
+    public InputSpec inputSpec() {
+        return new InputSpec(inputShape, inputLower, inputUpper);
+    }
+
+    /** A copy with the parameter hash set. */
+    public ModelCard withParametersSha256(String sha) {
+        return new ModelCard(formatVersion, architecture, inputShape, inputLower, inputUpper, classes, classNames,
+                dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate, optimizer,
+                seed, testAccuracy, trainingSeconds, sha, privacy, provenance);
+    }
+}

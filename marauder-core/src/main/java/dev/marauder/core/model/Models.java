@@ -1,0 +1,68 @@
+package dev.marauder.core.model;
+
+import dev.marauder.core.data.DataFormatException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Opens a model from a path the user gives, choosing the format by what the path is: a Marauder
+ * model directory, a TorchScript file ({@code .pt}, {@code .pth}, {@code .torchscript}) or an
+ * ONNX file ({@code .onnx}).
+ */
+public final class Models {
+    private Models() {}
+
+    /**
+     * Opens any supported model with black-box access.
+     *
+     * @param path the model directory or file
+     * @param spec input shape and bounds for formats that do not record them (TorchScript, ONNX);
+     *     ignored for Marauder model directories, whose card records them
+     */
+    public static Classifier open(Path path, InputSpec spec) {
+        return switch (formatOf(path)) {
+            case MARAUDER -> BuiltinClassifier.load(path);
+            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec);
+            case ONNX -> OnnxClassifier.load(path, spec, OutputKind.LOGITS);
+        };
+    }
+
+    /**
+     * Opens a model with white-box (gradient) access.
+     *
+     * @throws DataFormatException if the format allows only black-box access (ONNX)
+     */
+    public static DifferentiableClassifier openDifferentiable(Path path, InputSpec spec) {
+        return switch (formatOf(path)) {
+            case MARAUDER -> BuiltinClassifier.load(path);
+            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec);
+            case ONNX -> throw new DataFormatException(path,
+                    "ONNX models give black-box access only; gradient-based work needs a TorchScript file or a Marauder model directory");
+        };
+    }
+
+    /** The format of the model at {@code path}, judged by what exists there and its extension. */
+    public static ModelFormat formatOf(Path path) {
+        if (Files.isDirectory(path)) {
+            return ModelFormat.MARAUDER;
+        }
+        if (!Files.exists(path)) {
+            throw new DataFormatException(path, "model not found");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            return ModelFormat.ONNX;
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript") || name.endsWith(".zip")) {
+            return ModelFormat.TORCHSCRIPT;
+        }
+        throw new DataFormatException(path,
+                "unknown model format; expected a Marauder model directory, a TorchScript .pt file or an .onnx file");
+    }
+
+    /** True if the model at {@code path} records its own input specification. */
+    public static boolean recordsInputSpec(Path path) {
+        return Files.isDirectory(path);
+    }
+}
