@@ -47,7 +47,7 @@ public final class BuiltinClassifier extends EngineClassifier {
      * accumulate on them.
      */
     public BuiltinClassifier(Model model, ModelCard card, ModelInfo info) {
-        super(card.inputSpec(), card.classes, info);
+        super(card.inputSpec(), card.classes(), info);
         this.model = model;
         this.block = model.getBlock();
         this.card = card;

@@ -1,0 +1,176 @@
+package dev.marauder.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.marauder.attacks.evasion.RobustnessResult;
+import dev.marauder.core.data.FloatTensor;
+import dev.marauder.core.json.Json;
+import dev.marauder.core.model.ModelCard;
+import dev.marauder.report.Chart;
+import dev.marauder.report.ImageGrid;
+import dev.marauder.report.Report;
+import dev.marauder.report.ReportSection;
+import dev.marauder.report.Section;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns an {@link AuditResult} into the audit {@link Report}: one section per capability, each
+ * built here from that capability's result type, so the report module knows nothing of attacks.
+ */
+public final class AuditReport {
+    private AuditReport() {}
+
+    /** The full report of an audit. */
+    public static Report of(AuditResult result) {
+        Report.Builder b = Report.builder("Marauder audit: " + result.model().name())
+                .provenance(Json.mapper().convertValue(result.provenance(), new TypeReference<Map<String, Object>>() {}));
+        b.section(modelSection(result));
+        b.section(evasionSection(result));
+        return b.build();
+    }
+
+    static ReportSection modelSection(AuditResult r) {
+        Map<String, Object> kv = new LinkedHashMap<>();
+        kv.put("name", r.model().name());
+        kv.put("format", r.model().format().name().toLowerCase(Locale.ROOT));
+        kv.put("input shape", java.util.Arrays.toString(r.inputSpec().shape()));
+        kv.put("input bounds", "[" + r.inputSpec().lower() + ", " + r.inputSpec().upper() + "]");
+        kv.put("classes", r.classes());
+        kv.put("output", r.outputKind().name().toLowerCase(Locale.ROOT));
+        kv.put("test data", r.data());
+        kv.put("test examples", r.testExamples());
+        kv.put("clean accuracy", r.cleanAccuracy());
+        ModelCard card = r.card();
+        Section.Builder s = Section.builder("model", "Model");
+        if (card != null) {
+            kv.put("architecture", card.architecture());
+            kv.put("trained on", card.dataset() + " (" + card.trainExamples() + " examples)");
+            kv.put("training", card.epochs() + " epochs, batch " + card.batchSize() + ", " + card.optimizer()
+                    + " lr " + card.learningRate() + ", seed " + card.seed());
+            kv.put("test accuracy at training", card.testAccuracy());
+            kv.put("training seconds", card.trainingSeconds());
+            kv.put("differential privacy", card.privacy() == null ? "none (no formal guarantee)" : card.privacy());
+            s.paragraph("A Marauder model directory; its model card is summarised below.");
+        } else {
+            s.paragraph("A model file trained elsewhere; the input specification below was given to Marauder.");
+        }
+        r.model().fileHashes().forEach((path, hash) -> kv.put("sha256 " + java.nio.file.Path.of(path).getFileName(), hash));
+        s.keyValues(kv);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", r.model().name());
+        data.put("format", r.model().format().name().toLowerCase(Locale.ROOT));
+        data.put("input_shape", r.inputSpec().shape());
+        data.put("input_bounds", new float[] {r.inputSpec().lower(), r.inputSpec().upper()});
+        data.put("classes", r.classes());
+        data.put("test_data", r.data());
+        data.put("test_examples", r.testExamples());
+        data.put("clean_accuracy", r.cleanAccuracy());
+        data.put("file_sha256", r.model().fileHashes());
+        if (card != null) {
+            data.put("model_card", Json.mapper().convertValue(card, new TypeReference<Map<String, Object>>() {}));
+        }
+        s.data(data);
+        return s.build();
+    }
+
+    static ReportSection evasionSection(AuditResult r) {
+        Section.Builder s = Section.builder("evasion", "Evasion: FGSM");
+        RobustnessResult f = r.fgsm();
+        if (f == null) {
+            s.note("This model gives black-box access only (" + r.model().format().name().toLowerCase(Locale.ROOT)
+                    + "), so white-box gradient attacks were not run.");
+            s.data("available", false);
+            return s.build();
+        }
+        s.paragraph(String.format(Locale.ROOT,
+                "White-box, untargeted fast gradient sign method (Goodfellow, Shlens & Szegedy 2015) under an"
+                        + " L-infinity budget, on the first %d test examples. Robust accuracy counts examples the"
+                        + " model already got wrong as failures; attack success rate is the share of correctly"
+                        + " classified examples the attack made misclassified.", f.examples()));
+        List<List<?>> rows = new ArrayList<>();
+        double[] eps = new double[f.perEpsilon().size()];
+        double[] acc = new double[eps.length];
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (int i = 0; i < eps.length; i++) {
+            RobustnessResult.AtEpsilon e = f.perEpsilon().get(i);
+            eps[i] = e.epsilon();
+            acc[i] = e.robustAccuracy();
+            rows.add(List.of(e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(),
+                    e.seconds()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("eps", e.epsilon());
+            row.put("robust_accuracy", e.robustAccuracy());
+            row.put("attack_success_rate", e.attackSuccessRate());
+            row.put("mean_perturbation", e.meanPerturbation());
+            row.put("seconds", e.seconds());
+            json.add(row);
+        }
+        s.keyValues(Map.of("clean accuracy (attacked subset)", f.cleanAccuracy(), "examples", f.examples()));
+        s.table(List.of("epsilon", "robust accuracy", "attack success rate", "mean L-inf perturbation", "seconds"), rows);
+        s.chart("robust_accuracy_vs_epsilon", Chart.builder("Robust accuracy vs. epsilon (FGSM, L-infinity)")
+                .xAxis("epsilon").yAxis("accuracy").yRange(0, 1).markers(true)
+                .line("FGSM", eps, acc).build());
+        ImageGrid grid = grid(r, f);
+        if (grid != null) {
+            s.images(grid);
+        }
+        s.data("attack", f.attack());
+        s.data("norm", "linf");
+        s.data("examples", f.examples());
+        s.data("clean_accuracy", f.cleanAccuracy());
+        s.data("per_epsilon", json);
+        return s.build();
+    }
+
+    /** Originals and adversarials at each epsilon, plus the magnified perturbation at the largest. */
+    static ImageGrid grid(AuditResult r, RobustnessResult f) {
+        FloatTensor originals = f.sampleOriginals();
+        int[] shape = originals.shape();
+        if (shape.length != 4 || (shape[1] != 1 && shape[1] != 3) || shape[0] == 0) {
+            return null;
+        }
+        int c = shape[1];
+        int h = shape[2];
+        int w = shape[3];
+        int n = shape[0];
+        int size = c * h * w;
+        double lo = r.inputSpec().lower();
+        double hi = r.inputSpec().upper();
+        List<String> headings = new ArrayList<>();
+        headings.add("original");
+        List<RobustnessResult.AtEpsilon> shown = f.perEpsilon().stream().filter(e -> e.epsilon() > 0).toList();
+        shown.forEach(e -> headings.add("eps " + e.epsilon()));
+        if (!shown.isEmpty()) {
+            headings.add("perturbation, eps " + shown.get(shown.size() - 1).epsilon() + " (magnified)");
+        }
+        ImageGrid.Builder g = ImageGrid.builder().title("FGSM adversarial examples").columns(headings.toArray(String[]::new)).scale(3);
+        for (int i = 0; i < n; i++) {
+            float[] orig = java.util.Arrays.copyOfRange(originals.data(), i * size, (i + 1) * size);
+            List<ImageGrid.Cell> cells = new ArrayList<>();
+            cells.add(ImageGrid.Cell.of(orig, w, h, c, lo, hi, String.format(Locale.ROOT, "true %s / pred %s %.2f",
+                    name(r, f.labels()[i]), name(r, f.cleanPredictions()[i]), f.cleanConfidences()[i])));
+            float[] lastDelta = null;
+            for (RobustnessResult.AtEpsilon e : shown) {
+                float[] adv = java.util.Arrays.copyOfRange(e.sampleAdversarials().data(), i * size, (i + 1) * size);
+                cells.add(ImageGrid.Cell.of(adv, w, h, c, lo, hi, String.format(Locale.ROOT, "pred %s %.2f",
+                        name(r, e.predictions()[i]), e.confidences()[i])));
+                lastDelta = new float[size];
+                for (int k = 0; k < size; k++) {
+                    lastDelta[k] = adv[k] - orig[k];
+                }
+            }
+            if (lastDelta != null) {
+                cells.add(ImageGrid.Cell.perturbation(lastDelta, w, h, c, "magnified"));
+            }
+            g.row(cells);
+        }
+        return g.build();
+    }
+
+    private static String name(AuditResult r, int label) {
+        return label < r.classNames().size() ? r.classNames().get(label) : Integer.toString(label);
+    }
+}

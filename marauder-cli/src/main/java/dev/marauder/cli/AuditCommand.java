@@ -1,0 +1,124 @@
+package dev.marauder.cli;
+
+import dev.marauder.audit.Audit;
+import dev.marauder.audit.AuditReport;
+import dev.marauder.audit.AuditResult;
+import dev.marauder.audit.AuditSettings;
+import dev.marauder.audit.DemoModel;
+import dev.marauder.core.data.ClassNames;
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.report.Report;
+import dev.marauder.report.ReportWriter;
+import java.nio.file.Path;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code marauder audit}: with no arguments, the demo (a cached CNN on the shipped Fashion-MNIST
+ * subset); with {@code --model}, the user's model on the user's data. Writes {@code index.html}
+ * and {@code report.json}.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Audit a model and write an HTML + JSON report.",
+            "Without --model: trains (or reuses) the demo CNN on the shipped Fashion-MNIST subset."})
+final class AuditCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "M", description = "Model directory, .pt or .onnx file (default: the demo model).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "X",
+            description = "Test features file, or a dataset name/directory (its test split). Required with --model.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
+    Path labels;
+
+    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+            description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
+    String bounds;
+
+    @Option(names = "--eps", split = ",", paramLabel = "E", description = "FGSM L-infinity epsilons (default 0,0.02,0.05,0.1,0.2).")
+    double[] eps;
+
+    @Option(names = "--examples", defaultValue = "1000", paramLabel = "N",
+            description = "Test examples to attack (default ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--out", defaultValue = "marauder-report", paramLabel = "DIR",
+            description = "Report directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Where the demo model is cached (default ~/.cache/marauder).")
+    Path cache;
+
+    @Option(names = "--json", description = "Also print report.json on standard output.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        AuditSettings defaults = AuditSettings.defaults();
+        AuditSettings settings;
+        try {
+            settings = new AuditSettings(eps == null ? defaults.fgsmEpsilons() : eps, examples, defaults.batchSize(),
+                    defaults.gridExamples());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (model == null && (data != null || labels != null)) {
+            throw new UsageException("--data and --labels need --model (without --model the demo model and data are used)");
+        }
+        if (model != null && data == null) {
+            throw new UsageException("--model needs --data (and --labels unless --data names a dataset)");
+        }
+        if (out.toFile().isFile()) {
+            throw new UsageException("--out must be a directory, but " + out + " is a file");
+        }
+        OutputOptions o = new OutputOptions();
+        o.quiet = quiet;
+        Progress progress = o.progress();
+        AuditResult result;
+        if (model == null) {
+            TrainTestSplit split = Datasets.load(DemoModel.DATASET);
+            try (Classifier c = DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache, progress)) {
+                result = new Audit(settings).run(c, split.test(), DemoModel.DATASET, ClassNames.of(DemoModel.DATASET), progress);
+            }
+        } else {
+            float[] range = Inputs.bounds(bounds);
+            Inputs.requireExists(model, "--model");
+            LabeledData test = Inputs.evaluationData(data, labels);
+            List<String> names = labels == null ? ClassNames.of(data) : List.of();
+            try (Classifier c = Inputs.openChecked(model, test, range)) {
+                result = new Audit(settings).run(c, test, data, names, progress);
+            }
+        }
+        Report report = AuditReport.of(result);
+        ReportWriter.write(report, out);
+        var stdout = spec.commandLine().getOut();
+        if (json) {
+            stdout.println(ReportWriter.toJson(report));
+        } else {
+            stdout.printf("audited %s: clean accuracy %.4f%n", result.model().name(), result.cleanAccuracy());
+            if (result.fgsm() != null) {
+                result.fgsm().perEpsilon().forEach(e -> stdout.printf("  FGSM eps %-5s robust accuracy %.4f%n",
+                        e.epsilon(), e.robustAccuracy()));
+            }
+            stdout.println("wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
+        }
+        stdout.flush();
+        return 0;
+    }
+
+}

@@ -1,0 +1,82 @@
+package dev.marauder.cli;
+
+import dev.marauder.core.data.DataChecks;
+import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.Models;
+import java.nio.file.Path;
+
+/** Turns the command line's model and data arguments into checked library objects. */
+final class Inputs {
+    private Inputs() {}
+
+    /**
+     * Evaluation data: a built-in dataset name or dataset directory (its test split) when no
+     * labels file is given, otherwise a features file and a labels file.
+     */
+    static LabeledData evaluationData(String data, Path labels) {
+        if (labels == null) {
+            return Datasets.load(data).test();
+        }
+        return Datasets.loadPair(Path.of(data), labels);
+    }
+
+    /** The input spec for formats that do not record one: the data's example shape and the bounds. */
+    static InputSpec specFor(LabeledData data, float[] bounds) {
+        return new InputSpec(data.features().exampleShape(), bounds[0], bounds[1]);
+    }
+
+    /** Opens a model for black-box use and checks the data fits it. */
+    static Classifier openChecked(Path model, LabeledData data, float[] bounds) {
+        Classifier c = Models.open(model, specFor(data, bounds));
+        return check(c, data);
+    }
+
+    /** Opens a model for white-box use and checks the data fits it. */
+    static DifferentiableClassifier openDifferentiableChecked(Path model, LabeledData data, float[] bounds) {
+        DifferentiableClassifier c = Models.openDifferentiable(model, specFor(data, bounds));
+        return check(c, data);
+    }
+
+    private static <C extends Classifier> C check(C model, LabeledData data) {
+        try {
+            InputSpec spec = model.inputSpec();
+            DataChecks.requireExampleShape(data.features(), spec.shape(), data.source());
+            DataChecks.requireFinite(data.features(), data.source());
+            DataChecks.requireWithin(data.features(), spec.lower(), spec.upper(), data.source());
+            DataChecks.requireLabelsBelow(data.labels(), model.classes(), data.source());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Parses {@code --bounds LO,HI}. */
+    static float[] bounds(String text) {
+        String[] p = text.split(",");
+        try {
+            if (p.length == 2) {
+                float lo = Float.parseFloat(p[0].trim());
+                float hi = Float.parseFloat(p[1].trim());
+                if (lo < hi) {
+                    return new float[] {lo, hi};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the usage error
+        }
+        throw new UsageException("--bounds must be two numbers LO,HI with LO < HI, got '" + text + "'");
+    }
+
+    /** Fails early with a clear message if a named file is missing. */
+    static void requireExists(Path p, String option) {
+        if (p != null && !p.toFile().exists()) {
+            throw new DataFormatException(p, "not found (given with " + option + ")");
+        }
+    }
+}
