@@ -1,0 +1,73 @@
+package dev.marauder.cli;
+
+import dev.marauder.core.data.DataFormatException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code marauder} command line. {@link #execute(PrintWriter, PrintWriter, String...)} returns
+ * the exit code and never calls {@link System#exit}, so commands are testable with captured
+ * output. Exit codes: 0 success, 1 failure (including unusable input files), 2 usage error.
+ */
+@Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Security and privacy audits of machine-learning models.",
+        subcommands = {TrainCommand.class, EvalCommand.class, AuditCommand.class})
+public final class Main implements Runnable {
+    /** Exit code of a failure. */
+    public static final int FAILURE = 1;
+    /** Exit code of a usage error. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, audit)");
+    }
+
+    /** Entry point of the launcher. */
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with {@code args}, writing to {@code out} and {@code err}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("marauder: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UsageException || ex instanceof IllegalArgumentException
+                    && !(ex instanceof NumberFormatException)) {
+                err.println("marauder: " + oneLine(ex));
+                return USAGE;
+            }
+            if (ex instanceof DataFormatException || ex instanceof UncheckedIOException) {
+                err.println("marauder: error: " + oneLine(ex));
+                return FAILURE;
+            }
+            err.println("marauder: error: " + oneLine(ex) + " (" + ex.getClass().getSimpleName() + ")");
+            if (Boolean.getBoolean("marauder.stacktrace")) {
+                ex.printStackTrace(err);
+            }
+            return FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        return dev.marauder.core.io.Messages.firstLine(ex);
+    }
+}

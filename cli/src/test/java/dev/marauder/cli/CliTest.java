@@ -1,0 +1,240 @@
+package dev.marauder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marauder.core.data.FloatTensor;
+import dev.marauder.core.data.NpyReader;
+import dev.marauder.core.data.NpyWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line end to end through {@link Main#execute}: exit codes, messages, JSON. */
+class CliTest {
+    static final Path FIXTURES = findFixtures();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Path findFixtures() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path f = p.resolve("core/src/test/resources/fixtures");
+            if (Files.isDirectory(f)) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("fixtures directory not found");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run r = run();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("a command is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "train", "eval", "audit"})
+    void helpOnEveryCommand(String command) {
+        Run r = command.isEmpty() ? run("--help") : run(command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage:");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run r = run("eval", "--model", "x.pt", "--data", "y", "--frobnicate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void nonsenseTrainingSettingsAreUsageErrors(@TempDir Path dir) {
+        Run epochs = run("train", "--arch", "mlp", "--data", "mnist", "--epochs", "0", "--out", dir.resolve("m").toString());
+        assertThat(epochs.code()).isEqualTo(2);
+        assertThat(epochs.err()).isEqualTo("marauder: epochs must be at least 1, got 0" + System.lineSeparator());
+        Run arch = run("train", "--arch", "resnet", "--data", "mnist", "--out", dir.resolve("m").toString());
+        assertThat(arch.code()).isEqualTo(2);
+        assertThat(arch.err()).contains("unknown architecture 'resnet'");
+        Run data = run("train", "--arch", "mlp", "--data", "no-such-dataset", "--out", dir.resolve("m").toString());
+        assertThat(data.code()).isEqualTo(1);
+        assertThat(data.err()).contains("no-such-dataset").contains("fashion-mnist");
+        assertThat(dir.resolve("m")).doesNotExist();
+    }
+
+    @Test
+    void evalOfAPyTorchTrainedTorchScriptModelGivesPyTorchsAccuracy(@TempDir Path dir) throws Exception {
+        JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_cnn.json").toFile());
+        Path out = dir.resolve("eval.json");
+        Run r = run("eval", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(),
+                "--data", FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                "--labels", FIXTURES.resolve("fmnist_test_200_y.npy").toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode result = JSON.readTree(out.toFile());
+        assertThat(result.get("accuracy").asDouble()).isEqualTo(expected.get("test200_accuracy").asDouble());
+        assertThat(result.get("examples").asInt()).isEqualTo(200);
+        assertThat(result.get("correct").asInt()).isEqualTo(expected.get("test200_correct").asInt());
+        assertThat(result.has("seconds")).isTrue();
+        assertThat(result.get("provenance").get("hashes").size()).isEqualTo(2);
+
+        // The whole shipped test split, named as a dataset: again exactly PyTorch's figure.
+        Run full = run("eval", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(), "--data", "fashion-mnist", "--json");
+        assertThat(full.code()).as(full.err()).isZero();
+        JsonNode fullResult = JSON.readTree(full.out());
+        assertThat(fullResult.get("correct").asInt()).isEqualTo(expected.get("test_correct").asInt());
+        assertThat(fullResult.get("accuracy").asDouble()).isEqualTo(expected.get("test_accuracy").asDouble());
+    }
+
+    @Test
+    void evalOfAnOnnxModel() throws Exception {
+        JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_mlp.json").toFile());
+        Run r = run("eval", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", "fashion-mnist", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(JSON.readTree(r.out()).get("correct").asInt()).isEqualTo(expected.get("test_correct").asInt());
+    }
+
+    @Test
+    void badInputsAreOneLineErrorsAndLeaveExistingOutputAlone(@TempDir Path dir) throws Exception {
+        FloatTensor x = NpyReader.read(FIXTURES.resolve("fmnist_test_200_x.npy")).toFloatTensor().slice(0, 10);
+        int[] y = Arrays.copyOf(NpyReader.read(FIXTURES.resolve("fmnist_test_200_y.npy")).toLabels(), 10);
+        Path model = FIXTURES.resolve("fmnist_cnn.pt");
+        Path xs = dir.resolve("x.npy");
+        Path ys = dir.resolve("y.npy");
+        NpyWriter.write(xs, x);
+        NpyWriter.writeLabels(ys, y);
+        Path out = dir.resolve("result.json");
+        Files.writeString(out, "{\"previous\": true}");
+
+        Path shortLabels = dir.resolve("y9.npy");
+        NpyWriter.writeLabels(shortLabels, Arrays.copyOf(y, 9));
+        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", shortLabels.toString(),
+                "--out", out.toString()), 1, "9", "10");
+
+        float[] nan = x.data().clone();
+        nan[5] = Float.NaN;
+        Path nanFile = dir.resolve("nan.npy");
+        NpyWriter.write(nanFile, new FloatTensor(nan, x.shape()));
+        assertFailure(run("eval", "--model", model.toString(), "--data", nanFile.toString(), "--labels", ys.toString(),
+                "--out", out.toString()), 1, "nan.npy", "NaN");
+
+        float[] big = x.data().clone();
+        big[7] = 3f;
+        Path bigFile = dir.resolve("big.npy");
+        NpyWriter.write(bigFile, new FloatTensor(big, x.shape()));
+        assertFailure(run("eval", "--model", model.toString(), "--data", bigFile.toString(), "--labels", ys.toString(),
+                "--out", out.toString()), 1, "big.npy", "3.0");
+
+        Path flat = dir.resolve("flat.npy");
+        NpyWriter.write(flat, x.reshape(10, 784));
+        assertFailure(run("eval", "--model", model.toString(), "--data", flat.toString(), "--labels", ys.toString(),
+                "--out", out.toString()), 1, "[784]");
+
+        Path truncated = dir.resolve("truncated.npy");
+        byte[] bytes = Files.readAllBytes(xs);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
+        assertFailure(run("eval", "--model", model.toString(), "--data", truncated.toString(), "--labels", ys.toString(),
+                "--out", out.toString()), 1, "truncated.npy");
+
+        Path badLabels = dir.resolve("labels-too-big.npy");
+        int[] wrong = y.clone();
+        wrong[0] = 12;
+        NpyWriter.writeLabels(badLabels, wrong);
+        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", badLabels.toString(),
+                "--out", out.toString()), 1, "12");
+
+        assertFailure(run("eval", "--model", dir.resolve("missing.pt").toString(), "--data", xs.toString(),
+                "--labels", ys.toString(), "--out", out.toString()), 1, "missing.pt");
+
+        Path notAModel = dir.resolve("garbage.pt");
+        Files.writeString(notAModel, "garbage");
+        assertFailure(run("eval", "--model", notAModel.toString(), "--data", xs.toString(), "--labels", ys.toString(),
+                "--out", out.toString()), 1, "garbage.pt", "not a TorchScript model");
+
+        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", ys.toString(),
+                "--bounds", "1,0"), 2, "--bounds");
+
+        assertThat(Files.readString(out)).isEqualTo("{\"previous\": true}");
+    }
+
+    private static void assertFailure(Run r, int code, String... mentions) {
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        String message = r.err().strip();
+        assertThat(message).doesNotContain("\n").doesNotContain("Exception").startsWith("marauder: ");
+        for (String m : mentions) {
+            assertThat(message).contains(m);
+        }
+    }
+
+    @Test
+    void trainEvalAndAuditAUsersModel(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("mnist-logreg");
+        Run train = run("train", "--arch", "logreg", "--data", "mnist", "--epochs", "1", "--batch", "128", "--lr", "0.01",
+                "--seed", "3", "--out", model.toString(), "--json");
+        assertThat(train.code()).as(train.err()).isZero();
+        JsonNode card = JSON.readTree(train.out());
+        assertThat(card.get("architecture").asText()).isEqualTo("logreg");
+        assertThat(card.get("dataset").asText()).isEqualTo("mnist");
+        assertThat(card.get("test_accuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(card.get("provenance").get("seed").asLong()).isEqualTo(3);
+        assertThat(model.resolve("model.json")).exists();
+
+        Run eval = run("eval", "--model", model.toString(), "--data", "mnist", "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(JSON.readTree(eval.out()).get("accuracy").asDouble()).isEqualTo(card.get("test_accuracy").asDouble());
+
+        Path report = dir.resolve("report");
+        Run audit = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "100", "--eps", "0,0.1",
+                "--out", report.toString(), "--quiet");
+        assertThat(audit.code()).as(audit.err()).isZero();
+        JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        JsonNode evasion = json.get("sections").get("evasion");
+        assertThat(evasion.get("per_epsilon")).hasSize(2);
+        assertThat(evasion.get("per_epsilon").get(1).get("robust_accuracy").asDouble())
+                .isLessThan(evasion.get("per_epsilon").get(0).get("robust_accuracy").asDouble());
+        assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
+                .isEqualTo(card.get("test_accuracy").asDouble());
+        assertThat(Files.readString(report.resolve("index.html"))).contains("Evasion: FGSM");
+
+        Run negative = run("audit", "--model", model.toString(), "--data", "mnist", "--eps", "-0.1", "--out", report.toString());
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("epsilon must be a finite number >= 0, got -0.1");
+        Run noData = run("audit", "--model", model.toString());
+        assertThat(noData.code()).isEqualTo(2);
+    }
+
+    @Test
+    void demoAuditTrainsOnceThenReusesTheCachedModel(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path report = dir.resolve("report");
+        Run first = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        assertThat(first.code()).as(first.err()).isZero();
+        Path card = cache.resolve("demo-cnn/model.json");
+        assertThat(card).exists();
+        long modified = Files.getLastModifiedTime(card).toMillis();
+        JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        assertThat(json.get("provenance").get("engine").asText()).contains("PyTorch");
+        assertThat(json.get("provenance").get("hashes").size()).isGreaterThanOrEqualTo(3);
+        assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble()).isGreaterThan(0.8);
+        JsonNode perEps = json.get("sections").get("evasion").get("per_epsilon");
+        assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.3);
+
+        Run second = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.marauder.core.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.marauder.core.io.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one JSON configuration of Marauder: snake_case keys, pretty printing, nulls omitted,
+ * unknown keys tolerated when reading (newer files stay readable by older versions).
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private Json() {}
+
+    /** The shared mapper (thread-safe; do not reconfigure). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** {@code value} as pretty-printed JSON text. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code value} as JSON to {@code file} atomically: a temporary file in the same
+     * directory is written first and then moved over the target, so an existing file is never
+     * left half-written.
+     */
+    public static void writeFile(Path file, Object value) {
+        writeAtomically(file, (write(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code bytes} to {@code file} through a temporary sibling and an atomic move. */
+    public static void writeAtomically(Path file, byte[] bytes) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot create directory " + dir, e);
+        }
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /** Reads {@code file} as {@code type}. */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        return MAPPER.readValue(file.toFile(), type);
+    }
+}

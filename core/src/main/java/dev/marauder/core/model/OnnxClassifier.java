@@ -1,0 +1,150 @@
+package dev.marauder.core.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.Messages;
+import dev.marauder.core.provenance.FileHash;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Black-box access to an ONNX model through ONNX Runtime: queries only, no gradients. Models
+ * exported from any framework can be audited this way with score-based, decision-based,
+ * extraction and inference attacks.
+ */
+public final class OnnxClassifier implements Classifier {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final InputSpec spec;
+    private final int classes;
+    private final OutputKind outputKind;
+    private final ModelInfo info;
+    private final AtomicLong queries = new AtomicLong();
+
+    private OnnxClassifier(OrtEnvironment env, OrtSession session, String inputName, InputSpec spec, int classes,
+            OutputKind kind, ModelInfo info) {
+        this.env = env;
+        this.session = session;
+        this.inputName = inputName;
+        this.spec = spec;
+        this.classes = classes;
+        this.outputKind = kind;
+        this.info = info;
+    }
+
+    /**
+     * Loads an ONNX file whose first output is the score matrix {@code [N, classes]}.
+     *
+     * @param file the {@code .onnx} file
+     * @param spec input shape and bounds
+     * @param kind whether the first output holds logits or probabilities
+     */
+    public static OnnxClassifier load(Path file, InputSpec spec, OutputKind kind) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, "model file not found");
+        }
+        String hash = FileHash.sha256(file);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try {
+            session = env.createSession(file.toAbsolutePath().toString(), new OrtSession.SessionOptions());
+        } catch (OrtException e) {
+            throw new DataFormatException(file, "not an ONNX model (" + Messages.firstLine(e) + ")", e);
+        }
+        String inputName = session.getInputNames().iterator().next();
+        OnnxClassifier probe = new OnnxClassifier(env, session, inputName, spec, -1, kind,
+                new ModelInfo(file.getFileName().toString(), ModelFormat.ONNX,
+                        Map.of(file.toAbsolutePath().normalize().toString(), hash)));
+        float[] zeros = new float[spec.size()];
+        float[][] out;
+        try {
+            out = probe.run(zeros, 1);
+        } catch (RuntimeException e) {
+            probe.close();
+            throw new DataFormatException(file, "model does not accept inputs of shape "
+                    + Arrays.toString(spec.shape()) + " (" + Messages.firstLine(e) + ")", e);
+        }
+        return new OnnxClassifier(env, session, inputName, spec, out[0].length, kind, probe.info);
+    }
+
+    private float[][] run(float[] values, int n) {
+        long[] shape = new long[spec.shape().length + 1];
+        shape[0] = n;
+        for (int i = 0; i < spec.shape().length; i++) {
+            shape[i + 1] = spec.shape()[i];
+        }
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+                OrtSession.Result result = session.run(Map.of(inputName, input))) {
+            Object value = result.get(0).getValue();
+            if (!(value instanceof float[][] scores)) {
+                throw new IllegalStateException("first model output is not a float matrix [N, classes]");
+            }
+            return scores;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + Messages.firstLine(e), e);
+        }
+    }
+
+    @Override
+    public NDArray predict(NDArray x) {
+        long[] s = x.getShape().getShape();
+        int n = Math.toIntExact(s[0]);
+        if (x.getShape().size() != (long) n * spec.size()) {
+            throw new IllegalArgumentException("input of shape " + x.getShape() + " does not match the model's input "
+                    + Arrays.toString(spec.shape()));
+        }
+        float[] values = x.toType(DataType.FLOAT32, false).toFloatArray();
+        queries.addAndGet(n);
+        float[][] scores = run(values, n);
+        float[] flat = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(scores[i], 0, flat, i * classes, classes);
+        }
+        return x.getManager().create(flat, new Shape(n, classes));
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return spec;
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public long queries() {
+        return queries.get();
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

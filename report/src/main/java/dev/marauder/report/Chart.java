@@ -1,0 +1,514 @@
+package dev.marauder.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendLayout;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * An x-y chart (lines and/or scatter points) drawn with XChart into a PNG and embedded in the
+ * report as a {@code data:} URI; its numbers also go to {@code report.json} through {@link
+ * #data()}.
+ *
+ * <p>Either axis may be logarithmic, e.g. a membership-inference ROC curve on log-log axes
+ * (Carlini et al., "Membership Inference Attacks From First Principles", 2022). On a logarithmic
+ * axis, points with a non-positive coordinate cannot be drawn; they are left out of the picture
+ * (as a ROC curve's (0, 0) corner would be) but kept in {@link #data()}. Each series must keep at
+ * least one drawable point.
+ *
+ * <p>Rendering uses Java2D off-screen and works in headless mode ({@code -Djava.awt.headless=true},
+ * or no {@code DISPLAY} on Linux). Instances are immutable.
+ *
+ * <pre>{@code
+ * Chart roc = Chart.builder("ROC, log-log")
+ *     .xAxis("false positive rate").yAxis("true positive rate")
+ *     .logX().logY().xRange(1e-4, 1).yRange(1e-4, 1)
+ *     .line("LiRA", fpr, tpr)
+ *     .reference("chance", new double[] {1e-4, 1}, new double[] {1e-4, 1})
+ *     .build();
+ * }</pre>
+ */
+public final class Chart implements Block {
+
+  /** Colour-blind-safe series colours (Okabe and Ito, 2008), strongest first. */
+  private static final Color[] PALETTE = {
+    new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
+    new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442),
+  };
+
+  private static final Color REFERENCE_GREY = new Color(0x8A94A3);
+
+  private final String title;
+  private final Axis x;
+  private final Axis y;
+  private final List<Series> series;
+  private final boolean markers;
+  private final int width;
+  private final int height;
+
+  private Chart(Builder b) {
+    this.title = b.title;
+    this.x = new Axis(b.xTitle, b.logX, b.xMin, b.xMax);
+    this.y = new Axis(b.yTitle, b.logY, b.yMin, b.yMax);
+    this.series = List.copyOf(b.series);
+    this.markers = b.markers;
+    this.width = b.width;
+    this.height = b.height;
+  }
+
+  /**
+   * Starts a chart.
+   *
+   * @param title shown above the plot; may be empty
+   * @return a builder
+   */
+  public static Builder builder(String title) {
+    return new Builder(title);
+  }
+
+  /** The chart title. */
+  public String title() {
+    return title;
+  }
+
+  /** The series, in drawing and legend order. */
+  public List<Series> series() {
+    return series;
+  }
+
+  /** Width of the PNG in pixels. */
+  public int width() {
+    return width;
+  }
+
+  /** Height of the PNG in pixels. */
+  public int height() {
+    return height;
+  }
+
+  /**
+   * The chart's numbers for {@code report.json}: {@code title}, {@code x_axis} and {@code y_axis}
+   * (each {@code title}, {@code log} and, when set, {@code min}/{@code max}) and {@code series}
+   * (each {@code name}, {@code style}, {@code x}, {@code y}), all points included.
+   *
+   * @return a new ordered map
+   */
+  public Map<String, Object> data() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("title", title);
+    out.put("x_axis", x.data());
+    out.put("y_axis", y.data());
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Series s : series) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("style", s.style().name().toLowerCase(Locale.ROOT));
+      m.put("x", s.x());
+      m.put("y", s.y());
+      list.add(m);
+    }
+    out.put("series", list);
+    return out;
+  }
+
+  /**
+   * Draws the chart with XChart's {@link BitmapEncoder}.
+   *
+   * @return PNG bytes of {@link #width()} by {@link #height()} pixels
+   * @throws UncheckedIOException if the encoder fails
+   */
+  public byte[] toPng() {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(width)
+            .height(height)
+            .title(title)
+            .xAxisTitle(x.title)
+            .yAxisTitle(y.title)
+            .build();
+    style(chart.getStyler());
+    int colour = 0;
+    for (Series s : series) {
+      double[][] drawable = s.drawablePoints(x.log, y.log);
+      XYSeries xs = chart.addSeries(s.name(), drawable[0], drawable[1]);
+      switch (s.style()) {
+        case SCATTER -> {
+          xs.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+          xs.setMarkerColor(PALETTE[colour++ % PALETTE.length]);
+        }
+        case LINE -> {
+          Color c = PALETTE[colour++ % PALETTE.length];
+          xs.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+          xs.setLineColor(c);
+          xs.setMarkerColor(c);
+          xs.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+          if (!markers) {
+            xs.setMarker(SeriesMarkers.NONE);
+          }
+        }
+        case REFERENCE -> {
+          xs.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+          xs.setLineColor(REFERENCE_GREY);
+          xs.setLineStyle(
+              new BasicStroke(
+                  1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f},
+                  0f));
+          xs.setMarker(SeriesMarkers.NONE);
+        }
+      }
+    }
+    try {
+      return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode chart \"" + title + "\" as PNG", e);
+    }
+  }
+
+  private void style(XYStyler s) {
+    Color grid = new Color(0xE3E7EC);
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotBackgroundColor(Color.WHITE);
+    s.setPlotBorderVisible(true);
+    s.setPlotBorderColor(new Color(0xB8C0CC));
+    s.setPlotGridLinesColor(grid);
+    s.setChartFontColor(new Color(0x1D232B));
+    s.setAxisTickLabelsColor(new Color(0x3A4350));
+    s.setAxisTickMarksColor(new Color(0xB8C0CC));
+    s.setLegendPosition(LegendPosition.OutsideS);
+    s.setLegendLayout(LegendLayout.Horizontal);
+    s.setLegendBorderColor(Color.WHITE);
+    s.setLegendBackgroundColor(Color.WHITE);
+    s.setMarkerSize(7);
+    s.setChartTitleBoxVisible(false);
+    s.setAntiAlias(true);
+    // XChart 3.8 lets a tick-label function replace the axis calculator, which silently turns a
+    // logarithmic axis linear; so only linear axes get our labels, log axes keep XChart's
+    // decade labels ("1E-4", "0.001", "1").
+    if (!x.log) {
+      s.setxAxisTickLabelsFormattingFunction(Chart::tickLabel);
+    }
+    if (!y.log) {
+      s.setyAxisTickLabelsFormattingFunction(Chart::tickLabel);
+    }
+    s.setXAxisLogarithmic(x.log);
+    s.setYAxisLogarithmic(y.log);
+    if (x.min != null) {
+      s.setXAxisMin(x.min);
+    }
+    if (x.max != null) {
+      s.setXAxisMax(x.max);
+    }
+    if (y.min != null) {
+      s.setYAxisMin(y.min);
+    }
+    if (y.max != null) {
+      s.setYAxisMax(y.max);
+    }
+  }
+
+  /**
+   * Formats a linear axis tick: plain decimals from 0.001 up to a million ("0.05", "250"), otherwise
+   * short scientific notation ("1e-4", "2.5e6"); six significant digits hide the rounding noise
+   * of computed tick positions.
+   */
+  static String tickLabel(double v) {
+    if (v == 0 || !Double.isFinite(v)) {
+      return v == 0 ? "0" : String.valueOf(v);
+    }
+    BigDecimal d = new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros();
+    double abs = Math.abs(v);
+    if (abs >= 1e-3 && abs < 1e6) {
+      return d.toPlainString();
+    }
+    int exponent = d.precision() - d.scale() - 1;
+    String mantissa = d.movePointLeft(exponent).toPlainString();
+    return mantissa + "e" + exponent;
+  }
+
+  /** One named series of (x, y) points. Immutable; array accessors return copies. */
+  public static final class Series {
+    /** How a series is drawn. */
+    public enum Style {
+      /** Points joined by a line (with markers if the chart asks for them). */
+      LINE,
+      /** Unjoined markers. */
+      SCATTER,
+      /** A thin dashed grey line without markers, for baselines such as chance or a bound. */
+      REFERENCE
+    }
+
+    private final String name;
+    private final Style style;
+    private final double[] x;
+    private final double[] y;
+
+    Series(String name, Style style, double[] x, double[] y) {
+      this.name = Objects.requireNonNull(name, "series name");
+      this.style = Objects.requireNonNull(style, "series style");
+      if (x.length != y.length) {
+        throw new IllegalArgumentException(
+            "series \"" + name + "\" has " + x.length + " x values but " + y.length
+                + " y values");
+      }
+      if (x.length == 0) {
+        throw new IllegalArgumentException("series \"" + name + "\" has no points");
+      }
+      for (int i = 0; i < x.length; i++) {
+        if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
+          throw new IllegalArgumentException(
+              "series \"" + name + "\" point " + i + " is not finite: (" + x[i] + ", " + y[i]
+                  + ")");
+        }
+      }
+      this.x = x.clone();
+      this.y = y.clone();
+    }
+
+    /** The legend label. */
+    public String name() {
+      return name;
+    }
+
+    /** Line or scatter. */
+    public Style style() {
+      return style;
+    }
+
+    /** The x coordinates (a copy). */
+    public double[] x() {
+      return x.clone();
+    }
+
+    /** The y coordinates (a copy). */
+    public double[] y() {
+      return y.clone();
+    }
+
+    /** Number of points. */
+    public int size() {
+      return x.length;
+    }
+
+    /** The points that can be drawn on the given axes: {x[], y[]}. */
+    double[][] drawablePoints(boolean logX, boolean logY) {
+      int n = 0;
+      double[] dx = new double[x.length];
+      double[] dy = new double[y.length];
+      for (int i = 0; i < x.length; i++) {
+        if ((!logX || x[i] > 0) && (!logY || y[i] > 0)) {
+          dx[n] = x[i];
+          dy[n] = y[i];
+          n++;
+        }
+      }
+      return new double[][] {Arrays.copyOf(dx, n), Arrays.copyOf(dy, n)};
+    }
+  }
+
+  private static final class Axis {
+    final String title;
+    final boolean log;
+    final Double min;
+    final Double max;
+
+    Axis(String title, boolean log, Double min, Double max) {
+      this.title = title;
+      this.log = log;
+      this.min = min;
+      this.max = max;
+    }
+
+    Map<String, Object> data() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("title", title);
+      m.put("log", log);
+      if (min != null) {
+        m.put("min", min);
+      }
+      if (max != null) {
+        m.put("max", max);
+      }
+      return m;
+    }
+  }
+
+  /**
+   * Builds a {@link Chart}. Required: at least one series. Optional, with defaults: axis titles
+   * (empty), linear axes, automatic ranges, no markers on lines, 760 by 440 pixels.
+   */
+  public static final class Builder {
+    private final String title;
+    private String xTitle = "";
+    private String yTitle = "";
+    private boolean logX;
+    private boolean logY;
+    private Double xMin;
+    private Double xMax;
+    private Double yMin;
+    private Double yMax;
+    private boolean markers;
+    private int width = 760;
+    private int height = 440;
+    private final List<Series> series = new ArrayList<>();
+
+    private Builder(String title) {
+      this.title = Objects.requireNonNull(title, "chart title");
+    }
+
+    /** Sets the x-axis title. */
+    public Builder xAxis(String title) {
+      this.xTitle = Objects.requireNonNull(title, "x-axis title");
+      return this;
+    }
+
+    /** Sets the y-axis title. */
+    public Builder yAxis(String title) {
+      this.yTitle = Objects.requireNonNull(title, "y-axis title");
+      return this;
+    }
+
+    /** Makes the x axis logarithmic. */
+    public Builder logX() {
+      this.logX = true;
+      return this;
+    }
+
+    /** Makes the y axis logarithmic. */
+    public Builder logY() {
+      this.logY = true;
+      return this;
+    }
+
+    /** Fixes the x-axis range instead of fitting it to the data; {@code min < max}. */
+    public Builder xRange(double min, double max) {
+      checkRange("x", min, max);
+      this.xMin = min;
+      this.xMax = max;
+      return this;
+    }
+
+    /** Fixes the y-axis range instead of fitting it to the data; {@code min < max}. */
+    public Builder yRange(double min, double max) {
+      checkRange("y", min, max);
+      this.yMin = min;
+      this.yMax = max;
+      return this;
+    }
+
+    /** Whether line series also mark each point (scatter series always do). */
+    public Builder markers(boolean markers) {
+      this.markers = markers;
+      return this;
+    }
+
+    /** Sets the PNG size in pixels, each between 100 and 4000. */
+    public Builder size(int width, int height) {
+      if (width < 100 || width > 4000 || height < 100 || height > 4000) {
+        throw new IllegalArgumentException(
+            "chart size must be within 100..4000 pixels, got " + width + "x" + height);
+      }
+      this.width = width;
+      this.height = height;
+      return this;
+    }
+
+    /**
+     * Adds a series drawn as a line through its points in the given order.
+     *
+     * @param name legend label, unique within the chart
+     * @param x x coordinates, finite
+     * @param y y coordinates, finite, as many as {@code x}
+     * @return this builder
+     */
+    public Builder line(String name, double[] x, double[] y) {
+      return add(new Series(name, Series.Style.LINE, x, y));
+    }
+
+    /**
+     * Adds a series drawn as unjoined markers.
+     *
+     * @param name legend label, unique within the chart
+     * @param x x coordinates, finite
+     * @param y y coordinates, finite, as many as {@code x}
+     * @return this builder
+     */
+    public Builder scatter(String name, double[] x, double[] y) {
+      return add(new Series(name, Series.Style.SCATTER, x, y));
+    }
+
+    /**
+     * Adds a baseline drawn as a thin dashed grey line, e.g. the chance diagonal of a ROC curve
+     * or a theoretical bound; it takes no colour from the palette.
+     *
+     * @param name legend label, unique within the chart
+     * @param x x coordinates, finite
+     * @param y y coordinates, finite, as many as {@code x}
+     * @return this builder
+     */
+    public Builder reference(String name, double[] x, double[] y) {
+      return add(new Series(name, Series.Style.REFERENCE, x, y));
+    }
+
+    private Builder add(Series s) {
+      for (Series existing : series) {
+        if (existing.name().equals(s.name())) {
+          throw new IllegalArgumentException(
+              "chart \"" + title + "\" already has a series named \"" + s.name() + "\"");
+        }
+      }
+      series.add(s);
+      return this;
+    }
+
+    /**
+     * Validates and builds the chart.
+     *
+     * @throws IllegalArgumentException if there is no series, a fixed range on a log axis is not
+     *     positive, or a series has no point that a log axis can show
+     */
+    public Chart build() {
+      if (series.isEmpty()) {
+        throw new IllegalArgumentException("chart \"" + title + "\" has no series");
+      }
+      if (logX && xMin != null && xMin <= 0) {
+        throw new IllegalArgumentException("log x axis needs a positive minimum, got " + xMin);
+      }
+      if (logY && yMin != null && yMin <= 0) {
+        throw new IllegalArgumentException("log y axis needs a positive minimum, got " + yMin);
+      }
+      for (Series s : series) {
+        if (s.drawablePoints(logX, logY)[0].length == 0) {
+          throw new IllegalArgumentException(
+              "series \"" + s.name() + "\" has no point with positive coordinates on the"
+                  + " logarithmic axes of chart \"" + title + "\"");
+        }
+      }
+      return new Chart(this);
+    }
+
+    private static void checkRange(String axis, double min, double max) {
+      if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
+        throw new IllegalArgumentException(
+            axis + "-axis range needs finite min < max, got [" + min + ", " + max + "]");
+      }
+    }
+  }
+}
