@@ -233,6 +233,16 @@ class CliTest {
         JsonNode perEps = json.get("sections").get("evasion").get("per_epsilon");
         assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.3);
 
+        // The report opens in a browser without network access: headless Chromium renders every
+        // section and image (required on CI, skipped on a machine without Chromium).
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (Files.isExecutable(chromium) || "true".equals(System.getenv("CI"))) {
+            Path script = FIXTURES.resolve("../../../../../scripts/check-report-renders.sh").normalize();
+            Process p = new ProcessBuilder("bash", script.toString(), report.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(output).isZero();
+        }
+
         Run second = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);

@@ -31,7 +31,10 @@ public final class BuildInfo {
     /** The git commit id of the build ({@code unknown} when built outside a git checkout). */
     public static String gitCommit() {
         String c = PROPS.getProperty("git.commit", "");
-        return c.isBlank() || c.startsWith("${") ? "unknown" : c;
+        if (c.isBlank() || c.startsWith("${")) {
+            return "unknown";
+        }
+        return gitDirty() ? c + "-dirty" : c;
     }
 
     /** True if the work tree had uncommitted changes at build time. */
