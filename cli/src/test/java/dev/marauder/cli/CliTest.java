@@ -109,6 +109,20 @@ class CliTest {
     }
 
     @Test
+    void auditOfABlackBoxOnnxModelSkipsWhiteBoxAttacks(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("r");
+        Run r = run("audit", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", "fashion-mnist",
+                "--out", report.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_mlp.json").toFile());
+        assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
+                .isEqualTo(expected.get("test_accuracy").asDouble());
+        assertThat(json.get("sections").get("evasion").get("available").asBoolean()).isFalse();
+        assertThat(Files.readString(report.resolve("index.html"))).contains("black-box access only");
+    }
+
+    @Test
     void badInputsAreOneLineErrorsAndLeaveExistingOutputAlone(@TempDir Path dir) throws Exception {
         FloatTensor x = NpyReader.read(FIXTURES.resolve("fmnist_test_200_x.npy")).toFloatTensor().slice(0, 10);
         int[] y = Arrays.copyOf(NpyReader.read(FIXTURES.resolve("fmnist_test_200_y.npy")).toLabels(), 10);

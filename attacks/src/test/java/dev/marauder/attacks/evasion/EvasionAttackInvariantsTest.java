@@ -1,0 +1,183 @@
+package dev.marauder.attacks.evasion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.model.Architecture;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.model.Tensors;
+import dev.marauder.core.norm.Norm;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.Training;
+import dev.marauder.core.train.TrainingSettings;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The invariants every evasion attack must keep, as a table over attacks and norms (in the
+ * manner of foolbox's attack tests): perturbation within epsilon, values within the model's
+ * bounds, the input batch untouched, deterministic results, and a real success rate on an
+ * undefended model.
+ */
+class EvasionAttackInvariantsTest {
+    private static BuiltinClassifier model;
+    private static LabeledData batch;
+
+    @BeforeAll
+    static void train() {
+        TrainTestSplit data = Datasets.load("fashion-mnist");
+        TrainTestSplit small = new TrainTestSplit("small", data.train().slice(0, 3000), data.test().slice(0, 200));
+        model = Training.train(new TrainingSettings(Architecture.MLP, 2, 64, 1e-3, 11), small, new float[] {0, 1},
+                Progress.NONE);
+        batch = data.test().slice(0, 128);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    /** Attack, epsilons that are small / large for its norm, and the success rate expected at the large one. */
+    static Stream<Arguments> attacks() {
+        return Stream.of(
+                Arguments.of(FastGradientMethod.fgsm(), new double[] {0, 0.01, 0.1, 0.3}, 0.5),
+                Arguments.of(new FastGradientMethod(Norm.L2), new double[] {0, 0.5, 2.0, 4.0}, 0.5));
+    }
+
+    @ParameterizedTest
+    @MethodSource("attacks")
+    void invariantsHold(EvasionAttack<DifferentiableClassifier> attack, double[] epsilons, double minSuccess) {
+        Norm norm = ((FixedEpsilonAttack<?>) attack).norm();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = Tensors.toNDArray(m, batch.features());
+            NDArray y = Tensors.labels(m, batch.labels());
+            float[] original = x.toFloatArray();
+            Criterion criterion = Criterion.misclassification(y);
+            EvasionResult first = attack.run(model, x, criterion, epsilons);
+            EvasionResult second = attack.run(model, x, criterion, epsilons);
+            assertThat(x.toFloatArray()).as("input untouched").containsExactly(original);
+            assertThat(first.outcomes()).hasSize(epsilons.length);
+            int[] clean = model.classify(batch.features(), 128);
+            for (int k = 0; k < epsilons.length; k++) {
+                EvasionResult.Outcome o = first.outcomes().get(k);
+                assertThat(o.epsilon()).isEqualTo(epsilons[k]);
+                float[] adv = o.adversarial().data();
+                assertThat(o.adversarial().shape()).isEqualTo(batch.features().shape());
+                for (float v : adv) {
+                    assertThat(v).isBetween(0f, 1f);
+                }
+                // Norms: reported values are right and within the budget.
+                float[] recomputed = norms(norm, original, adv, batch.features().exampleSize());
+                for (int i = 0; i < recomputed.length; i++) {
+                    assertThat((double) recomputed[i]).isLessThanOrEqualTo(epsilons[k] + 1e-6);
+                    assertThat(o.perturbationNorms()[i]).isCloseTo(recomputed[i], org.assertj.core.api.Assertions.within(1e-5f));
+                }
+                assertThat(second.outcomes().get(k).adversarial().data()).as("deterministic").containsExactly(adv);
+                if (epsilons[k] == 0) {
+                    assertThat(adv).containsExactly(original);
+                    for (int i = 0; i < clean.length; i++) {
+                        assertThat(o.success()[i]).isEqualTo(clean[i] != batch.labels()[i]);
+                    }
+                }
+            }
+            boolean[] success = first.outcomes().get(epsilons.length - 1).success();
+            int flipped = 0;
+            int correct = 0;
+            for (int i = 0; i < success.length; i++) {
+                if (clean[i] == batch.labels()[i]) {
+                    correct++;
+                    if (success[i]) {
+                        flipped++;
+                    }
+                }
+            }
+            assertThat(correct).isGreaterThan(64);
+            assertThat((double) flipped / correct).as("success rate at the largest epsilon").isGreaterThan(minSuccess);
+        }
+    }
+
+    @Test
+    void targetedFgsmReachesTheTarget() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = Tensors.toNDArray(m, batch.features());
+            int[] targets = Arrays.stream(batch.labels()).map(l -> (l + 1) % 10).toArray();
+            Criterion criterion = Criterion.targetedMisclassification(Tensors.labels(m, targets));
+            EvasionResult r = FastGradientMethod.fgsm().run(model, x, criterion, 0, 0.05, 0.1, 0.2);
+            long[] hits = r.outcomes().stream().mapToLong(o -> countTrue(o.success())).toArray();
+            assertThat(hits[2]).isGreaterThan(hits[0] + 20);
+        }
+    }
+
+    @Test
+    void robustnessEvaluationSummarisesPerEpsilon() {
+        RobustnessResult r = new RobustnessEvaluation(50, 4, true)
+                .evaluate(model, FastGradientMethod.fgsm(), batch, null, Progress.NONE, 0, 0.1);
+        assertThat(r.examples()).isEqualTo(128);
+        assertThat(r.perEpsilon().get(0).robustAccuracy()).isEqualTo(r.cleanAccuracy());
+        assertThat(r.perEpsilon().get(0).attackSuccessRate()).isZero();
+        assertThat(r.perEpsilon().get(1).robustAccuracy()).isLessThan(r.cleanAccuracy() - 0.3);
+        assertThat(r.perEpsilon().get(1).meanPerturbation()).isGreaterThan(0.09).isLessThanOrEqualTo(0.1 + 1e-6);
+        assertThat(r.perEpsilon().get(1).adversarial().shape()).containsExactly(128, 1, 28, 28);
+        assertThat(r.sampleOriginals().shape()).containsExactly(4, 1, 28, 28);
+        // The kept samples are the first adversarial examples, batch boundaries notwithstanding.
+        assertThat(r.perEpsilon().get(1).sampleAdversarials().data())
+                .containsExactly(r.perEpsilon().get(1).adversarial().slice(0, 4).data());
+        // Robust accuracy is recomputed from the predictions: consistent with them.
+        int robust = 0;
+        for (int i = 0; i < 128; i++) {
+            if (r.cleanPredictions()[i] == r.labels()[i] && r.perEpsilon().get(1).predictions()[i] == r.labels()[i]) {
+                robust++;
+            }
+        }
+        assertThat(r.perEpsilon().get(1).robustAccuracy()).isEqualTo(robust / 128.0);
+    }
+
+    @Test
+    void badEpsilonsAreRejected() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = Tensors.toNDArray(m, batch.features().slice(0, 2));
+            Criterion c = Criterion.misclassification(Tensors.labels(m, new int[] {0, 1}));
+            assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c, -0.1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.1");
+            assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one epsilon");
+            assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c, Double.NaN))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static float[] norms(Norm norm, float[] a, float[] b, int size) {
+        float[] out = new float[a.length / size];
+        for (int i = 0; i < out.length; i++) {
+            double acc = 0;
+            for (int j = i * size; j < (i + 1) * size; j++) {
+                double d = Math.abs((double) b[j] - a[j]);
+                acc = norm == Norm.LINF ? Math.max(acc, d) : acc + d * d;
+            }
+            out[i] = (float) (norm == Norm.LINF ? acc : Math.sqrt(acc));
+        }
+        return out;
+    }
+
+    private static long countTrue(boolean[] b) {
+        long n = 0;
+        for (boolean v : b) {
+            if (v) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
