@@ -17,6 +17,9 @@ public interface EvasionAttack<M extends Classifier> {
     /** Short name, e.g. {@code fgsm}. */
     String name();
 
+    /** The norm its budgets and perturbation sizes are measured in. */
+    dev.marauder.core.norm.Norm norm();
+
     /** The attack's settings by name, for results and provenance. */
     Map<String, Object> settings();
 

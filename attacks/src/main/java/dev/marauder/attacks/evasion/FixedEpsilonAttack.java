@@ -3,8 +3,6 @@ package dev.marauder.attacks.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.Classifier;
-import dev.marauder.core.model.InputSpec;
-import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,28 +39,15 @@ public abstract class FixedEpsilonAttack<M extends Classifier> implements Evasio
 
     @Override
     public final EvasionResult run(M model, NDArray x, Criterion criterion, double... epsilons) {
-        if (epsilons.length == 0) {
-            throw new IllegalArgumentException("at least one epsilon is required");
-        }
-        for (double e : epsilons) {
-            if (!(e >= 0) || Double.isInfinite(e)) {
-                throw new IllegalArgumentException("epsilon must be a finite number >= 0, got " + e);
-            }
-        }
-        InputSpec spec = model.inputSpec();
+        Outcomes.checkEpsilons(epsilons, false);
         List<EvasionResult.Outcome> outcomes = new ArrayList<>();
         NDManager parent = x.getManager();
         for (double eps : epsilons) {
             try (NDManager scope = parent.newSubManager()) {
                 NDArray clean = x.duplicate();
                 clean.attach(scope);
-                NDArray candidate = eps == 0 ? clean.duplicate() : perturb(model, clean, criterion, eps);
-                NDArray delta = norm.projectToBall(candidate.sub(clean), eps);
-                NDArray adversarial = clean.add(delta).clip(spec.lower(), spec.upper());
-                NDArray success = criterion.isAdversarial(model.predict(adversarial));
-                float[] norms = norm.norms(adversarial.sub(clean)).toFloatArray();
-                boolean[] ok = success.toBooleanArray();
-                outcomes.add(new EvasionResult.Outcome(eps, Tensors.toFloatTensor(adversarial), ok, norms));
+                NDArray candidate = eps == 0 ? clean : perturb(model, clean, criterion, eps);
+                outcomes.add(Outcomes.judge(model, norm, clean, candidate, eps, criterion));
             }
         }
         return new EvasionResult(name(), norm, outcomes);

@@ -53,13 +53,26 @@ class EvasionAttackInvariantsTest {
     static Stream<Arguments> attacks() {
         return Stream.of(
                 Arguments.of(FastGradientMethod.fgsm(), new double[] {0, 0.01, 0.1, 0.3}, 0.5),
-                Arguments.of(new FastGradientMethod(Norm.L2), new double[] {0, 0.5, 2.0, 4.0}, 0.5));
+                Arguments.of(new FastGradientMethod(Norm.L2), new double[] {0, 0.5, 2.0, 4.0}, 0.5),
+                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(10).optSeed(3).build(),
+                        new double[] {0, 0.01, 0.1}, 0.85),
+                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(10).optRandomStart(false).build(),
+                        new double[] {0.03, 0.1}, 0.85),
+                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(5).optRestarts(3).optSeed(5).build(),
+                        new double[] {0.05, 0.1}, 0.85),
+                Arguments.of(ProjectedGradientDescent.builder(Norm.L2).optSteps(10).optSeed(3).build(),
+                        new double[] {0, 0.5, 2.0}, 0.9),
+                Arguments.of(MomentumIterativeFgsm.paperDefaults(), new double[] {0, 0.05, 0.1}, 0.85),
+                Arguments.of(new MomentumIterativeFgsm(Norm.L2, 10, 1.0), new double[] {0.5, 2.0}, 0.8),
+                Arguments.of(new CarliniWagnerL2(3, 50, 0.05, 0.1, 0), new double[] {0, 0.5, 3.0}, 0.9),
+                Arguments.of(DeepFool.defaults(Norm.L2), new double[] {0, 0.5, 3.0}, 0.9),
+                Arguments.of(DeepFool.defaults(Norm.LINF), new double[] {0, 0.05, 0.2}, 0.9));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void invariantsHold(EvasionAttack<DifferentiableClassifier> attack, double[] epsilons, double minSuccess) {
-        Norm norm = ((FixedEpsilonAttack<?>) attack).norm();
+        Norm norm = attack.norm();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = Tensors.toNDArray(m, batch.features());
             NDArray y = Tensors.labels(m, batch.labels());

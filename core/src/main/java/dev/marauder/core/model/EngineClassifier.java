@@ -59,7 +59,9 @@ public abstract class EngineClassifier implements DifferentiableClassifier {
         NDManager parent = x.getManager();
         return Autograd.collect(collector -> {
             try (NDManager scope = parent.newSubManager()) {
-                NDArray input = x.duplicate();
+                // A detached alias shares x's storage without copying it; marking the alias as
+                // requiring gradients leaves the caller's array untouched.
+                NDArray input = x.stopGradient();
                 input.attach(scope);
                 input.setRequiresGradient(true);
                 NDArray logits = forward(input, true);
@@ -69,7 +71,7 @@ public abstract class EngineClassifier implements DifferentiableClassifier {
                             "the objective must be a scalar, got shape " + value.getShape());
                 }
                 collector.backward(value);
-                NDArray grad = input.getGradient().duplicate();
+                NDArray grad = input.getGradient(); // its own handle: outlives the input's
                 NDArray detached = logits.stopGradient();
                 double objectiveValue = value.toType(DataType.FLOAT64, false).getDouble();
                 grad.attach(parent);

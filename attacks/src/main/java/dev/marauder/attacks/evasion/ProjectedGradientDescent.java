@@ -1,0 +1,212 @@
+package dev.marauder.attacks.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.norm.Norm;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Projected gradient descent on the loss (Madry, Makelov, Schmidt, Tsipras &amp; Vladu 2018,
+ * "Towards Deep Learning Models Resistant to Adversarial Attacks"); without a random start it is
+ * the basic iterative method, BIM (Kurakin, Goodfellow &amp; Bengio 2017).
+ *
+ * <p>Threat model: white-box. Each step moves by {@code step} along the norm's steepest-ascent
+ * direction of the cross-entropy (descent of the target's loss for targeted criteria), then
+ * projects back onto the epsilon ball and the model's bounds. With restarts, each example keeps
+ * its strongest result: a successful one over an unsuccessful one, then the higher loss (lower
+ * target loss when targeted).
+ *
+ * <p>Settings: norm; steps (at least 1); step size, absolute or relative to epsilon (default
+ * {@code 2.5 * eps / steps}, Madry et al.'s choice); random start from a uniform point of the ball;
+ * restarts (at least 1; more than one needs the random start); seed of the random start.
+ */
+public final class ProjectedGradientDescent extends FixedEpsilonAttack<DifferentiableClassifier> {
+    private final int steps;
+    private final double absoluteStep;
+    private final double relativeStep;
+    private final boolean randomStart;
+    private final int restarts;
+    private final long seed;
+
+    private ProjectedGradientDescent(Builder b) {
+        super(b.norm);
+        this.steps = b.steps;
+        this.absoluteStep = b.absoluteStep;
+        this.relativeStep = b.relativeStep;
+        this.randomStart = b.randomStart;
+        this.restarts = b.restarts;
+        this.seed = b.seed;
+    }
+
+    /** A builder with Madry et al.'s defaults: 40 steps of 2.5 eps / 40, random start, one run. */
+    public static Builder builder(Norm norm) {
+        return new Builder(norm);
+    }
+
+    @Override
+    public String name() {
+        return randomStart ? "pgd" : "bim";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm", norm().id());
+        m.put("steps", steps);
+        if (Double.isNaN(absoluteStep)) {
+            m.put("relative_step", relativeStep);
+        } else {
+            m.put("step", absoluteStep);
+        }
+        m.put("random_start", randomStart);
+        m.put("restarts", restarts);
+        if (randomStart) {
+            m.put("seed", seed);
+        }
+        return m;
+    }
+
+    /** Step size used at budget {@code epsilon}. */
+    public double stepSize(double epsilon) {
+        return Double.isNaN(absoluteStep) ? relativeStep * epsilon : absoluteStep;
+    }
+
+    @Override
+    protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
+        NDManager scope = x.getManager();
+        NDArray labels = criterion.lossLabels();
+        BallProjection ball = new BallProjection(norm(), x, epsilon, model.inputSpec());
+        double signedStep = criterion.targeted() ? -stepSize(epsilon) : stepSize(epsilon);
+        SplittableRandom random = new SplittableRandom(seed ^ Double.doubleToLongBits(epsilon));
+        NDArray best = null;
+        NDArray bestScore = null;
+        for (int r = 0; r < restarts; r++) {
+            NDArray adv = randomStart
+                    ? ball.project(x.add(RandomStart.perturbation(x, norm(), epsilon, random)))
+                    : x.duplicate();
+            for (int i = 0; i < steps; i++) {
+                try (NDManager step = scope.newSubManager()) {
+                    adv.attach(step); // the previous iterate dies with this step
+                    NDArray gradient = model.lossGradient(adv, labels).gradient();
+                    NDArray next = ball.project(adv.add(norm().steepestAscent(gradient).mul(signedStep)));
+                    next.attach(scope);
+                    adv = next;
+                }
+            }
+            if (restarts == 1) {
+                return adv;
+            }
+            NDArray score = strength(model, adv, criterion);
+            if (best == null) {
+                best = adv;
+                bestScore = score;
+            } else {
+                NDArray better = score.gt(bestScore);
+                best = NDArrays.where(broadcastable(better, adv), adv, best);
+                bestScore = score.maximum(bestScore);
+            }
+        }
+        return best;
+    }
+
+    /**
+     * How strong each example's result is: successful results score above all others, then by
+     * loss (higher for untargeted, lower target loss for targeted).
+     */
+    private static NDArray strength(DifferentiableClassifier model, NDArray adv, Criterion criterion) {
+        NDArray logits = model.logits(adv);
+        NDArray loss = Losses.crossEntropy(logits, criterion.lossLabels());
+        NDArray signed = criterion.targeted() ? loss.neg() : loss;
+        NDArray success = criterion.isAdversarial(logits).toType(signed.getDataType(), false);
+        // Squash the loss into (-1, 1) so that success (+2) always dominates.
+        return signed.tanh().add(success.mul(2));
+    }
+
+    private static NDArray broadcastable(NDArray perExample, NDArray like) {
+        long[] s = new long[like.getShape().dimension()];
+        java.util.Arrays.fill(s, 1);
+        s[0] = like.getShape().get(0);
+        return perExample.reshape(s).broadcast(like.getShape());
+    }
+
+    /** Builds a {@link ProjectedGradientDescent}; validated in {@link #build()}. */
+    public static final class Builder {
+        private final Norm norm;
+        private int steps = 40;
+        private double absoluteStep = Double.NaN;
+        private double relativeStep = Double.NaN;
+        private boolean randomStart = true;
+        private int restarts = 1;
+        private long seed = 0;
+
+        private Builder(Norm norm) {
+            this.norm = norm;
+        }
+
+        /** Number of gradient steps (default 40). */
+        public Builder optSteps(int value) {
+            steps = value;
+            return this;
+        }
+
+        /** Absolute step size (default: relative, 2.5 / steps of epsilon). */
+        public Builder optStep(double value) {
+            absoluteStep = value;
+            return this;
+        }
+
+        /** Step size as a fraction of epsilon. */
+        public Builder optRelativeStep(double value) {
+            relativeStep = value;
+            return this;
+        }
+
+        /** Start from a uniform random point of the ball (default true); false gives BIM. */
+        public Builder optRandomStart(boolean value) {
+            randomStart = value;
+            return this;
+        }
+
+        /** Independent runs per example, keeping the strongest (default 1). */
+        public Builder optRestarts(int value) {
+            restarts = value;
+            return this;
+        }
+
+        /** Seed of the random start (default 0). */
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** The attack. */
+        public ProjectedGradientDescent build() {
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            }
+            if (!Double.isNaN(absoluteStep) && !Double.isNaN(relativeStep)) {
+                throw new IllegalArgumentException("give either an absolute or a relative step size, not both");
+            }
+            if (!Double.isNaN(absoluteStep) && !(absoluteStep > 0 && Double.isFinite(absoluteStep))) {
+                throw new IllegalArgumentException("step size must be a positive number, got " + absoluteStep);
+            }
+            if (!Double.isNaN(relativeStep) && !(relativeStep > 0 && Double.isFinite(relativeStep))) {
+                throw new IllegalArgumentException("relative step size must be a positive number, got " + relativeStep);
+            }
+            if (Double.isNaN(absoluteStep) && Double.isNaN(relativeStep)) {
+                relativeStep = 2.5 / steps;
+            }
+            if (restarts < 1) {
+                throw new IllegalArgumentException("restarts must be at least 1, got " + restarts);
+            }
+            if (restarts > 1 && !randomStart) {
+                throw new IllegalArgumentException("restarts without a random start would repeat the same run; enable the random start");
+            }
+            return new ProjectedGradientDescent(this);
+        }
+    }
+}
