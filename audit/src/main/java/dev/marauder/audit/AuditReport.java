@@ -77,51 +77,85 @@ public final class AuditReport {
     }
 
     static ReportSection evasionSection(AuditResult r) {
-        Section.Builder s = Section.builder("evasion", "Evasion: FGSM");
-        RobustnessResult f = r.fgsm();
-        if (f == null) {
+        Section.Builder s = Section.builder("evasion", "Evasion robustness");
+        if (r.evasion().isEmpty()) {
             s.note("This model gives black-box access only (" + r.model().format().name().toLowerCase(Locale.ROOT)
                     + "), so white-box gradient attacks were not run.");
             s.data("available", false);
             return s.build();
         }
+        RobustnessResult first = r.evasion().get(0);
         s.paragraph(String.format(Locale.ROOT,
-                "White-box, untargeted fast gradient sign method (Goodfellow, Shlens & Szegedy 2015) under an"
-                        + " L-infinity budget, on the first %d test examples. Robust accuracy counts examples the"
-                        + " model already got wrong as failures; attack success rate is the share of correctly"
-                        + " classified examples the attack made misclassified.", f.examples()));
-        List<List<?>> rows = new ArrayList<>();
-        double[] eps = new double[f.perEpsilon().size()];
-        double[] acc = new double[eps.length];
-        List<Map<String, Object>> json = new ArrayList<>();
-        for (int i = 0; i < eps.length; i++) {
-            RobustnessResult.AtEpsilon e = f.perEpsilon().get(i);
-            eps[i] = e.epsilon();
-            acc[i] = e.robustAccuracy();
-            rows.add(List.of(e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(),
-                    e.seconds()));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("eps", e.epsilon());
-            row.put("robust_accuracy", e.robustAccuracy());
-            row.put("attack_success_rate", e.attackSuccessRate());
-            row.put("mean_perturbation", e.meanPerturbation());
-            row.put("seconds", e.seconds());
-            json.add(row);
+                "White-box, untargeted attacks under an L-infinity budget on the first %d test examples: the fast"
+                        + " gradient sign method, FGSM (Goodfellow, Shlens & Szegedy 2015), and projected gradient"
+                        + " descent, PGD (Madry et al. 2018). Robust accuracy counts examples the model already got"
+                        + " wrong as failures; attack success rate is the share of correctly classified examples the"
+                        + " attack made misclassified.", first.examples()));
+        EvasionDiagnostics d = r.diagnostics();
+        if (d != null) {
+            if (d.warnings().isEmpty()) {
+                s.note("No sign of gradient masking: PGD is at least as strong as FGSM, robust accuracy falls as the"
+                        + " budget grows, no input has a zero gradient, and PGD at eps " + d.largeEpsilon()
+                        + " leaves accuracy " + String.format(Locale.ROOT, "%.4f", d.largeEpsilonAccuracy()) + ".");
+            }
+            for (String w : d.warnings()) {
+                s.warning("Possible gradient masking: " + w);
+            }
         }
-        s.keyValues(Map.of("clean accuracy (attacked subset)", f.cleanAccuracy(), "examples", f.examples()));
-        s.table(List.of("epsilon", "robust accuracy", "attack success rate", "mean L-inf perturbation", "seconds"), rows);
-        s.chart("robust_accuracy_vs_epsilon", Chart.builder("Robust accuracy vs. epsilon (FGSM, L-infinity)")
-                .xAxis("epsilon").yAxis("accuracy").yRange(0, 1).markers(true)
-                .line("FGSM", eps, acc).build());
-        ImageGrid grid = grid(r, f);
+        Chart.Builder chart = Chart.builder("Robust accuracy vs. epsilon (L-infinity)")
+                .xAxis("epsilon").yAxis("robust accuracy").yRange(0, 1).markers(true);
+        List<Map<String, Object>> attacks = new ArrayList<>();
+        for (RobustnessResult a : r.evasion()) {
+            List<List<?>> rows = new ArrayList<>();
+            double[] eps = new double[a.perEpsilon().size()];
+            double[] acc = new double[eps.length];
+            List<Map<String, Object>> json = new ArrayList<>();
+            for (int i = 0; i < eps.length; i++) {
+                RobustnessResult.AtEpsilon e = a.perEpsilon().get(i);
+                eps[i] = e.epsilon();
+                acc[i] = e.robustAccuracy();
+                rows.add(List.of(e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(),
+                        e.seconds()));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("eps", e.epsilon());
+                row.put("robust_accuracy", e.robustAccuracy());
+                row.put("attack_success_rate", e.attackSuccessRate());
+                row.put("mean_perturbation", e.meanPerturbation());
+                row.put("seconds", e.seconds());
+                json.add(row);
+            }
+            s.paragraph(a.attack().toUpperCase(Locale.ROOT) + " " + a.settings());
+            s.table(List.of("epsilon", "robust accuracy", "attack success rate", "mean L-inf perturbation", "seconds"),
+                    rows);
+            chart.line(a.attack().toUpperCase(Locale.ROOT), eps, acc);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("attack", a.attack());
+            entry.put("norm", "linf");
+            entry.put("settings", a.settings());
+            entry.put("examples", a.examples());
+            entry.put("clean_accuracy", a.cleanAccuracy());
+            entry.put("per_epsilon", json);
+            attacks.add(entry);
+        }
+        s.chart("robust_accuracy_vs_epsilon", chart.build());
+        RobustnessResult strongest = r.evasion().get(r.evasion().size() - 1);
+        ImageGrid grid = grid(r, strongest);
         if (grid != null) {
             s.images(grid);
         }
-        s.data("attack", f.attack());
-        s.data("norm", "linf");
-        s.data("examples", f.examples());
-        s.data("clean_accuracy", f.cleanAccuracy());
-        s.data("per_epsilon", json);
+        s.data("examples", first.examples());
+        s.data("clean_accuracy", first.cleanAccuracy());
+        s.data("attacks", attacks);
+        if (d != null) {
+            Map<String, Object> diag = new LinkedHashMap<>();
+            diag.put("zero_gradient_fraction", d.zeroGradientFraction());
+            diag.put("large_epsilon", d.largeEpsilon());
+            diag.put("large_epsilon_accuracy", d.largeEpsilonAccuracy());
+            diag.put("warnings", d.warnings());
+            s.data("gradient_masking", diag);
+            s.keyValues(Map.of("inputs with a zero loss gradient", d.zeroGradientFraction(),
+                    "PGD robust accuracy at eps " + d.largeEpsilon(), d.largeEpsilonAccuracy()));
+        }
         return s.build();
     }
 
@@ -146,7 +180,7 @@ public final class AuditReport {
         if (!shown.isEmpty()) {
             headings.add("perturbation, eps " + shown.get(shown.size() - 1).epsilon() + " (magnified)");
         }
-        ImageGrid.Builder g = ImageGrid.builder().title("FGSM adversarial examples").columns(headings.toArray(String[]::new)).scale(3);
+        ImageGrid.Builder g = ImageGrid.builder().title(f.attack().toUpperCase(Locale.ROOT) + " adversarial examples").columns(headings.toArray(String[]::new)).scale(3);
         for (int i = 0; i < n; i++) {
             float[] orig = java.util.Arrays.copyOfRange(originals.data(), i * size, (i + 1) * size);
             List<ImageGrid.Cell> cells = new ArrayList<>();

@@ -21,9 +21,15 @@ import java.util.List;
  * @param cleanAccuracy accuracy on the clean test data
  * @param evalSeconds time to compute the clean accuracy
  * @param classNames class names, possibly empty
- * @param fgsm FGSM robustness, or null for black-box models
+ * @param evasion robustness under each white-box attack (FGSM, PGD); empty for black-box models
+ * @param diagnostics gradient-masking checks, or null for black-box models
  * @param provenance versions, settings, hashes and times of the audit
  */
 public record AuditResult(ModelInfo model, InputSpec inputSpec, int classes, OutputKind outputKind, ModelCard card,
         String data, int testExamples, double cleanAccuracy, double evalSeconds, List<String> classNames,
-        RobustnessResult fgsm, Provenance provenance) {}
+        List<RobustnessResult> evasion, EvasionDiagnostics diagnostics, Provenance provenance) {
+
+    public AuditResult {
+        evasion = List.copyOf(evasion);
+    }
+}

@@ -7,19 +7,23 @@ import java.util.Map;
 /**
  * What an audit runs: immutable, validated on construction.
  *
- * @param fgsmEpsilons L-infinity budgets for the FGSM evasion section (each {@code >= 0})
+ * @param epsilons L-infinity budgets for the evasion section's FGSM and PGD (each {@code >= 0})
+ * @param pgdSteps PGD iterations (at least 1)
  * @param attackExamples how many test examples the attacks use (the first ones of the test split)
  * @param batchSize attack batch size
  * @param gridExamples how many examples the picture grid shows
  */
-public record AuditSettings(double[] fgsmEpsilons, int attackExamples, int batchSize, int gridExamples) {
+public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples, int batchSize, int gridExamples) {
 
     public AuditSettings {
-        fgsmEpsilons = fgsmEpsilons.clone();
-        if (fgsmEpsilons.length == 0) {
-            throw new IllegalArgumentException("at least one FGSM epsilon is required");
+        epsilons = epsilons.clone();
+        if (epsilons.length == 0) {
+            throw new IllegalArgumentException("at least one epsilon is required");
         }
-        for (double e : fgsmEpsilons) {
+        if (pgdSteps < 1) {
+            throw new IllegalArgumentException("PGD steps must be at least 1, got " + pgdSteps);
+        }
+        for (double e : epsilons) {
             if (!(e >= 0) || Double.isInfinite(e)) {
                 throw new IllegalArgumentException("epsilon must be a finite number >= 0, got " + e);
             }
@@ -35,20 +39,21 @@ public record AuditSettings(double[] fgsmEpsilons, int attackExamples, int batch
         }
     }
 
-    /** Defaults for inputs in [0, 1]: FGSM at 0, 0.02, 0.05, 0.1 and 0.2 on 1,000 test images. */
+    /** Defaults for inputs in [0, 1]: FGSM and PGD-20 at 0, 0.02, 0.05, 0.1 and 0.2 on 1,000 test images. */
     public static AuditSettings defaults() {
-        return new AuditSettings(new double[] {0, 0.02, 0.05, 0.1, 0.2}, 1000, 250, 6);
+        return new AuditSettings(new double[] {0, 0.02, 0.05, 0.1, 0.2}, 20, 1000, 250, 6);
     }
 
     @Override
-    public double[] fgsmEpsilons() {
-        return fgsmEpsilons.clone();
+    public double[] epsilons() {
+        return epsilons.clone();
     }
 
     /** The settings as an ordered map for provenance. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fgsm_epsilons", Arrays.stream(fgsmEpsilons).boxed().toList());
+        m.put("epsilons", Arrays.stream(epsilons).boxed().toList());
+        m.put("pgd_steps", pgdSteps);
         m.put("attack_examples", attackExamples);
         m.put("batch_size", batchSize);
         m.put("grid_examples", gridExamples);
@@ -57,13 +62,13 @@ public record AuditSettings(double[] fgsmEpsilons, int attackExamples, int batch
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AuditSettings s && Arrays.equals(fgsmEpsilons, s.fgsmEpsilons)
+        return o instanceof AuditSettings s && Arrays.equals(epsilons, s.epsilons) && pgdSteps == s.pgdSteps
                 && attackExamples == s.attackExamples && batchSize == s.batchSize && gridExamples == s.gridExamples;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(fgsmEpsilons) + 31 * attackExamples + 17 * batchSize + gridExamples;
+        return Arrays.hashCode(epsilons) + 37 * pgdSteps + 31 * attackExamples + 17 * batchSize + gridExamples;
     }
 
     @Override

@@ -47,8 +47,12 @@ final class AuditCommand implements Callable<Integer> {
             description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
     String bounds;
 
-    @Option(names = "--eps", split = ",", paramLabel = "E", description = "FGSM L-infinity epsilons (default 0,0.02,0.05,0.1,0.2).")
+    @Option(names = "--eps", split = ",", paramLabel = "E",
+            description = "L-infinity epsilons for FGSM and PGD (default 0,0.02,0.05,0.1,0.2).")
     double[] eps;
+
+    @Option(names = "--pgd-steps", defaultValue = "20", paramLabel = "K", description = "PGD iterations (default ${DEFAULT-VALUE}).")
+    int pgdSteps;
 
     @Option(names = "--examples", defaultValue = "1000", paramLabel = "N",
             description = "Test examples to attack (default ${DEFAULT-VALUE}).")
@@ -72,8 +76,8 @@ final class AuditCommand implements Callable<Integer> {
         AuditSettings defaults = AuditSettings.defaults();
         AuditSettings settings;
         try {
-            settings = new AuditSettings(eps == null ? defaults.fgsmEpsilons() : eps, examples, defaults.batchSize(),
-                    defaults.gridExamples());
+            settings = new AuditSettings(eps == null ? defaults.epsilons() : eps, pgdSteps, examples,
+                    defaults.batchSize(), defaults.gridExamples());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -111,9 +115,10 @@ final class AuditCommand implements Callable<Integer> {
             stdout.println(ReportWriter.toJson(report));
         } else {
             stdout.printf("audited %s: clean accuracy %.4f%n", result.model().name(), result.cleanAccuracy());
-            if (result.fgsm() != null) {
-                result.fgsm().perEpsilon().forEach(e -> stdout.printf("  FGSM eps %-5s robust accuracy %.4f%n",
-                        e.epsilon(), e.robustAccuracy()));
+            result.evasion().forEach(a -> a.perEpsilon().forEach(e -> stdout.printf("  %-5s eps %-5s robust accuracy %.4f%n",
+                    a.attack(), e.epsilon(), e.robustAccuracy())));
+            if (result.diagnostics() != null) {
+                result.diagnostics().warnings().forEach(w -> stdout.println("  warning: possible gradient masking: " + w));
             }
             stdout.println("wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
         }

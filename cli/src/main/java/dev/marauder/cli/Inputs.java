@@ -56,6 +56,16 @@ final class Inputs {
         }
     }
 
+    /** Target labels of a targeted attack: one per example, each a class of the model. */
+    static int[] targetLabels(Path file, int examples, int classes) {
+        int[] t = Datasets.loadLabels(file);
+        if (t.length != examples) {
+            throw new DataFormatException(file, t.length + " target labels for " + examples + " examples");
+        }
+        DataChecks.requireLabelsBelow(t, classes, file.toString());
+        return t;
+    }
+
     /** Parses {@code --bounds LO,HI}. */
     static float[] bounds(String text) {
         String[] p = text.split(",");

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Security and privacy audits of machine-learning models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, AuditCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, AuditCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failure. */
     public static final int FAILURE = 1;
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, audit)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, attack, audit)");
     }
 
     /** Entry point of the launcher. */

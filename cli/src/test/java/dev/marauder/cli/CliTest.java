@@ -217,12 +217,17 @@ class CliTest {
         assertThat(audit.code()).as(audit.err()).isZero();
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
         JsonNode evasion = json.get("sections").get("evasion");
-        assertThat(evasion.get("per_epsilon")).hasSize(2);
-        assertThat(evasion.get("per_epsilon").get(1).get("robust_accuracy").asDouble())
-                .isLessThan(evasion.get("per_epsilon").get(0).get("robust_accuracy").asDouble());
+        assertThat(evasion.get("attacks")).hasSize(2);
+        for (JsonNode attack : evasion.get("attacks")) {
+            JsonNode perEps = attack.get("per_epsilon");
+            assertThat(perEps).hasSize(2);
+            assertThat(perEps.get(1).get("robust_accuracy").asDouble()).isLessThan(perEps.get(0).get("robust_accuracy").asDouble());
+        }
+        assertThat(evasion.get("gradient_masking").get("warnings")).isEmpty();
+        assertThat(evasion.get("gradient_masking").get("large_epsilon_accuracy").asDouble()).isLessThan(0.02);
         assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
                 .isEqualTo(card.get("test_accuracy").asDouble());
-        assertThat(Files.readString(report.resolve("index.html"))).contains("Evasion: FGSM");
+        assertThat(Files.readString(report.resolve("index.html"))).contains("Evasion robustness");
 
         Run negative = run("audit", "--model", model.toString(), "--data", "mnist", "--eps", "-0.1", "--out", report.toString());
         assertThat(negative.code()).isEqualTo(2);
@@ -244,8 +249,10 @@ class CliTest {
         assertThat(json.get("provenance").get("engine").asText()).contains("PyTorch");
         assertThat(json.get("provenance").get("hashes").size()).isGreaterThanOrEqualTo(3);
         assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble()).isGreaterThan(0.8);
-        JsonNode perEps = json.get("sections").get("evasion").get("per_epsilon");
-        assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.3);
+        JsonNode pgd = json.get("sections").get("evasion").get("attacks").get(1);
+        assertThat(pgd.get("attack").asText()).isEqualTo("pgd");
+        JsonNode perEps = pgd.get("per_epsilon");
+        assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.1);
 
         // The report opens in a browser without network access: headless Chromium renders every
         // section and image (required on CI, skipped on a machine without Chromium).

@@ -22,6 +22,10 @@ import java.util.Map;
  * <p>Threat model: white-box, L2, minimal perturbation; epsilons restrict the result afterwards.
  */
 public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClassifier> {
+    /** Default Adam learning rate (in tanh space). */
+    public static final double DEFAULT_LEARNING_RATE = 0.05;
+    /** Default starting value of the constant c. */
+    public static final double DEFAULT_INITIAL_CONST = 1.0;
     private static final double UPPER_LIMIT = 1e10;
     private final int binarySearchSteps;
     private final int steps;
@@ -57,9 +61,9 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
         this.confidence = confidence;
     }
 
-    /** Defaults: 5 search rounds of 100 Adam steps at 0.01, c starting at 0.01, confidence 0. */
+    /** Defaults: 5 search rounds of 100 Adam steps at 0.05, c starting at 1, confidence 0. */
     public static CarliniWagnerL2 defaults() {
-        return new CarliniWagnerL2(5, 100, 0.01, 0.01, 0);
+        return new CarliniWagnerL2(5, 100, DEFAULT_LEARNING_RATE, DEFAULT_INITIAL_CONST, 0);
     }
 
     @Override

@@ -24,6 +24,9 @@ public record EvasionResult(String attack, Norm norm, List<Outcome> outcomes) {
      * @param adversarial the adversarial batch, inside the model's bounds and the epsilon ball
      * @param success per example, whether the criterion holds on the adversarial input
      * @param perturbationNorms per example, the norm of {@code adversarial - x}
+     * @param seconds time spent on this epsilon (for minimisation attacks, which search once for
+     *     all epsilons, an equal share of the search plus this epsilon's own checks)
      */
-    public record Outcome(double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms) {}
+    public record Outcome(double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms,
+            double seconds) {}
 }

@@ -43,11 +43,12 @@ public abstract class FixedEpsilonAttack<M extends Classifier> implements Evasio
         List<EvasionResult.Outcome> outcomes = new ArrayList<>();
         NDManager parent = x.getManager();
         for (double eps : epsilons) {
+            long start = System.nanoTime();
             try (NDManager scope = parent.newSubManager()) {
                 NDArray clean = x.duplicate();
                 clean.attach(scope);
                 NDArray candidate = eps == 0 ? clean : perturb(model, clean, criterion, eps);
-                outcomes.add(Outcomes.judge(model, norm, clean, candidate, eps, criterion));
+                outcomes.add(Outcomes.judge(model, norm, clean, candidate, eps, criterion, start, 0));
             }
         }
         return new EvasionResult(name(), norm, outcomes);

@@ -44,12 +44,15 @@ public abstract class MinimizationAttack<M extends Classifier> implements Evasio
         try (NDManager scope = x.getManager().newSubManager()) {
             NDArray clean = x.duplicate();
             clean.attach(scope);
+            long searchStart = System.nanoTime();
             NDArray found = minimize(model, clean, criterion);
+            double searchShare = (System.nanoTime() - searchStart) / 1e9 / epsilons.length;
             for (double eps : epsilons) {
+                long start = System.nanoTime();
                 try (NDManager perEpsilon = scope.newSubManager()) {
                     NDArray c = clean.duplicate();
                     c.attach(perEpsilon);
-                    outcomes.add(Outcomes.judge(model, norm, c, found, eps, criterion));
+                    outcomes.add(Outcomes.judge(model, norm, c, found, eps, criterion, start, searchShare));
                 }
             }
         }

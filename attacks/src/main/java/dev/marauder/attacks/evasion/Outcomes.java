@@ -27,12 +27,13 @@ final class Outcomes {
      * queries the model once, and records success and perturbation sizes.
      */
     static EvasionResult.Outcome judge(Classifier model, Norm norm, NDArray clean, NDArray candidate, double epsilon,
-            Criterion criterion) {
+            Criterion criterion, long startNanos, double extraSeconds) {
         InputSpec spec = model.inputSpec();
         NDArray delta = Double.isInfinite(epsilon) ? candidate.sub(clean) : norm.projectToBall(candidate.sub(clean), epsilon);
         NDArray adversarial = clean.add(delta).clip(spec.lower(), spec.upper());
         boolean[] success = criterion.isAdversarial(model.predict(adversarial)).toBooleanArray();
         float[] norms = norm.norms(adversarial.sub(clean)).toFloatArray();
-        return new EvasionResult.Outcome(epsilon, Tensors.toFloatTensor(adversarial), success, norms);
+        double seconds = (System.nanoTime() - startNanos) / 1e9 + extraSeconds;
+        return new EvasionResult.Outcome(epsilon, Tensors.toFloatTensor(adversarial), success, norms, seconds);
     }
 }

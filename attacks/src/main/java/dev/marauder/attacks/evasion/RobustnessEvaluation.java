@@ -79,11 +79,10 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
                             ? Criterion.misclassification(labels)
                             : Criterion.targetedMisclassification(
                                     Tensors.labels(scope, Arrays.copyOfRange(targets, start, end)));
+                    EvasionResult r = attack.run(model, x, criterion, epsilons);
                     for (int k = 0; k < e; k++) {
-                        long t0 = System.nanoTime();
-                        EvasionResult r = attack.run(model, x, criterion, epsilons[k]);
-                        seconds[k] += (System.nanoTime() - t0) / 1e9;
-                        EvasionResult.Outcome o = r.outcomes().get(0);
+                        EvasionResult.Outcome o = r.outcomes().get(k);
+                        seconds[k] += o.seconds();
                         System.arraycopy(o.success(), 0, success[k], start, end - start);
                         for (float v : o.perturbationNorms()) {
                             normSum[k] += v;

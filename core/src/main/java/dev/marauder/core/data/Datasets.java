@@ -144,6 +144,16 @@ public final class Datasets {
     }
 
     /**
+     * Reads a labels file on its own ({@code .npy} or IDX, told apart by the first bytes), for
+     * example the target labels of a targeted attack.
+     *
+     * @throws DataFormatException if the file is missing, malformed, or not integer labels
+     */
+    public static int[] loadLabels(Path labels) {
+        return readArray(labels).toLabels();
+    }
+
+    /**
      * Splits {@code all} into 80% training and 20% test examples, the split {@link #load} uses
      * for CSV files. The examples are shuffled by Fisher-Yates with {@code new
      * java.util.Random(SPLIT_SEED)} (for {@code i} from {@code n-1} down to 1, swap {@code i}

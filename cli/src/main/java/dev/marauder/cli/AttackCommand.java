@@ -1,0 +1,278 @@
+package dev.marauder.cli;
+
+import dev.marauder.attacks.evasion.CarliniWagnerL2;
+import dev.marauder.attacks.evasion.DeepFool;
+import dev.marauder.attacks.evasion.EvasionAttack;
+import dev.marauder.attacks.evasion.FastGradientMethod;
+import dev.marauder.attacks.evasion.MomentumIterativeFgsm;
+import dev.marauder.attacks.evasion.ProjectedGradientDescent;
+import dev.marauder.attacks.evasion.RobustnessEvaluation;
+import dev.marauder.attacks.evasion.RobustnessResult;
+import dev.marauder.core.data.FloatTensor;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.NpyWriter;
+import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.norm.Norm;
+import dev.marauder.core.provenance.Provenance;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code marauder attack}: a white-box evasion attack over labelled data, per epsilon. */
+@Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a white-box evasion attack and report robust accuracy per epsilon.",
+            "Attacks: fgsm (fgm with --norm l2), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."})
+final class AttackCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ATTACK", description = "fgsm, pgd, cw, deepfool or mifgsm.")
+    String attackName;
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory or TorchScript .pt file.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "X",
+            description = "Features file (.npy, IDX), or a dataset name/directory whose test split is used.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
+    Path labels;
+
+    @Option(names = "--norm", paramLabel = "linf|l2", description = "Perturbation norm (default linf; l2 for cw).")
+    String norm;
+
+    @Option(names = "--eps", split = ",", paramLabel = "E",
+            description = "Budgets (default 0.01,0.03,0.1 for linf and 0.5,1,2 for l2, times the input range).")
+    double[] eps;
+
+    @Option(names = "--step", paramLabel = "S", description = "Absolute step size (pgd; default 2.5*eps/steps).")
+    Double step;
+
+    @Option(names = "--steps", paramLabel = "K",
+            description = "Iterations (pgd 40, mifgsm 10, deepfool 50; cw: Adam steps per search round, 100).")
+    Integer steps;
+
+    @Option(names = "--random-start", negatable = true, paramLabel = "",
+            description = "pgd: start from a random point of the ball (default on; --no-random-start gives BIM).")
+    Boolean randomStart;
+
+    @Option(names = "--restarts", paramLabel = "R", description = "pgd: runs per example, keeping the strongest (default 1).")
+    Integer restarts;
+
+    @Option(names = "--seed", paramLabel = "S", description = "pgd: seed of the random start (default 0).")
+    Long seed;
+
+    @Option(names = "--confidence", paramLabel = "K", description = "cw: margin kappa (default 0).")
+    Double confidence;
+
+    @Option(names = "--search-steps", paramLabel = "N", description = "cw: binary search rounds over c (default 5).")
+    Integer searchSteps;
+
+    @Option(names = "--overshoot", paramLabel = "O", description = "deepfool: overshoot (default 0.02).")
+    Double overshoot;
+
+    @Option(names = "--targeted", description = "Targeted attack: success means reaching --target-labels.")
+    boolean targeted;
+
+    @Option(names = "--target-labels", paramLabel = "T", description = "Target labels (.npy or IDX), one per example.")
+    Path targetLabels;
+
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+            description = "Valid input range for .pt models (default ${DEFAULT-VALUE}).")
+    String bounds;
+
+    @Option(names = "--save-adversarial", paramLabel = "F.npy",
+            description = "Save the adversarial examples: [N, ...] for one epsilon, [E, N, ...] for several.")
+    Path saveAdversarial;
+
+    @Mixin
+    OutputOptions output;
+
+    /** One row of the result, per epsilon. */
+    record PerEpsilon(double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation,
+            double seconds) {}
+
+    /** The JSON result of {@code marauder attack}. */
+    record AttackResult(String attack, String norm, boolean targeted, int examples, double cleanAccuracy,
+            List<PerEpsilon> perEpsilon, Map<String, Object> settings, String model, String savedAdversarial,
+            Provenance provenance) {}
+
+    @Override
+    public Integer call() {
+        String name = attackName.toLowerCase(Locale.ROOT);
+        Norm n = norm == null ? (name.equals("cw") ? Norm.L2 : Norm.LINF) : parseNorm(norm);
+        float[] range = Inputs.bounds(bounds);
+        if (batch < 1) {
+            throw new UsageException("--batch must be at least 1, got " + batch);
+        }
+        double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, range[1] - range[0]);
+        checkEpsilons(n, budgets, range);
+        if (targeted != (targetLabels != null)) {
+            throw new UsageException(targeted ? "--targeted needs --target-labels" : "--target-labels needs --targeted");
+        }
+        EvasionAttack<DifferentiableClassifier> attack = build(name, n);
+        if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
+            throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
+        }
+        Inputs.requireExists(model, "--model");
+        Provenance.Recorder prov = Provenance.start().settings(attack.settings());
+        LabeledData d = Inputs.evaluationData(data, labels);
+        int[] targets = null;
+        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {
+            if (targetLabels != null) {
+                targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
+            }
+            RobustnessResult r = new RobustnessEvaluation(batch, 0, saveAdversarial != null)
+                    .evaluate(c, attack, d, targets, output.progress(), budgets);
+            if (saveAdversarial != null) {
+                save(r, d.features().shape());
+            }
+            prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
+            List<PerEpsilon> rows = new ArrayList<>();
+            StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s (%s) on %d examples: clean accuracy %.4f%n",
+                    attack.name(), n.id(), r.examples(), r.cleanAccuracy()));
+            for (RobustnessResult.AtEpsilon e : r.perEpsilon()) {
+                rows.add(new PerEpsilon(e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(),
+                        e.seconds()));
+                text.append(String.format(Locale.ROOT,
+                        "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s%n",
+                        e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()));
+            }
+            AttackResult result = new AttackResult(attack.name(), n.id(), targeted, r.examples(), r.cleanAccuracy(), rows,
+                    attack.settings(), model.toString(), saveAdversarial == null ? null : saveAdversarial.toString(),
+                    prov.finish());
+            output.emit(spec.commandLine().getOut(), result, text.toString().stripTrailing());
+        }
+        return 0;
+    }
+
+    private void save(RobustnessResult r, int[] shape) {
+        List<RobustnessResult.AtEpsilon> rows = r.perEpsilon();
+        if (rows.size() == 1) {
+            NpyWriter.write(saveAdversarial, rows.get(0).adversarial());
+            return;
+        }
+        int size = rows.get(0).adversarial().size();
+        float[] all = new float[size * rows.size()];
+        for (int k = 0; k < rows.size(); k++) {
+            System.arraycopy(rows.get(k).adversarial().data(), 0, all, k * size, size);
+        }
+        int[] stacked = new int[shape.length + 1];
+        stacked[0] = rows.size();
+        System.arraycopy(shape, 0, stacked, 1, shape.length);
+        NpyWriter.write(saveAdversarial, new FloatTensor(all, stacked));
+    }
+
+    private EvasionAttack<DifferentiableClassifier> build(String name, Norm n) {
+        switch (name) {
+            case "fgsm", "fgm" -> {
+                refuse(name, "--steps", steps, "--step", step, "--restarts", restarts, "--random-start", randomStart,
+                        "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
+                return new FastGradientMethod(n);
+            }
+            case "pgd", "bim" -> {
+                refuse(name, "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot);
+                ProjectedGradientDescent.Builder b = ProjectedGradientDescent.builder(n)
+                        .optRandomStart(randomStart == null ? name.equals("pgd") : randomStart);
+                if (steps != null) {
+                    b.optSteps(steps);
+                }
+                if (step != null) {
+                    b.optStep(step);
+                }
+                if (restarts != null) {
+                    b.optRestarts(restarts);
+                }
+                if (seed != null) {
+                    b.optSeed(seed);
+                }
+                return usage(b::build);
+            }
+            case "mifgsm" -> {
+                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart,
+                        "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
+                return usage(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0));
+            }
+            case "cw" -> {
+                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart, "--overshoot", overshoot,
+                        "--seed", seed);
+                if (n != Norm.L2) {
+                    throw new UsageException("cw is the Carlini-Wagner L2 attack; it takes --norm l2, not " + n.id());
+                }
+                return usage(() -> new CarliniWagnerL2(searchSteps == null ? 5 : searchSteps, steps == null ? 100 : steps,
+                        CarliniWagnerL2.DEFAULT_LEARNING_RATE, CarliniWagnerL2.DEFAULT_INITIAL_CONST,
+                        confidence == null ? 0 : confidence));
+            }
+            case "deepfool" -> {
+                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart,
+                        "--confidence", confidence, "--search-steps", searchSteps, "--seed", seed);
+                if (targeted) {
+                    throw new UsageException("deepfool is untargeted; drop --targeted or use pgd or cw");
+                }
+                return usage(() -> new DeepFool(n, steps == null ? 50 : steps, 10, overshoot == null ? 0.02 : overshoot));
+            }
+            default -> throw new UsageException("unknown attack '" + attackName + "'; choose fgsm, pgd, cw, deepfool or mifgsm");
+        }
+    }
+
+    private static <T> T usage(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Options that mean nothing for an attack are mistakes, not silently ignored. */
+    private static void refuse(String attack, Object... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                throw new UsageException(attack + " does not take " + namesAndValues[i]);
+            }
+        }
+    }
+
+    private static Norm parseNorm(String text) {
+        try {
+            return Norm.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--norm: " + e.getMessage());
+        }
+    }
+
+    static double[] defaultEpsilons(Norm n, double range) {
+        double[] base = n == Norm.LINF ? new double[] {0.01, 0.03, 0.1} : new double[] {0.5, 1.0, 2.0};
+        for (int i = 0; i < base.length; i++) {
+            base[i] *= range;
+        }
+        return base;
+    }
+
+    private static void checkEpsilons(Norm n, double[] budgets, float[] range) {
+        if (budgets.length == 0) {
+            throw new UsageException("--eps needs at least one value");
+        }
+        for (double e : budgets) {
+            if (!(e >= 0) || Double.isInfinite(e)) {
+                throw new UsageException("--eps must be finite numbers >= 0, got " + e);
+            }
+            if (n == Norm.LINF && e > range[1] - range[0]) {
+                throw new UsageException("--eps " + e + " is larger than the input range [" + range[0] + ", " + range[1]
+                        + "], so it cannot be an L-infinity budget; did you mean --norm l2?");
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.marauder.privacy.accounting;
+
+import dev.marauder.privacy.accounting.PrivacyLossDistribution.Adjacency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accounting of DP-SGD with privacy loss distributions: for each direction of add-or-remove
+ * adjacency, the pessimistic PLD of one step of every recorded segment is composed with itself
+ * for the segment's steps and with the other segments ({@link PrivacyLossDistribution}, Koskela,
+ * Jälkö and Honkela 2020; Doroshenko et al. 2022), and epsilon is the larger of the two
+ * directions' epsilons. The result is an upper bound on the true epsilon, tighter than
+ * {@link RdpAccountant}'s (RDP's conversion to (epsilon, delta) loses a little at every order);
+ * how tight is set by the grid step, {@code interval}. This is what dp_accounting's
+ * {@code PLDAccountant} computes for Poisson-sampled Gaussian events.
+ *
+ * <p>Stateful, not thread-safe; the composed distributions are cached until the history changes.
+ * {@link #copy()} gives an independent accountant.
+ */
+public final class PldAccountant implements PrivacyAccountant {
+    private final double interval;
+    private final History history;
+    private long cachedVersion = -1;
+    private PrivacyLossDistribution cachedRemove;
+    private PrivacyLossDistribution cachedAdd;
+    private boolean cachedNonPrivate;
+    /** One-step PLDs of the most recently used (noise, rate, direction) triples. */
+    private final Map<List<Object>, PrivacyLossDistribution> oneStep = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, PrivacyLossDistribution> eldest) {
+            return size() > 8;
+        }
+    };
+
+    /** An accountant with losses on a grid of {@link PrivacyLossDistribution#DEFAULT_INTERVAL}. */
+    public PldAccountant() {
+        this(PrivacyLossDistribution.DEFAULT_INTERVAL);
+    }
+
+    /**
+     * An accountant with losses on a grid of step {@code interval}: smaller is tighter and slower
+     * (the work grows about as {@code 1/interval}).
+     *
+     * @throws IllegalArgumentException if {@code interval} is not finite and positive
+     */
+    public PldAccountant(double interval) {
+        if (!(interval > 0) || Double.isInfinite(interval)) {
+            throw new IllegalArgumentException("interval must be finite and > 0, got " + interval);
+        }
+        this.interval = interval;
+        this.history = new History();
+    }
+
+    private PldAccountant(PldAccountant other) {
+        this.interval = other.interval;
+        this.history = new History(other.history);
+        this.oneStep.putAll(other.oneStep);
+    }
+
+    @Override
+    public void step(double noiseMultiplier, double sampleRate, long steps) {
+        history.add(noiseMultiplier, sampleRate, steps);
+    }
+
+    @Override
+    public double epsilon(double delta) {
+        PrivacyAccountant.checkDelta(delta);
+        compose();
+        if (cachedNonPrivate) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(cachedRemove.epsilonForDelta(delta), cachedAdd.epsilonForDelta(delta));
+    }
+
+    /** The smallest delta for which the history is (epsilon, delta)-DP, by this accountant's PLDs. */
+    public double delta(double epsilon) {
+        if (!(epsilon >= 0)) {
+            throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
+        }
+        compose();
+        if (cachedNonPrivate) {
+            return 1;
+        }
+        return Math.max(cachedRemove.deltaForEpsilon(epsilon), cachedAdd.deltaForEpsilon(epsilon));
+    }
+
+    /**
+     * The composed PLD of the whole history in one direction ({@code null} if a step without
+     * noise makes it undefined).
+     */
+    public PrivacyLossDistribution distribution(Adjacency adjacency) {
+        compose();
+        if (cachedNonPrivate) {
+            return null;
+        }
+        return adjacency == Adjacency.REMOVE ? cachedRemove : cachedAdd;
+    }
+
+    /** The grid step of the losses. */
+    public double interval() {
+        return interval;
+    }
+
+    @Override
+    public List<Segment> history() {
+        return history.segments();
+    }
+
+    @Override
+    public PldAccountant copy() {
+        return new PldAccountant(this);
+    }
+
+    @Override
+    public String mechanism() {
+        return "pld";
+    }
+
+    private void compose() {
+        if (cachedVersion == history.version()) {
+            return;
+        }
+        List<Segment> segments = history.segments();
+        cachedNonPrivate = segments.stream().anyMatch(Segment::isNonPrivate);
+        if (!cachedNonPrivate) {
+            cachedRemove = composeAll(segments, Adjacency.REMOVE);
+            // With q = 1 everywhere the two directions have the same distribution.
+            cachedAdd = segments.stream().allMatch(s -> s.sampleRate() == 1 || s.isNoOp())
+                    ? cachedRemove
+                    : composeAll(segments, Adjacency.ADD);
+        }
+        cachedVersion = history.version();
+    }
+
+    private PrivacyLossDistribution composeAll(List<Segment> segments, Adjacency adjacency) {
+        PrivacyLossDistribution total = PrivacyLossDistribution.identity(interval);
+        for (Segment s : segments) {
+            if (s.isNoOp()) {
+                continue;
+            }
+            PrivacyLossDistribution one = oneStep.computeIfAbsent(
+                    List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
+                    key -> PrivacyLossDistribution.subsampledGaussian(
+                            s.noiseMultiplier(), s.sampleRate(), adjacency, interval));
+            total = total.compose(one.selfCompose(s.steps()));
+        }
+        return total;
+    }
+}
