@@ -244,7 +244,7 @@ class Art:
 
 
 def run_marauder(cmd, attack, model_path, x_path, y_path, eps_list, steps, step, batch, log, retries, wait):
-    """One ./marauder attack process; returns (parsed JSON, wall seconds)."""
+    """One ./marauder attack process; returns (parsed JSON, wall seconds, whether it rebuilt the project)."""
     args = list(cmd) + ["attack", "fgsm" if attack == "fgsm" else "pgd", "--model", model_path, "--data", x_path,
                         "--labels", y_path, "--eps", ",".join(repr(float(e)) for e in eps_list),
                         "--norm", "linf", "--batch", str(batch), "--json", "--quiet"]
@@ -257,7 +257,7 @@ def run_marauder(cmd, attack, model_path, x_path, y_path, eps_list, steps, step,
         if proc.returncode == 0:
             result = json.loads(proc.stdout)
             check_marauder_settings(result, attack, steps, step)
-            return result, wall
+            return result, wall, "marauder: building" in proc.stderr
         log("marauder failed (exit %d): %s" % (proc.returncode, " ".join(args)))
         log("  " + "\n  ".join(proc.stderr.strip().splitlines()[-8:]))
         if attempt < retries:
@@ -464,7 +464,8 @@ def compare(args, tmp, log):
     versions["marauder"] = "./marauder"
 
     print("Marauder vs peers: %d examples of %s" % (len(x_np), source))
-    print("model: %s (%d classes), torch %s, %d thread(s)" % (model_path, classes, torch.__version__, args.threads))
+    print("model: %s (%d classes), torch %s, %d thread(s); load average %.2f on %d cores"
+          % (model_path, classes, torch.__version__, args.threads, os.getloadavg()[0], os.cpu_count() or 0))
     for name in ["reference", "foolbox", "art"]:
         if name in versions:
             print("  %-9s %s" % (name + ":", versions[name]))
@@ -478,12 +479,13 @@ def compare(args, tmp, log):
         steps_of = {e: (e if attack == "fgsm" else (args.step if args.step is not None else 2.5 * e / args.steps))
                     for e in args.eps_list}
         # Marauder: one process for FGSM or for one shared absolute step, else one per budget.
-        marauder_rows, walls, m_clean = {}, [], None
+        marauder_rows, walls, builds, m_clean = {}, [], 0, None
         groups = [args.eps_list] if attack == "fgsm" or args.step is not None else [[e] for e in args.eps_list]
         for group in groups:
-            res, wall = run_marauder(cmd, attack, model_path, x_path, y_path, group, steps, steps_of[group[0]],
+            res, wall, built = run_marauder(cmd, attack, model_path, x_path, y_path, group, steps, steps_of[group[0]],
                                      args.batch, log, args.marauder_retries, 60)
             walls.append(wall)
+            builds += built
             m_clean = res["clean_accuracy"]
             if res["examples"] != len(x_np):
                 raise RuntimeError("marauder attacked %s examples, expected %d" % (res["examples"], len(x_np)))
@@ -515,13 +517,16 @@ def compare(args, tmp, log):
                  % (steps, "%g" % args.step if args.step is not None else "2.5*eps/%d" % steps))
         title += ": robust accuracy, |diff| to Marauder, seconds (attack + prediction)"
         print_table(title, rows, impls, args.tolerance, sys.stdout)
-        print("clean accuracy: marauder %.4f, pytorch %.4f; marauder wall time %.2f s in %d JVM run(s)"
-              % (m_clean, clean_acc, sum(walls), len(walls)))
+        print("clean accuracy: marauder %.4f, pytorch %.4f; marauder wall time %.2f s in %d JVM run(s)%s"
+              % (m_clean, clean_acc, sum(walls), len(walls),
+                 " (%d of them rebuilt the project first: sources changed)" % builds if builds else ""))
+        print("load average now: %.2f (%d cores)" % (os.getloadavg()[0], os.cpu_count() or 0))
         print()
         if abs(m_clean - clean_acc) > args.tolerance:
             failures.append("clean accuracy %s: marauder %.4f vs pytorch %.4f" % (attack, m_clean, clean_acc))
         report["attacks"][attack] = {"rows": rows, "clean_accuracy": {"marauder": m_clean, "pytorch": clean_acc},
-                                     "marauder_wall_seconds": walls}
+                                     "marauder_wall_seconds": walls, "marauder_rebuilds": builds,
+                                     "load_average": os.getloadavg()[0]}
 
     missing = [n for n in args.peer_list if versions[n].startswith("not installed")]
     for n in missing:

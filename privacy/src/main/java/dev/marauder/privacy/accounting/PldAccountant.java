@@ -26,7 +26,7 @@ public final class PldAccountant implements PrivacyAccountant {
     private PrivacyLossDistribution cachedAdd;
     private boolean cachedNonPrivate;
     /** One-step PLDs of the most recently used (noise, rate, direction) triples. */
-    private final Map<List<Object>, PrivacyLossDistribution> oneStep = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<List<Object>, PrivacyLossDistribution> oneStepCache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -57,7 +57,7 @@ public final class PldAccountant implements PrivacyAccountant {
     private PldAccountant(PldAccountant other) {
         this.interval = other.interval;
         this.history = new History(other.history);
-        this.oneStep.putAll(other.oneStep);
+        this.oneStepCache.putAll(other.oneStepCache);
     }
 
     @Override
@@ -126,27 +126,28 @@ public final class PldAccountant implements PrivacyAccountant {
         List<Segment> segments = history.segments();
         cachedNonPrivate = segments.stream().anyMatch(Segment::isNonPrivate);
         if (!cachedNonPrivate) {
-            cachedRemove = composeAll(segments, Adjacency.REMOVE);
             // With q = 1 everywhere the two directions have the same distribution.
-            cachedAdd = segments.stream().allMatch(s -> s.sampleRate() == 1 || s.isNoOp())
-                    ? cachedRemove
-                    : composeAll(segments, Adjacency.ADD);
+            boolean symmetric = segments.stream().allMatch(s -> s.sampleRate() == 1 || s.isNoOp());
+            PrivacyLossDistribution remove = PrivacyLossDistribution.identity(interval);
+            PrivacyLossDistribution add = remove;
+            for (Segment s : segments) {
+                if (s.isNoOp()) {
+                    continue;
+                }
+                PrivacyLossDistribution[] composed = PrivacyLossDistribution.selfCompose(
+                        oneStep(s, Adjacency.REMOVE), symmetric ? null : oneStep(s, Adjacency.ADD), s.steps());
+                remove = remove.compose(composed[0]);
+                add = symmetric ? remove : add.compose(composed[1]);
+            }
+            cachedRemove = remove;
+            cachedAdd = add;
         }
         cachedVersion = history.version();
     }
 
-    private PrivacyLossDistribution composeAll(List<Segment> segments, Adjacency adjacency) {
-        PrivacyLossDistribution total = PrivacyLossDistribution.identity(interval);
-        for (Segment s : segments) {
-            if (s.isNoOp()) {
-                continue;
-            }
-            PrivacyLossDistribution one = oneStep.computeIfAbsent(
-                    List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
-                    key -> PrivacyLossDistribution.subsampledGaussian(
-                            s.noiseMultiplier(), s.sampleRate(), adjacency, interval));
-            total = total.compose(one.selfCompose(s.steps()));
-        }
-        return total;
+    private PrivacyLossDistribution oneStep(Segment s, Adjacency adjacency) {
+        return oneStepCache.computeIfAbsent(List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
+                key -> PrivacyLossDistribution.subsampledGaussian(s.noiseMultiplier(), s.sampleRate(), adjacency,
+                        interval));
     }
 }

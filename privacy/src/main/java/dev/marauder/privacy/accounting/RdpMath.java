@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>integer orders: the finite binomial sum
  *       {@code A = sum_{i=0..alpha} C(alpha, i) q^i (1-q)^(alpha-i) exp((i^2 - i) / (2 sigma^2))},
- *       summed in log space (one log-sum-exp over all terms);</li>
+ *       rewritten as {@code 1 +} a sum of positive terms for {@code A - 1} and summed in log space,
+ *       so that tiny sample rates keep full relative precision;</li>
  *   <li>fractional orders: the two generalised binomial series for the integrals below and above
  *       {@code z0 = sigma^2 log(1/q - 1) + 1/2}, each term carrying a normal tail probability
  *       ({@code log Phi} computed without underflow). The series keep the signs of the generalised
@@ -172,27 +173,42 @@ public final class RdpMath {
         return new EpsilonAndOrder(Math.max(0, best), bestOrder);
     }
 
-    /** {@code log(A_alpha)} for an integer order: a finite sum of positive terms, in log space. */
+    /**
+     * {@code log(A_alpha)} for an integer order. Since the binomial weights
+     * {@code C(alpha, i) q^i (1-q)^(alpha-i)} sum to 1,
+     * {@code A - 1 = sum_{i>=2} C(alpha, i) q^i (1-q)^(alpha-i) expm1((i^2 - i) / (2 sigma^2))}, a sum
+     * of positive terms (those for {@code i = 0, 1} vanish). It is summed in log space and
+     * {@code log(A) = log1p(A - 1)}, which keeps full relative precision even when {@code A - 1}
+     * is far below rounding of 1 (tiny sample rates, where the RDP is about {@code q^2}).
+     */
     static double logAInteger(double q, double sigma, int alpha) {
+        if (alpha < 2) {
+            return 0;
+        }
         double logQ = Math.log(q);
         double log1mQ = Math.log1p(-q);
         double twoSigma2 = 2 * sigma * sigma;
-        double[] terms = new double[alpha + 1];
-        double logBinom = 0;
+        double[] terms = new double[alpha - 1];
+        double logBinom = Math.log(alpha); // log C(alpha, 1)
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i <= alpha; i++) {
-            if (i > 0) {
-                logBinom += Math.log((double) (alpha - i + 1) / i);
-            }
-            double t = logBinom + i * logQ + (alpha - i) * log1mQ + ((double) i * i - i) / twoSigma2;
-            terms[i] = t;
+        for (int i = 2; i <= alpha; i++) {
+            logBinom += Math.log((double) (alpha - i + 1) / i);
+            double c = ((double) i * i - i) / twoSigma2;
+            double logExpm1 = c + Math.log(-Math.expm1(-c)); // log(exp(c) - 1), also for large c
+            double t = logBinom + i * logQ + (alpha - i) * log1mQ + logExpm1;
+            terms[i - 2] = t;
             max = Math.max(max, t);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return 0;
         }
         double sum = 0;
         for (double t : terms) {
             sum += Math.exp(t - max);
         }
-        return max + Math.log(sum);
+        double logAMinus1 = max + Math.log(sum);
+        // log(1 + exp(x)), without overflow for large x
+        return logAMinus1 > 0 ? logAMinus1 + Math.log1p(Math.exp(-logAMinus1)) : Math.log1p(Math.exp(logAMinus1));
     }
 
     /**
