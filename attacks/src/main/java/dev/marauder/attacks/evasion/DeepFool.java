@@ -1,6 +1,7 @@
 package dev.marauder.attacks.evasion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
@@ -75,79 +76,69 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
         }
         NDManager scope = x.getManager();
         InputSpec spec = model.inputSpec();
-        int n = (int) x.getShape().get(0);
-        int d = (int) (x.getShape().size() / n);
         long[] labels = criterion.lossLabels().toLongArray();
-        // Candidate classes per example: the top-k of the clean logits, the true label first.
         int classes = model.classes();
         int k = Math.min(candidates, classes);
+        // Candidate classes per example: the top-k of the clean logits, the true label first.
         int[][] ranked = rankedClasses(model.logits(x).toFloatArray(), classes, labels, k);
-        float[] total = new float[n * d];
+        long[] perExample = CarliniWagnerL2.perExampleShape(x);
+        NDArray total = x.zerosLike();
         NDArray adv = x.duplicate();
         for (int it = 0; it < steps; it++) {
             try (NDManager step = scope.newSubManager()) {
                 adv.attach(step);
-                boolean[] done = criterion.isAdversarial(model.logits(adv)).toBooleanArray();
-                if (allTrue(done)) {
+                total.attach(step);
+                NDArray active = criterion.isAdversarial(model.logits(adv)).logicalNot();
+                if (!active.any().getBoolean()) {
                     NDArray keep = adv.duplicate();
                     keep.attach(scope);
                     return keep;
                 }
-                // Gradients of (Z_candidate - Z_label) for each rank of candidate.
-                float[] bestDistance = new float[n];
-                java.util.Arrays.fill(bestDistance, Float.POSITIVE_INFINITY);
-                float[] bestStep = new float[n * d];
+                NDArray bestDistance = null;
+                NDArray bestStep = null;
                 for (int r = 1; r < k; r++) {
                     final int rank = r;
-                    InputGradient g = model.gradient(adv, logits -> classDifference(logits, ranked, rank, labels));
-                    float[] z = g.logits().toFloatArray();
-                    float[] w = g.gradient().toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        if (done[i]) {
-                            continue;
-                        }
-                        float f = z[i * classes + ranked[i][rank]] - z[i * classes + (int) labels[i]];
-                        double dual = 0;
-                        for (int j = i * d; j < (i + 1) * d; j++) {
-                            dual += norm() == Norm.L2 ? (double) w[j] * w[j] : Math.abs(w[j]);
-                        }
-                        double wNorm = norm() == Norm.L2 ? Math.sqrt(dual) : dual;
-                        if (wNorm < 1e-12) {
-                            continue;
-                        }
-                        double distance = (Math.abs(f) + 1e-4) / wNorm;
-                        if (distance < bestDistance[i]) {
-                            bestDistance[i] = (float) distance;
-                            for (int j = 0; j < d; j++) {
-                                float wj = w[i * d + j];
-                                bestStep[i * d + j] = (float) (norm() == Norm.L2
-                                        ? distance * wj / wNorm
-                                        : distance * Math.signum(wj));
-                            }
-                        }
+                    float[] weights = classWeights(ranked, rank, labels, classes);
+                    InputGradient g = model.gradient(adv,
+                            logits -> logits.mul(logits.getManager().create(weights, logits.getShape())).sum());
+                    // f = Z_candidate - Z_label and w = its input gradient, per example.
+                    NDArray f = g.logits().mul(step.create(weights, g.logits().getShape())).sum(new int[] {1});
+                    NDArray w = g.gradient();
+                    NDArray wNorm = (norm() == Norm.L2 ? Norm.L2.norms(w) : w.abs().reshape(perExample[0], -1).sum(new int[] {1}))
+                            .maximum(1e-12f);
+                    NDArray distance = f.abs().add(1e-4f).div(wNorm);
+                    NDArray direction = norm() == Norm.L2 ? w.div(wNorm.reshape(perExample)) : w.sign();
+                    NDArray move = direction.mul(distance.reshape(perExample));
+                    if (bestDistance == null) {
+                        bestDistance = distance;
+                        bestStep = move;
+                    } else {
+                        NDArray closer = distance.lt(bestDistance);
+                        bestStep = NDArrays.where(closer.reshape(perExample).broadcast(move.getShape()), move, bestStep);
+                        bestDistance = distance.minimum(bestDistance);
                     }
                 }
-                for (int i = 0; i < n * d; i++) {
-                    total[i] += bestStep[i];
-                }
-                NDArray next = x.add(step.create(total, x.getShape()).mul(1 + overshoot)).clip(spec.lower(), spec.upper());
+                // Examples already adversarial stay where they are.
+                NDArray mask = active.toType(x.getDataType(), false).reshape(perExample);
+                NDArray nextTotal = total.add(bestStep.mul(mask));
+                NDArray next = x.add(nextTotal.mul(1 + overshoot)).clip(spec.lower(), spec.upper());
+                nextTotal.attach(scope);
                 next.attach(scope);
+                total = nextTotal;
                 adv = next;
             }
         }
         return adv;
     }
 
-    /** {@code sum_i Z[i, candidate_i] - Z[i, label_i]}: per-example gradients of the class gap. */
-    private static NDArray classDifference(NDArray logits, int[][] ranked, int rank, long[] labels) {
-        int n = labels.length;
-        int classes = (int) logits.getShape().get(1);
-        float[] weights = new float[n * classes];
-        for (int i = 0; i < n; i++) {
+    /** Weights whose dot product with a logits row gives {@code Z[candidate] - Z[label]}. */
+    private static float[] classWeights(int[][] ranked, int rank, long[] labels, int classes) {
+        float[] weights = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
             weights[i * classes + ranked[i][rank]] += 1;
             weights[i * classes + (int) labels[i]] -= 1;
         }
-        return logits.mul(logits.getManager().create(weights, logits.getShape())).sum();
+        return weights;
     }
 
     private static int[][] rankedClasses(float[] z, int classes, long[] labels, int k) {
@@ -169,14 +160,5 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
             }
         }
         return out;
-    }
-
-    private static boolean allTrue(boolean[] b) {
-        for (boolean v : b) {
-            if (!v) {
-                return false;
-            }
-        }
-        return true;
     }
 }

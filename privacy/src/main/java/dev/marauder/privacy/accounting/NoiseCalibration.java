@@ -58,8 +58,8 @@ public final class NoiseCalibration {
         if (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon)) {
             throw new IllegalArgumentException("target epsilon must be finite and > 0, got " + targetEpsilon);
         }
-        PrivacyAccountant.checkDelta(delta);
-        RdpMath.checkMechanism(1, sampleRate);
+        Checks.delta(delta);
+        Checks.mechanism(1, sampleRate);
         if (steps < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         }

@@ -67,7 +67,7 @@ public final class PldAccountant implements PrivacyAccountant {
 
     @Override
     public double epsilon(double delta) {
-        PrivacyAccountant.checkDelta(delta);
+        Checks.delta(delta);
         compose();
         if (cachedNonPrivate) {
             return Double.POSITIVE_INFINITY;

@@ -62,11 +62,4 @@ public interface PrivacyAccountant {
 
     /** The accounting method: {@code "rdp"} or {@code "pld"}. */
     String mechanism();
-
-    /** Checks a delta argument. */
-    static void checkDelta(double delta) {
-        if (!(delta > 0 && delta < 1)) {
-            throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
-        }
-    }
 }

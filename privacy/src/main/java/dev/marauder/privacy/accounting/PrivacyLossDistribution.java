@@ -111,7 +111,7 @@ public final class PrivacyLossDistribution {
      */
     public static PrivacyLossDistribution subsampledGaussian(
             double noiseMultiplier, double sampleRate, Adjacency adjacency, double interval) {
-        RdpMath.checkMechanism(noiseMultiplier, sampleRate);
+        Checks.mechanism(noiseMultiplier, sampleRate);
         checkInterval(interval);
         if (noiseMultiplier == 0) {
             throw new IllegalArgumentException("noise multiplier must be > 0 for a privacy loss distribution");
@@ -357,7 +357,7 @@ public final class PrivacyLossDistribution {
      * @throws IllegalArgumentException if {@code delta} is not in {@code (0, 1)}
      */
     public double epsilonForDelta(double delta) {
-        PrivacyAccountant.checkDelta(delta);
+        Checks.delta(delta);
         if (infinityMass > delta) {
             return Double.POSITIVE_INFINITY;
         }

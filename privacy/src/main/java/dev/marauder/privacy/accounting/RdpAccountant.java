@@ -75,7 +75,7 @@ public final class RdpAccountant implements PrivacyAccountant {
 
     /** The epsilon for {@code delta} together with the optimal order. */
     public RdpMath.EpsilonAndOrder spent(double delta) {
-        PrivacyAccountant.checkDelta(delta);
+        Checks.delta(delta);
         if (history.segments().isEmpty()) {
             return new RdpMath.EpsilonAndOrder(0, Double.NaN);
         }

@@ -95,7 +95,7 @@ public final class RdpMath {
      * @return the RDP, {@code >= 0}, possibly {@code +Infinity}
      */
     public static double rdp(double noiseMultiplier, double sampleRate, double order) {
-        checkMechanism(noiseMultiplier, sampleRate);
+        Checks.mechanism(noiseMultiplier, sampleRate);
         checkOrder(order);
         double q = sampleRate;
         double sigma = noiseMultiplier;
@@ -145,7 +145,7 @@ public final class RdpMath {
             throw new IllegalArgumentException("orders and rdp must have the same length, got "
                     + orders.length + " and " + rdp.length);
         }
-        PrivacyAccountant.checkDelta(delta);
+        Checks.delta(delta);
         double best = Double.POSITIVE_INFINITY;
         double bestOrder = Double.NaN;
         double logDelta = Math.log(delta);
@@ -264,15 +264,6 @@ public final class RdpMath {
             return hi;
         }
         return hi + Math.log1p(Math.exp(lo - hi));
-    }
-
-    static void checkMechanism(double noiseMultiplier, double sampleRate) {
-        if (!(noiseMultiplier >= 0) || Double.isInfinite(noiseMultiplier)) {
-            throw new IllegalArgumentException("noise multiplier must be finite and >= 0, got " + noiseMultiplier);
-        }
-        if (!(sampleRate >= 0 && sampleRate <= 1)) {
-            throw new IllegalArgumentException("sample rate must be in [0, 1], got " + sampleRate);
-        }
     }
 
     private static void checkOrder(double order) {
