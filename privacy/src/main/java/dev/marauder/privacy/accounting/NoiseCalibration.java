@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * sample rate and number of steps, with any accountant (like Opacus's {@code get_noise_multiplier}
  * and dp_accounting's {@code calibrate_dp_mechanism}).
  *
- * <p>The search brackets the answer by doubling or halving an initial guess, then bisects. It
+ * <p>The search brackets the answer by growing or shrinking an initial guess, then bisects. It
  * keeps the invariant {@code epsilon(hi) <= target < epsilon(lo)} and returns {@code hi}, so the
  * returned noise never overshoots the budget: its epsilon, evaluated by the same accountant and
  * returned alongside, is at most the target. Epsilon decreases with the noise, so {@code hi} is
@@ -73,23 +73,30 @@ public final class NoiseCalibration {
             return new Result(0, 0); // nothing is released about any example
         }
         Evaluator eval = new Evaluator(accountants, delta, sampleRate, steps);
+        // Bracket from the guess with a factor that starts small (a good guess, such as the RDP
+        // answer for PLD, is then bracketed tightly) and squares at every step (1.25, 1.56, 2.44,
+        // 5.96, 35.5, ...), so far-off guesses are bracketed in a few steps too.
+        double factor = 1.25;
         double hi = Math.min(initialGuess, MAX_NOISE);
         double epsHi = eval.epsilon(hi);
         double lo;
         if (epsHi > targetEpsilon) {
             do {
                 lo = hi;
-                hi = 2 * hi;
-                if (hi > MAX_NOISE) {
+                hi = hi * factor;
+                factor *= factor;
+                if (lo >= MAX_NOISE) {
                     throw new IllegalArgumentException(String.format(
                             "target epsilon %s at delta %s is not reachable with a noise multiplier up to %g "
                                     + "(sample rate %s, %d steps)", targetEpsilon, delta, MAX_NOISE, sampleRate, steps));
                 }
+                hi = Math.min(hi, MAX_NOISE);
                 epsHi = eval.epsilon(hi);
             } while (epsHi > targetEpsilon);
         } else {
             while (true) {
-                lo = hi / 2;
+                lo = hi / factor;
+                factor *= factor;
                 if (lo < MIN_NOISE) {
                     return new Result(hi, epsHi);
                 }
