@@ -15,6 +15,11 @@ import java.util.Map;
  * how tight is set by the grid step, {@code interval}. This is what dp_accounting's
  * {@code PLDAccountant} computes for Poisson-sampled Gaussian events.
  *
+ * <p>Cost: one discretisation and one FFT self-composition per segment (both directions share
+ * the FFT), plus one FFT convolution per additional segment; about 0.1 to 0.4 s for 100,000 steps
+ * of one segment at the default interval (see {@link AccountingBenchmark}). Many different
+ * segments (a noise schedule that changes at every step) cost one convolution each.
+ *
  * <p>Stateful, not thread-safe; the composed distributions are cached until the history changes.
  * {@link #copy()} gives an independent accountant.
  */
