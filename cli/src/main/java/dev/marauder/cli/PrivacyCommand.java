@@ -1,5 +1,6 @@
 package dev.marauder.cli;
 
+import dev.marauder.privacy.accounting.Schedule;
 import dev.marauder.privacy.accounting.AccountantType;
 import dev.marauder.privacy.accounting.NoiseCalibration;
 import dev.marauder.privacy.accounting.PldAccountant;
@@ -71,14 +72,11 @@ final class PrivacyCommand implements Runnable {
         }
 
         double sampleRate() {
-            return (double) batch / n;
+            return Schedule.sampleRate(n, batch);
         }
 
-        /** {@code ceil(E * N / B)}, ignoring rounding noise when the quotient is an integer. */
         long steps() {
-            double x = epochs * n / batch;
-            double nearest = Math.rint(x);
-            return Math.abs(x - nearest) <= 1e-9 * Math.max(1, nearest) ? (long) nearest : (long) Math.ceil(x);
+            return Schedule.steps(n, batch, epochs);
         }
 
         String describe() {

@@ -155,9 +155,19 @@ public final class Training {
 
     private static ModelCard card(TrainingSettings s, TrainTestSplit data, InputSpec spec, int classes,
             double accuracy, double seconds, Provenance provenance) {
+        return card(s, data, spec, classes, accuracy, seconds, null, provenance);
+    }
+
+    /**
+     * The model card of a run of {@code s} on {@code data}.
+     *
+     * @param privacy the differential-privacy settings and epsilon spent, or null for a non-private run
+     */
+    public static ModelCard card(TrainingSettings s, TrainTestSplit data, InputSpec spec, int classes,
+            double accuracy, double seconds, Map<String, Object> privacy, Provenance provenance) {
         return new ModelCard(ModelCard.FORMAT_VERSION, s.architecture().id(), spec.shape(), spec.lower(), spec.upper(),
                 classes, null, data.name(), data.train().sha256(), data.train().size(), data.test().size(),
-                s.epochs(), s.batchSize(), s.learningRate(), "adam", s.seed(), accuracy, seconds, null, null,
+                s.epochs(), s.batchSize(), s.learningRate(), "adam", s.seed(), accuracy, seconds, null, privacy,
                 provenance);
     }
 }
