@@ -17,68 +17,125 @@ import picocli.CommandLine.Spec;
 
 /** {@code marauder bench pgd}: PGD against a bare DJL loop, and native memory over a long PGD run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks: PGD-40 on the demo CNN against a bare DJL/libtorch loop of the same",
-            "forward+backward passes, and resident memory over a long PGD run."})
-final class BenchCommand implements Callable<Integer> {
+        description = "Benchmarks (run on a quiet machine).",
+        subcommands = {BenchCommand.Pgd.class, BenchCommand.DpSgd.class})
+final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--examples", defaultValue = "1000", paramLabel = "N", description = "Test images (default ${DEFAULT-VALUE}).")
-    int examples;
-
-    @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "PGD steps (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--eps", defaultValue = "0.03", paramLabel = "E", description = "L-infinity budget (default ${DEFAULT-VALUE}).")
-    double eps;
-
-    @Option(names = "--repeats", defaultValue = "5", paramLabel = "R", description = "Timed repeats (default ${DEFAULT-VALUE}).")
-    int repeats;
-
-    @Option(names = "--memory-steps", defaultValue = "10000", paramLabel = "S",
-            description = "PGD steps of the memory run, 0 to skip (default ${DEFAULT-VALUE}).")
-    long memorySteps;
-
-    @Option(names = "--memory-batch", defaultValue = "100", paramLabel = "B",
-            description = "Batch of the memory run (default ${DEFAULT-VALUE}).")
-    int memoryBatch;
-
-    @Option(names = "--cache", paramLabel = "DIR", description = "Demo model cache (default ~/.cache/marauder).")
-    Path cache;
-
-    @Mixin
-    OutputOptions output;
-
-    /** The JSON result. */
-    record BenchResult(PgdBenchmark.Timing pgd, PgdBenchmark.Memory memory, Provenance provenance) {}
-
     @Override
-    public Integer call() {
-        if (examples < 1 || steps < 1 || repeats < 1 || memorySteps < 0 || memoryBatch < 1 || !(eps > 0)) {
-            throw new UsageException("--examples, --steps, --repeats, --memory-batch must be >= 1, --memory-steps >= 0"
-                    + " and --eps > 0");
-        }
-        TrainTestSplit split = Datasets.load(DemoModel.DATASET);
-        LabeledData data = split.test().slice(0, Math.min(examples, split.test().size()));
-        Provenance.Recorder prov = Provenance.start().setting("examples", data.size()).setting("steps", steps)
-                .setting("eps", eps).setting("repeats", repeats).setting("memory_steps", memorySteps)
-                .setting("threads", Runtime.getRuntime().availableProcessors());
-        try (BuiltinClassifier model = DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache,
-                output.progress())) {
-            PgdBenchmark.Timing t = PgdBenchmark.compare(model, data, steps, eps, repeats);
-            PgdBenchmark.Memory m = memorySteps == 0 ? null
-                    : PgdBenchmark.memory(model, split.test(), memorySteps, memoryBatch, eps);
-            String text = String.format(Locale.ROOT,
-                    "PGD-%d (linf, eps %s, no random start) on %d images, median of %d:%n"
-                            + "  marauder %.3f s, bare DJL loop %.3f s, ratio %.3f%n",
-                    steps, eps, data.size(), repeats, t.marauderMedian(), t.bareMedian(), t.ratio());
-            if (m != null) {
-                text += String.format(Locale.ROOT, "  memory: %d PGD steps on %d images, RSS %.1f MB after warm-up, %.1f MB at"
-                        + " the end (growth %.1f MB)", m.steps(), m.batch(), m.rssAfterWarmupBytes() / 1e6,
-                        m.rssAtEndBytes() / 1e6, m.growthBytes() / 1e6);
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: pgd or dpsgd");
+    }
+
+    /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
+    @Command(name = "dpsgd", mixinStandardHelpOptions = true,
+            description = {"One DP-SGD epoch of the demo CNN on the shipped Fashion-MNIST subset against one",
+                "non-private epoch at the same (expected) batch size, with peak memory of each."})
+    static final class DpSgd implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Expected batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--examples", defaultValue = "10000", paramLabel = "N", description = "Training examples (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record Result(dev.marauder.privacy.dpsgd.DpSgdBenchmark.Result dpsgd, Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            TrainTestSplit split = Datasets.load(DemoModel.DATASET);
+            if (batch < 1 || examples < batch || examples > split.train().size()) {
+                throw new UsageException("need 1 <= --batch <= --examples <= " + split.train().size());
             }
-            output.emit(spec.commandLine().getOut(), new BenchResult(t, m, prov.finish()), text.stripTrailing());
+            TrainTestSplit data = new TrainTestSplit(split.name(), split.train().slice(0, examples), split.test());
+            var settings = new dev.marauder.core.train.TrainingSettings(DemoModel.SETTINGS.architecture(), 1, batch,
+                    DemoModel.SETTINGS.learningRate(), 0);
+            var dp = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
+            Provenance.Recorder prov = Provenance.start().setting("batch", batch).setting("examples", examples);
+            var r = dev.marauder.privacy.dpsgd.DpSgdBenchmark.run(settings, dp, data);
+            String text = String.format(Locale.ROOT,
+                    "one epoch of %s on %d images, batch %d: non-private %.2f s (peak RSS %.0f MB, accuracy %.4f),"
+                            + " DP-SGD %.2f s (peak RSS %.0f MB, accuracy %.4f, epsilon %.3f): ratio %.3f",
+                    r.architecture(), r.examples(), r.batchSize(), r.nonPrivateSeconds(), r.nonPrivatePeakRssBytes() / 1e6,
+                    r.nonPrivateAccuracy(), r.privateSeconds(), r.privatePeakRssBytes() / 1e6, r.privateAccuracy(),
+                    r.epsilon(), r.ratio());
+            output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
+            return 0;
         }
-        return 0;
+    }
+
+    /** {@code marauder bench pgd}: PGD against a bare DJL loop, and memory over a long PGD run. */
+    @Command(name = "pgd", mixinStandardHelpOptions = true,
+            description = {"PGD-40 on the demo CNN against a bare DJL/libtorch loop of the same forward+backward",
+                "passes, and resident memory over a long PGD run."})
+    static final class Pgd implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--examples", defaultValue = "1000", paramLabel = "N", description = "Test images (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "PGD steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--eps", defaultValue = "0.03", paramLabel = "E", description = "L-infinity budget (default ${DEFAULT-VALUE}).")
+        double eps;
+
+        @Option(names = "--repeats", defaultValue = "5", paramLabel = "R", description = "Timed repeats (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--memory-steps", defaultValue = "10000", paramLabel = "S",
+                description = "PGD steps of the memory run, 0 to skip (default ${DEFAULT-VALUE}).")
+        long memorySteps;
+
+        @Option(names = "--memory-batch", defaultValue = "100", paramLabel = "B",
+                description = "Batch of the memory run (default ${DEFAULT-VALUE}).")
+        int memoryBatch;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "Demo model cache (default ~/.cache/marauder).")
+        Path cache;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record BenchResult(PgdBenchmark.Timing pgd, PgdBenchmark.Memory memory, Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            if (examples < 1 || steps < 1 || repeats < 1 || memorySteps < 0 || memoryBatch < 1 || !(eps > 0)) {
+                throw new UsageException("--examples, --steps, --repeats, --memory-batch must be >= 1, --memory-steps >= 0"
+                        + " and --eps > 0");
+            }
+            TrainTestSplit split = Datasets.load(DemoModel.DATASET);
+            LabeledData data = split.test().slice(0, Math.min(examples, split.test().size()));
+            Provenance.Recorder prov = Provenance.start().setting("examples", data.size()).setting("steps", steps)
+                    .setting("eps", eps).setting("repeats", repeats).setting("memory_steps", memorySteps)
+                    .setting("threads", Runtime.getRuntime().availableProcessors());
+            try (BuiltinClassifier model = DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache,
+                    output.progress())) {
+                PgdBenchmark.Timing t = PgdBenchmark.compare(model, data, steps, eps, repeats);
+                PgdBenchmark.Memory m = memorySteps == 0 ? null
+                        : PgdBenchmark.memory(model, split.test(), memorySteps, memoryBatch, eps);
+                String text = String.format(Locale.ROOT,
+                        "PGD-%d (linf, eps %s, no random start) on %d images, median of %d:%n"
+                                + "  marauder %.3f s, bare DJL loop %.3f s, ratio %.3f%n",
+                        steps, eps, data.size(), repeats, t.marauderMedian(), t.bareMedian(), t.ratio());
+                if (m != null) {
+                    text += String.format(Locale.ROOT, "  memory: %d PGD steps on %d images, RSS %.1f MB after warm-up, %.1f MB at"
+                            + " the end (growth %.1f MB)", m.steps(), m.batch(), m.rssAfterWarmupBytes() / 1e6,
+                            m.rssAtEndBytes() / 1e6, m.growthBytes() / 1e6);
+                }
+                output.emit(spec.commandLine().getOut(), new BenchResult(t, m, prov.finish()), text.stripTrailing());
+            }
+            return 0;
+        }
     }
 }

@@ -129,7 +129,7 @@ class AttackCommandTest {
 
     @Test
     void benchmarkCommandReportsBothTimingsAndMemory(@TempDir Path dir) throws Exception {
-        CliTest.Run r = run("bench", "--examples", "20", "--steps", "2", "--repeats", "1", "--memory-steps", "80",
+        CliTest.Run r = run("bench", "pgd", "--examples", "20", "--steps", "2", "--repeats", "1", "--memory-steps", "80",
                 "--memory-batch", "10", "--cache", dir.resolve("cache").toString(), "--json", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
