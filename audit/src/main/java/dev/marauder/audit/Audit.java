@@ -79,7 +79,8 @@ public final class Audit {
             diagnostics = diagnose(white, attacked, pgd, List.of(fgsm, pgdResult), progress);
         }
         return new AuditResult(model.info(), model.inputSpec(), model.classes(), model.outputKind(), card, dataName,
-                test.size(), cleanAccuracy, evalSeconds, List.copyOf(classNames), evasion, diagnostics, prov.finish());
+                test.size(), cleanAccuracy, evalSeconds, List.copyOf(classNames), evasion, diagnostics,
+                PrivacySummary.of(card, 40), prov.finish());
     }
 
     /**

@@ -29,6 +29,7 @@ public final class AuditReport {
                 .provenance(Json.mapper().convertValue(result.provenance(), new TypeReference<Map<String, Object>>() {}));
         b.section(modelSection(result));
         b.section(evasionSection(result));
+        b.section(privacySection(result));
         return b.build();
     }
 
@@ -156,6 +157,37 @@ public final class AuditReport {
             s.keyValues(Map.of("inputs with a zero loss gradient", d.zeroGradientFraction(),
                     "PGD robust accuracy at eps " + d.largeEpsilon(), d.largeEpsilonAccuracy()));
         }
+        return s.build();
+    }
+
+    static ReportSection privacySection(AuditResult r) {
+        Section.Builder s = Section.builder("privacy", "Differential privacy");
+        PrivacySummary p = r.privacy();
+        if (p == null || !p.hasGuarantee()) {
+            s.warning("This model has no formal privacy guarantee: it was not trained with differential privacy"
+                    + " (or not by Marauder, so no guarantee is recorded). Membership inference and memorisation"
+                    + " are bounded by nothing but the model's generalisation.");
+            s.data("formal_guarantee", false);
+            return s.build();
+        }
+        Map<String, Object> g = p.guarantee();
+        s.paragraph(String.format(Locale.ROOT, "Trained with DP-SGD (Abadi et al. 2016): per-example clipping to norm %s,"
+                + " Gaussian noise of multiplier %s, Poisson sampling at rate %s for %s steps. The %s accountant gives"
+                + " (epsilon, delta) = (%.4g, %s).", g.get("clip_norm"), g.get("noise_multiplier"), g.get("sample_rate"),
+                g.get("steps"), String.valueOf(g.get("accountant")).toUpperCase(Locale.ROOT),
+                ((Number) g.get("epsilon")).doubleValue(), g.get("delta")));
+        if (Boolean.FALSE.equals(g.get("secure_randomness"))) {
+            s.warning("This model was trained with a fixed seed for noise and sampling: reproducible but NOT private.");
+        }
+        s.keyValues(g);
+        double[] x = new double[p.steps().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = p.steps()[i];
+        }
+        s.chart("epsilon_vs_steps", Chart.builder("Epsilon spent vs. training step (delta " + g.get("delta") + ")")
+                .xAxis("step").yAxis("epsilon").line("epsilon", x, p.epsilons()).build());
+        s.data("formal_guarantee", true);
+        s.data("guarantee", g);
         return s.build();
     }
 

@@ -23,11 +23,12 @@ import java.util.List;
  * @param classNames class names, possibly empty
  * @param evasion robustness under each white-box attack (FGSM, PGD); empty for black-box models
  * @param diagnostics gradient-masking checks, or null for black-box models
+ * @param privacy the model's formal differential-privacy guarantee, if any
  * @param provenance versions, settings, hashes and times of the audit
  */
 public record AuditResult(ModelInfo model, InputSpec inputSpec, int classes, OutputKind outputKind, ModelCard card,
         String data, int testExamples, double cleanAccuracy, double evalSeconds, List<String> classNames,
-        List<RobustnessResult> evasion, EvasionDiagnostics diagnostics, Provenance provenance) {
+        List<RobustnessResult> evasion, EvasionDiagnostics diagnostics, PrivacySummary privacy, Provenance provenance) {
 
     public AuditResult {
         evasion = List.copyOf(evasion);

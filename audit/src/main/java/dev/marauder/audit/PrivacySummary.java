@@ -1,0 +1,53 @@
+package dev.marauder.audit;
+
+import dev.marauder.core.model.ModelCard;
+import dev.marauder.privacy.accounting.AccountantType;
+import dev.marauder.privacy.accounting.PrivacyAccountant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The formal privacy guarantee a model claims, from its model card, with the epsilon spent as a
+ * function of the training step recomputed by the same accountant.
+ *
+ * @param guarantee the card's privacy record, or null when the model was trained without DP
+ * @param steps training steps at which epsilon was evaluated
+ * @param epsilons epsilon spent after each of {@code steps}
+ */
+public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double[] epsilons) {
+
+    /** No formal guarantee (a model trained without differential privacy, or not by Marauder). */
+    public static PrivacySummary none() {
+        return new PrivacySummary(null, new long[0], new double[0]);
+    }
+
+    /** The summary of a model card: the epsilon-versus-steps curve at up to {@code points} steps. */
+    public static PrivacySummary of(ModelCard card, int points) {
+        if (card == null || card.privacy() == null) {
+            return none();
+        }
+        Map<String, Object> p = card.privacy();
+        double noise = ((Number) p.get("noise_multiplier")).doubleValue();
+        double rate = ((Number) p.get("sample_rate")).doubleValue();
+        long total = ((Number) p.get("steps")).longValue();
+        double delta = ((Number) p.get("delta")).doubleValue();
+        AccountantType type = AccountantType.valueOf(String.valueOf(p.get("accountant")).toUpperCase(Locale.ROOT));
+        int n = (int) Math.min(points, total);
+        long[] steps = new long[n];
+        double[] eps = new double[n];
+        PrivacyAccountant accountant = type.newAccountant();
+        long done = 0;
+        for (int i = 0; i < n; i++) {
+            steps[i] = Math.max(1, Math.round((double) total * (i + 1) / n));
+            accountant.step(noise, rate, steps[i] - done);
+            done = steps[i];
+            eps[i] = accountant.epsilon(delta);
+        }
+        return new PrivacySummary(p, steps, eps);
+    }
+
+    /** True when the model has a formal differential-privacy guarantee. */
+    public boolean hasGuarantee() {
+        return guarantee != null;
+    }
+}
