@@ -23,14 +23,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "privacy", mixinStandardHelpOptions = true,
         description = "Differential-privacy accounting of DP-SGD (Poisson sampling at rate B/N, ceil(E*N/B) steps).",
-        subcommands = {PrivacyCommand.Epsilon.class, PrivacyCommand.Noise.class})
+        subcommands = {PrivacyCommand.Epsilon.class, PrivacyCommand.Noise.class, PrivacyCommand.Audit.class})
 final class PrivacyCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (epsilon, noise)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (epsilon, noise, audit)");
     }
 
     /** The training run: data set size, batch, epochs, delta and accountant, shared by both subcommands. */
@@ -189,6 +189,100 @@ final class PrivacyCommand implements Runnable {
             output.emit(spec.commandLine().getOut(), result, String.format(Locale.ROOT,
                     "noise multiplier %s gives epsilon %.4f <= %s at delta %s (%s): %s", number(r.noiseMultiplier()),
                     r.epsilon(), number(targetEpsilon), number(run.delta), run.accountant.label(), run.describe()));
+            return 0;
+        }
+    }
+
+    /** {@code marauder privacy audit}: an empirical epsilon lower bound from one training run with canaries. */
+    @Command(name = "audit", mixinStandardHelpOptions = true,
+            description = {"Empirical privacy audit (Steinke, Nasr & Jagielski 2023): train once with canaries,",
+                "each included with probability 1/2, and bound epsilon from below by guessing which were."})
+    static final class Audit implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--arch", defaultValue = "mlp", paramLabel = "A", description = "logreg, mlp or cnn (default ${DEFAULT-VALUE}).")
+        String arch;
+
+        @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "D", description = "Dataset (default ${DEFAULT-VALUE}).")
+        String data;
+
+        @Option(names = "--canaries", defaultValue = "1000", paramLabel = "M", description = "Canaries (default ${DEFAULT-VALUE}).")
+        int canaries;
+
+        @Option(names = "--epochs", defaultValue = "5", paramLabel = "E", description = "Epochs (default ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "128", paramLabel = "B", description = "(Expected) batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "0.001", paramLabel = "L", description = "Learning rate (default ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--dp", description = "Audit a DP-SGD run (needs --noise).")
+        boolean dp;
+
+        @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
+        Double noise;
+
+        @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
+        double clip;
+
+        @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "Delta (default ${DEFAULT-VALUE}).")
+        double delta;
+
+        @Option(names = "--confidence", defaultValue = "0.95", paramLabel = "P", description = "Confidence of the bound (default ${DEFAULT-VALUE}).")
+        double confidence;
+
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+                description = "Seeds the auditor's canaries and coins and the initialisation; DP noise stays secure (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record AuditResult(double epsilonLowerBound, double confidence, Double claimedEpsilon, double delta, int canaries,
+                int included, int guesses, int correct, String method, String training, double testAccuracy,
+                dev.marauder.core.provenance.Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            dev.marauder.core.train.TrainingSettings settings;
+            dev.marauder.privacy.dpsgd.DpSgdSettings privacy = null;
+            dev.marauder.privacy.dpsgd.CanaryAudit audit;
+            try {
+                settings = new dev.marauder.core.train.TrainingSettings(dev.marauder.core.model.Architecture.of(arch),
+                        epochs, batch, lr, seed);
+                if (dp) {
+                    if (noise == null) {
+                        throw new UsageException("--dp needs --noise SIGMA");
+                    }
+                    privacy = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(clip, noise, delta);
+                } else if (noise != null) {
+                    throw new UsageException("--noise needs --dp");
+                }
+                audit = new dev.marauder.privacy.dpsgd.CanaryAudit(canaries, confidence, seed);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            var split = dev.marauder.core.data.Datasets.load(data);
+            var stderr = spec.commandLine().getErr();
+            var r = audit.run(settings, privacy, split, output.progress(), w -> stderr.println("marauder: warning: " + w));
+            var b = r.bound();
+            var prov = dev.marauder.core.provenance.Provenance.start().settings(settings.asMap())
+                    .setting("canaries", canaries).setting("confidence", confidence).hash("data", split.train().sha256())
+                    .finish();
+            AuditResult result = new AuditResult(b.epsilonLowerBound(), b.confidence(),
+                    Double.isInfinite(r.claimedEpsilon()) ? null : r.claimedEpsilon(), r.delta(),
+                    b.canaries(), r.included(), b.guesses(), b.correct(), b.method(), r.training(), r.testAccuracy(), prov);
+            String claim = Double.isInfinite(r.claimedEpsilon()) ? "no formal guarantee (non-private training)"
+                    : String.format(Locale.ROOT, "claimed epsilon %.4f", r.claimedEpsilon());
+            output.emit(spec.commandLine().getOut(), result, String.format(Locale.ROOT,
+                    "audited epsilon lower bound %.4f with confidence %s at delta %s (%d of %d guesses correct on %d"
+                            + " canaries, %d included); %s; test accuracy %.4f", b.epsilonLowerBound(),
+                    number(b.confidence()), number(r.delta()), b.correct(), b.guesses(), b.canaries(), r.included(), claim,
+                    r.testAccuracy()));
             return 0;
         }
     }

@@ -16,13 +16,21 @@ package dev.marauder.privacy.audit;
  *       large terms cancel (the arrangement of R's {@code lbeta}), so {@code logBeta(1e5, 2e5)} is
  *       exact to about 1e-16 relative rather than 1e-11.</li>
  *   <li>{@code I_x(a, b)}: the continued fraction of Numerical Recipes ({@code betacf}, evaluated
- *       with the modified Lentz method) on the side of the mean where it converges fast, and
+ *       with the modified Lentz method, its first denominator rewritten so that it does not cancel
+ *       near the mean) on the side of the mean where it converges fast, and
  *       {@code 1 - I_{1-x}(b, a)} on the other. The prefactor {@code x^a (1-x)^b / B(a, b)} is
  *       formed with Loader's deviance {@code bd0} ("Fast and accurate computation of binomial
- *       probabilities", 2000) once both parameters reach 10, which keeps it accurate to about
- *       1e-14 relative for parameters in the millions, where the naive logarithms would cancel
- *       to 1e-10. Both {@code x} and {@code 1 - x} are passed in, so neither loses digits near 0
- *       or 1, and the result is returned as a logarithm, finite far below the smallest double.</li>
+ *       probabilities", 2000) once both parameters reach 10, with the gap {@code a - (a+b) x}
+ *       computed as {@code a (1-x) - b x}, which keeps it accurate to about 1e-14 relative for
+ *       parameters in the millions, where the naive logarithms would cancel to 1e-10. Where
+ *       {@code a >= 10 b} with a whole {@code b <= 200} the continued fraction is ill-conditioned
+ *       near the mean (up to 1e-11 lost at {@code a = 1e6}), so the binomial sum of {@code b}
+ *       positive terms is used instead. Both {@code x} and {@code 1 - x} are passed in, so
+ *       neither loses digits near 0 or 1, and the result is returned as a logarithm, finite far
+ *       below the smallest double. Over 300 random points with parameters from 0.5 to 10^6 and
+ *       {@code x} within 8 standard deviations of the mean, the error of {@code log I} has median
+ *       8e-16, 90th percentile 1e-14 and maximum 6e-13 (at {@code a = 674479, b = 19819}, where
+ *       the continued fraction needs thousands of terms).</li>
  *   <li>The inverse: a safeguarded Newton iteration on {@code log I} against {@code log x} (in
  *       which the lower tail is nearly linear), started at and bracketed by the small-x
  *       asymptote {@code I_x(a, b) ~ x^a / (a B(a, b))}, on whichever of {@code x} and
@@ -47,6 +55,10 @@ final class IncompleteBeta {
     /** Relative change of the continued fraction at which it has converged (two ulps). */
     private static final double FRACTION_TOLERANCE = 4.5e-16;
     private static final double TINY = 1e-300;
+    /** Largest whole {@code b} summed term by term when {@code a >= 10 b}. */
+    private static final int FINITE_SUM_LIMIT = 200;
+    private static final double RESCALE = 1e280;
+    private static final double LOG_RESCALE = Math.log(RESCALE);
 
     private IncompleteBeta() {}
 
@@ -104,10 +116,44 @@ final class IncompleteBeta {
             return 0;
         }
         if (x < (a + 1) / (a + b + 2)) {
-            return logFront(x, y, a, b) + Math.log(continuedFraction(a, b, x)) - Math.log(a);
+            return logBelowMean(x, y, a, b);
         }
-        double complement = Math.exp(logFront(y, x, b, a)) * continuedFraction(b, a, y) / b;
-        return Math.log1p(-Math.min(complement, 1));
+        return Math.log1p(-Math.min(Math.exp(logBelowMean(y, x, b, a)), 1));
+    }
+
+    /** {@code log I_x(a, b)} for {@code x < (a + 1) / (a + b + 2)}. */
+    private static double logBelowMean(double x, double y, double a, double b) {
+        if (b <= FINITE_SUM_LIMIT && b == Math.rint(b) && a >= 10 * b) {
+            return logFiniteSum(x, y, a, (int) b);
+        }
+        return logFront(x, y, a, b) + Math.log(continuedFraction(a, b, x, y)) - Math.log(a);
+    }
+
+    /**
+     * {@code log I_x(a, b)} for a whole {@code b}, as the binomial sum
+     * {@code P[Binomial(a + b - 1, x) >= a] = sum_{j < b} P[j failures]}, whose terms are all
+     * positive. Used where {@code a} is much larger than {@code b} and {@code x} is near the mean:
+     * there the continued fraction is ill-conditioned (its odd terms are close to -1 and the
+     * denominators cancel), losing up to 1e-11 at {@code a = 1e6}, while the sum of at most
+     * {@link #FINITE_SUM_LIMIT} terms keeps about 1e-14. The first term is
+     * {@code P[b - 1 failures] = front(x, y, a + 1, b) / ((a + b) x y)}; the others follow by the
+     * ratio {@code P[j - 1] / P[j] = j x / ((n - j + 1) y)}, summed relative to it with rescaling.
+     */
+    private static double logFiniteSum(double x, double y, double a, int b) {
+        double n = a + b - 1;
+        double scale = logFront(x, y, a + 1, b) - Math.log(a + b) - log(x, y) - log(y, x);
+        double term = 1;
+        double sum = 1;
+        for (int j = b - 1; j > 0; j--) {
+            term *= j * x / ((n - j + 1) * y);
+            sum += term;
+            if (sum > RESCALE) {
+                sum /= RESCALE;
+                term /= RESCALE;
+                scale += LOG_RESCALE;
+            }
+        }
+        return scale + Math.log(sum);
     }
 
     /** {@code I_x(a, b)}. */
@@ -140,9 +186,14 @@ final class IncompleteBeta {
      */
     static double logFront(double x, double y, double a, double b) {
         if (a >= STIRLING_FROM && b >= STIRLING_FROM) {
+            // x^a y^b / B(a, b) = sqrt(a b / (2 pi n)) exp(-corrections - D(a, n x) - D(b, n y)),
+            // with n = a + b and Loader's deviance D(k, mu) = k log(k / mu) + mu - k. The gap
+            // a - n x is formed as a y - b x (no rounding of n x, which would cost 1e-10 at
+            // n = 1e6), and b - n y is exactly its negative.
             double n = a + b;
+            double gap = a * y - b * x;
             double correction = stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(n);
-            return -(deviance(a, n * x) + deviance(b, n * y))
+            return -(deviance(a, gap) + deviance(b, -gap))
                     + 0.5 * (Math.log(a) + Math.log(b) - Math.log(n)) - HALF_LOG_TWO_PI - correction;
         }
         return a * log(x, y) + b * log(y, x) - logBeta(a, b);
@@ -200,12 +251,13 @@ final class IncompleteBeta {
      * The continued fraction of {@code I_x(a, b) = x^a (1-x)^b / (a B(a, b)) * cf}, which
      * converges fast for {@code x < (a + 1) / (a + b + 2)} (Numerical Recipes, section 6.4).
      */
-    private static double continuedFraction(double a, double b, double x) {
+    private static double continuedFraction(double a, double b, double x, double y) {
         double qab = a + b;
         double qap = a + 1;
         double qam = a - 1;
         double c = 1;
-        double d = 1 - qab * x / qap;
+        // 1 - (a + b) x / (a + 1), written so that it does not cancel when x is near the mean
+        double d = (1 + (a * y - b * x)) / qap;
         if (Math.abs(d) < TINY) {
             d = TINY;
         }
@@ -246,13 +298,15 @@ final class IncompleteBeta {
     }
 
     /**
-     * Loader's deviance {@code k log(k / mu) + mu - k}, by its series when {@code k} is close to
-     * {@code mu} (where the three terms would cancel).
+     * Loader's deviance {@code D(k, mu) = k log(k / mu) + mu - k} at {@code mu = k - gap}: by its
+     * series in {@code v = gap / (2k - gap)} when {@code mu} is close to {@code k} (where the terms
+     * would cancel), else directly. Relative error a few ulps.
      */
-    private static double deviance(double k, double mu) {
-        if (Math.abs(k - mu) < 0.1 * (k + mu)) {
-            double v = (k - mu) / (k + mu);
-            double sum = (k - mu) * v;
+    private static double deviance(double k, double gap) {
+        double sumKMu = 2 * k - gap;
+        if (Math.abs(gap) < 0.1 * sumKMu) {
+            double v = gap / sumKMu;
+            double sum = gap * v;
             double term = 2 * k * v;
             double v2 = v * v;
             for (int j = 1; j < 1000; j++) {
@@ -265,7 +319,7 @@ final class IncompleteBeta {
             }
             return sum;
         }
-        return k * Math.log(k / mu) + mu - k;
+        return -k * Math.log1p(-gap / k) - gap;
     }
 
     /** {@code log Gamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2)} for {@code x >= 10}. */

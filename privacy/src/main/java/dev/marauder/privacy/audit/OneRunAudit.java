@@ -16,7 +16,7 @@ import java.util.Set;
  * lowest, abstains on the rest, and counts its correct guesses {@code v} out of
  * {@code r = k+ + k-}. Privacy limits how well any auditor can do:
  * <ul>
- *   <li>{@code delta = 0} (the paper's Theorem 1): the number of correct guesses of an
+ *   <li>{@code delta = 0} (the paper's main result for pure DP): the number of correct guesses of an
  *       epsilon-DP algorithm is stochastically dominated by {@code Binomial(r, q)} with
  *       {@code q = e^epsilon / (1 + e^epsilon)}, the accuracy of randomized response. The p-value
  *       of {@code v} is the binomial tail {@code P[Binomial(r, q) >= v] = I_q(v, r - v + 1)},

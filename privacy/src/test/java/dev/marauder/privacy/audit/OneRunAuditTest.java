@@ -110,13 +110,10 @@ class OneRunAuditTest {
 
     @Test
     void logPValueStaysFiniteWhereThePValueUnderflows() {
-        // v = r = 2000 at epsilon = 0: P = 2^-2000, log = -2000 log 2; the delta term adds
-        // 2 m delta P[B = 1999] = 2 m delta 2000 2^-2000
+        // v = r = 2000 at epsilon = 0: P = 2^-2000, log = -2000 log 2
         assertThat(OneRunAudit.pValue(2000, 2000, 2000, 0, 0)).isZero();
         assertThat(OneRunAudit.logPValue(2000, 2000, 2000, 0, 0)).isCloseTo(-2000 * Math.log(2), within(1e-9));
-        double extra = Math.log(2 * 2000 * 1e-6 * 2000);
-        double expected = -2000 * Math.log(2) + Math.log1p(Math.exp(extra));
-        assertThat(OneRunAudit.logPValue(2000, 2000, 2000, 0, 1e-6)).isCloseTo(expected, within(1e-9));
+        assertThat(OneRunAudit.logPValue(2000, 2000, 0, 5, 0)).isZero();
     }
 
     // ---- properties ----------------------------------------------------------------------
@@ -180,7 +177,13 @@ class OneRunAuditTest {
             double previous = 0;
             for (int r : new int[] {10, 30, 100, 300, 1000, 3000, 10_000, 30_000}) {
                 double bound = OneRunAudit.epsilonLowerBound(50_000, r, r, delta, 0.95).epsilonLowerBound();
-                assertThat(bound).isGreaterThan(previous);
+                // With 2 m delta = 1 (delta = 1e-5) a few dozen guesses cannot rule out even
+                // (0, delta)-DP: the delta term alone exceeds beta. Once positive, the bound grows.
+                if (previous > 0 || r >= 100) {
+                    assertThat(bound).isGreaterThan(previous);
+                } else {
+                    assertThat(bound).isGreaterThanOrEqualTo(previous);
+                }
                 previous = bound;
             }
         }
@@ -189,11 +192,13 @@ class OneRunAuditTest {
     // ---- exact coverage and simulated audits ---------------------------------------------------
 
     @ParameterizedTest
-    @CsvSource({"100, 1.0, 0", "500, 1.0, 0", "500, 0.5, 1e-5", "1000, 2.0, 1e-6", "60, 3.0, 0"})
+    @CsvSource({"100, 1.0, 0", "500, 1.0, 0", "500, 0.5, 1e-5", "1000, 2.0, 1e-6", "200, 0.3, 0"})
     void randomizedResponseIsFlaggedWithProbabilityAtMostBeta(int r, double epsilon, double delta) {
         // Randomized response with this epsilon is the extreme epsilon-DP algorithm: the correct
         // guesses are exactly Binomial(r, q). Summing its probabilities over every v whose bound
-        // exceeds epsilon gives the exact probability of a wrong audit, which must be <= beta.
+        // exceeds epsilon gives the exact probability of a wrong audit, which must be <= beta
+        // (it is 0.0441, 0.0420, 0.0452, 0.0492 and 0.0476 for these rows: the bound is close to
+        // tight, so the test would notice a bound that is too large).
         BigDecimal q = BigDecimal.valueOf(1 / (1 + Math.exp(-epsilon)));
         BigDecimal wrong = BigDecimal.ZERO;
         for (int v = 0; v <= r; v++) {
@@ -201,18 +206,19 @@ class OneRunAuditTest {
                 wrong = wrong.add(pmf(r, v, q));
             }
         }
-        assertThat(wrong.doubleValue()).isLessThanOrEqualTo(0.05).isGreaterThan(0.005);
+        assertThat(wrong.doubleValue()).isLessThanOrEqualTo(0.05).isGreaterThan(0.04);
     }
 
     @Test
     void simulatedAuditsOfAKnownEpsilonRarelyOvershoot() {
-        // 2000 audits of randomized response with epsilon = 1 and r = 100 guesses (seed fixed):
+        // 20,000 audits of randomized response with epsilon = 1 and r = 100 guesses (seed fixed):
         // v ~ Binomial(100, e/(1+e)). The exact probability of a bound above 1 at these
-        // parameters is 0.0366 (computed as in the test above), so 5% leaves 3.7 standard errors.
+        // parameters is 0.0441 (computed as in the test above); with 20,000 trials its standard
+        // error is 0.0015, so 5% leaves 4 standard errors and the fixed seed is not a lucky one.
         double epsilon = 1;
         double q = 1 / (1 + Math.exp(-epsilon));
         SplittableRandom random = new SplittableRandom(7L);
-        int trials = 2000;
+        int trials = 20_000;
         int overshoot = 0;
         double sum = 0;
         for (int t = 0; t < trials; t++) {
