@@ -163,6 +163,21 @@ public final class AuditReport {
     static ReportSection privacySection(AuditResult r) {
         Section.Builder s = Section.builder("privacy", "Differential privacy");
         PrivacySummary p = r.privacy();
+        if (p != null && p.empiricalAudit() != null) {
+            Map<String, Object> a = p.empiricalAudit();
+            s.keyValues(Map.of("audited epsilon lower bound", a.get("epsilon_lower_bound"),
+                    "confidence", a.get("confidence"), "correct guesses", a.get("correct") + " of " + a.get("guesses"),
+                    "canaries", a.get("canaries"), "training audited", a.get("training")));
+            s.paragraph("Empirical audit (Steinke, Nasr & Jagielski 2023, one training run with canaries): a lower bound"
+                    + " on epsilon that holds with the stated confidence. It must sit below the claimed epsilon;"
+                    + " for a model without DP it shows how much membership leaks.");
+            s.data("empirical_audit", a);
+            Object claimed = a.get("claimed_epsilon");
+            if (claimed instanceof Number c && ((Number) a.get("epsilon_lower_bound")).doubleValue() > c.doubleValue()) {
+                s.warning("The audited lower bound exceeds the claimed epsilon: the DP implementation or its"
+                        + " accounting is wrong.");
+            }
+        }
         if (p == null || !p.hasGuarantee()) {
             s.warning("This model has no formal privacy guarantee: it was not trained with differential privacy"
                     + " (or not by Marauder, so no guarantee is recorded). Membership inference and memorisation"

@@ -13,12 +13,15 @@ import java.util.Map;
  * @param guarantee the card's privacy record, or null when the model was trained without DP
  * @param steps training steps at which epsilon was evaluated
  * @param epsilons epsilon spent after each of {@code steps}
+ * @param empiricalAudit the result of an empirical audit ({@code marauder privacy audit}) of the
+ *     same training setup, or null when none was given
  */
-public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double[] epsilons) {
+public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double[] epsilons,
+        Map<String, Object> empiricalAudit) {
 
     /** No formal guarantee (a model trained without differential privacy, or not by Marauder). */
     public static PrivacySummary none() {
-        return new PrivacySummary(null, new long[0], new double[0]);
+        return new PrivacySummary(null, new long[0], new double[0], null);
     }
 
     /** The summary of a model card: the epsilon-versus-steps curve at up to {@code points} steps. */
@@ -43,7 +46,12 @@ public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double
             done = steps[i];
             eps[i] = accountant.epsilon(delta);
         }
-        return new PrivacySummary(p, steps, eps);
+        return new PrivacySummary(p, steps, eps, null);
+    }
+
+    /** A copy with the result of an empirical audit attached. */
+    public PrivacySummary withEmpiricalAudit(Map<String, Object> audit) {
+        return new PrivacySummary(guarantee, steps, epsilons, audit);
     }
 
     /** True when the model has a formal differential-privacy guarantee. */

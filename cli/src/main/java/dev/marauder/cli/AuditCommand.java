@@ -16,6 +16,7 @@ import dev.marauder.report.ReportWriter;
 import java.nio.file.Path;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +66,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Where the demo model is cached (default ~/.cache/marauder).")
     Path cache;
 
+    @Option(names = "--privacy-audit", paramLabel = "FILE",
+            description = "JSON of 'marauder privacy audit --out FILE' to show beside the model's privacy guarantee.")
+    Path privacyAudit;
+
     @Option(names = "--json", description = "Also print report.json on standard output.")
     boolean json;
 
@@ -107,6 +112,25 @@ final class AuditCommand implements Callable<Integer> {
             try (Classifier c = Inputs.openChecked(model, test, range)) {
                 result = new Audit(settings).run(c, test, data, names, progress);
             }
+        }
+        if (privacyAudit != null) {
+            Inputs.requireExists(privacyAudit, "--privacy-audit");
+            Map<String, Object> audit;
+            try {
+                audit = dev.marauder.core.json.Json.mapper().readValue(privacyAudit.toFile(),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+            } catch (java.io.IOException e) {
+                throw new dev.marauder.core.data.DataFormatException(privacyAudit, "not a JSON privacy audit ("
+                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
+            }
+            if (!audit.containsKey("epsilon_lower_bound")) {
+                throw new dev.marauder.core.data.DataFormatException(privacyAudit,
+                        "has no epsilon_lower_bound: not written by 'marauder privacy audit'");
+            }
+            result = new AuditResult(result.model(), result.inputSpec(), result.classes(), result.outputKind(),
+                    result.card(), result.data(), result.testExamples(), result.cleanAccuracy(), result.evalSeconds(),
+                    result.classNames(), result.evasion(), result.diagnostics(),
+                    result.privacy().withEmpiricalAudit(audit), result.provenance());
         }
         Report report = AuditReport.of(result);
         ReportWriter.write(report, out);

@@ -74,16 +74,30 @@ class DpCommandTest {
     }
 
     @Test
-    void privacyAuditBoundsEpsilonFromBelow() throws Exception {
+    void privacyAuditBoundsEpsilonFromBelow(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("privacy-audit.json");
         CliTest.Run r = run("privacy", "audit", "--arch", "logreg", "--data", "mnist", "--canaries", "200", "--epochs", "1",
-                "--batch", "256", "--lr", "0.01", "--dp", "--noise", "1.0", "--json", "--quiet");
+                "--batch", "256", "--lr", "0.01", "--dp", "--noise", "1.0", "--out", out.toString(), "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode j = JSON.readTree(r.out());
+        JsonNode j = JSON.readTree(out.toFile());
         assertThat(j.get("canaries").asInt()).isEqualTo(200);
         assertThat(j.get("included").asInt()).isBetween(70, 130);
         assertThat(j.get("confidence").asDouble()).isEqualTo(0.95);
         assertThat(j.get("epsilon_lower_bound").asDouble()).isGreaterThanOrEqualTo(0)
                 .isLessThanOrEqualTo(j.get("claimed_epsilon").asDouble());
         assertThat(j.get("training").asText()).isEqualTo("dp-sgd");
+
+        Path report = dir.resolve("report");
+        CliTest.Run audit = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",
+                "fashion-mnist", "--privacy-audit", out.toString(), "--out", report.toString(), "--quiet");
+        assertThat(audit.code()).as(audit.err()).isZero();
+        JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy");
+        assertThat(section.get("empirical_audit").get("epsilon_lower_bound").asDouble())
+                .isEqualTo(j.get("epsilon_lower_bound").asDouble());
+        CliTest.Run bad = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",
+                "fashion-mnist", "--privacy-audit", CliTest.FIXTURES.resolve("fmnist_mlp.json").toString(), "--out",
+                report.toString(), "--quiet");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("has no epsilon_lower_bound");
     }
 }

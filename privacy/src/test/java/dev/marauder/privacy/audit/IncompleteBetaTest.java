@@ -63,6 +63,9 @@ class IncompleteBetaTest {
         "0.4999, 100000, 100001, 0.46525358117815868683,    -0.76517268616933947079",
         "0.2,    0.5,    3.5,    0.77254718194023687815,    -0.25806219513006674704",
         "1e-7,   1,      1e6,    0.095162586488227807318,   -2.3521684135024291646",
+        // a >= 10 b with a whole b: the finite binomial sum, here with a fractional a
+        "0.993,  1234.567, 7,    0.2361497801984558023145,  -1.443289013411327850501",
+        "0.9962, 5000.25,  20,   0.5539294549855860595849,  -0.5907179379141143712503",
     })
     void regularizedIncompleteBeta(double x, double a, double b, double expected, double expectedLog) {
         assertThat(IncompleteBeta.regularized(x, a, b)).isCloseTo(expected, withinPercentage(1e-10));
