@@ -126,7 +126,7 @@ final class BenchCommand implements Runnable {
                         : PgdBenchmark.memory(model, split.test(), memorySteps, memoryBatch, eps);
                 String text = String.format(Locale.ROOT,
                         "PGD-%d (linf, eps %s, no random start) on %d images, median of %d:%n"
-                                + "  marauder %.3f s, bare DJL loop %.3f s, ratio %.3f%n",
+                                + "  marauder %.3f s, bare DJL loop %.3f s, median paired ratio %.3f%n",
                         steps, eps, data.size(), repeats, t.marauderMedian(), t.bareMedian(), t.ratio());
                 if (m != null) {
                     text += String.format(Locale.ROOT, "  memory: %d PGD steps on %d images, RSS %.1f MB after warm-up, %.1f MB at"

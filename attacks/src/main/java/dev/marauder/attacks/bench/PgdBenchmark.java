@@ -32,12 +32,20 @@ import java.util.Arrays;
 public final class PgdBenchmark {
     private PgdBenchmark() {}
 
-    /** Timings of one comparison. */
+    /**
+     * Timings of one comparison. The ratio is the median of the per-repeat ratios: each repeat
+     * times both sides back to back (alternating which goes first), so slow phases of a noisy
+     * machine hit both.
+     */
     public record Timing(int examples, int steps, double epsilon, int repeats, double[] marauderSeconds,
             double[] bareSeconds, double marauderMedian, double bareMedian, double ratio, double robustAccuracy) {}
 
-    /** Native memory over a long run. */
-    public record Memory(long steps, int batch, long rssAfterWarmupBytes, long rssAtEndBytes, long growthBytes) {}
+    /**
+     * Memory over a long run: the process's resident set, and the same minus the Java heap the JVM
+     * has committed (which garbage can grow without any native leak), an estimate of native memory.
+     */
+    public record Memory(long steps, int batch, long rssAfterWarmupBytes, long rssAtEndBytes, long growthBytes,
+            long nativeAfterWarmupBytes, long nativeAtEndBytes, long nativeGrowthBytes) {}
 
     /** Times PGD-{@code steps} (L-infinity, no random start) against the bare loop, {@code repeats} times each. */
     public static Timing compare(BuiltinClassifier model, LabeledData data, int steps, double epsilon, int repeats) {
@@ -55,12 +63,19 @@ public final class PgdBenchmark {
             pgd.run(model, x, criterion, epsilon);
             bareLoop(model, x, y, Math.min(steps, 5), epsilon, step);
             for (int r = 0; r < repeats; r++) {
+                if (r % 2 == 1) {
+                    long t1 = System.nanoTime();
+                    bareLoop(model, x, y, steps, epsilon, step);
+                    bare[r] = (System.nanoTime() - t1) / 1e9;
+                }
                 long t0 = System.nanoTime();
                 EvasionResult result = pgd.run(model, x, criterion, epsilon);
                 ours[r] = (System.nanoTime() - t0) / 1e9;
-                long t1 = System.nanoTime();
-                bareLoop(model, x, y, steps, epsilon, step);
-                bare[r] = (System.nanoTime() - t1) / 1e9;
+                if (r % 2 == 0) {
+                    long t1 = System.nanoTime();
+                    bareLoop(model, x, y, steps, epsilon, step);
+                    bare[r] = (System.nanoTime() - t1) / 1e9;
+                }
                 int fooled = 0;
                 for (boolean s : result.outcomes().get(0).success()) {
                     fooled += s ? 1 : 0;
@@ -68,9 +83,12 @@ public final class PgdBenchmark {
                 robust = 1.0 - (double) fooled / data.size();
             }
         }
-        double a = median(ours);
-        double b = median(bare);
-        return new Timing(data.size(), steps, epsilon, repeats, ours, bare, a, b, a / b, robust);
+        double[] ratios = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            ratios[r] = ours[r] / bare[r];
+        }
+        return new Timing(data.size(), steps, epsilon, repeats, ours, bare, median(ours), median(bare), median(ratios),
+                robust);
     }
 
     /**
@@ -118,6 +136,7 @@ public final class PgdBenchmark {
         long runs = Math.max(1, totalSteps / stepsPerRun);
         long warmupRuns = Math.max(1, runs / 10);
         long afterWarmup = 0;
+        long heapAfterWarmup = 0;
         try (NDManager manager = NDManager.newBaseManager()) {
             LabeledData b = data.slice(0, Math.min(batch, data.size()));
             NDArray x = Tensors.toNDArray(manager, b.features());
@@ -127,12 +146,17 @@ public final class PgdBenchmark {
                 if (r + 1 == warmupRuns) {
                     System.gc();
                     afterWarmup = residentBytes();
+                    heapAfterWarmup = Runtime.getRuntime().totalMemory();
                 }
             }
         }
         System.gc();
         long end = residentBytes();
-        return new Memory(runs * stepsPerRun, Math.min(batch, data.size()), afterWarmup, end, end - afterWarmup);
+        long heapEnd = Runtime.getRuntime().totalMemory();
+        long nativeStart = afterWarmup - heapAfterWarmup;
+        long nativeEnd = end - heapEnd;
+        return new Memory(runs * stepsPerRun, Math.min(batch, data.size()), afterWarmup, end, end - afterWarmup,
+                nativeStart, nativeEnd, nativeEnd - nativeStart);
     }
 
     /** VmRSS of this process (Linux), or -1 where /proc is not available. */

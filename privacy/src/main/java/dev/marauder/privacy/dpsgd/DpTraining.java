@@ -127,7 +127,7 @@ public final class DpTraining {
                         for (var entry : block.getParameters()) {
                             Parameter p = entry.getValue();
                             NDArray weight = p.getArray();
-                            NDArray noise = scope.create(random.gaussian((int) weight.size(), noiseStd), weight.getShape());
+                            NDArray noise = random.gaussian(scope, weight.getShape(), noiseStd);
                             NDArray sum = sums == null ? noise : sums.get(p).add(noise);
                             optimizer.update(p.getId(), weight, sum.div(settings.batchSize()));
                         }

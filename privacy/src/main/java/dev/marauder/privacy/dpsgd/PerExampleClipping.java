@@ -1,6 +1,7 @@
 package dev.marauder.privacy.dpsgd;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -30,9 +31,8 @@ import java.util.Map;
  * <ul>
  *   <li>Linear ({@code y = a W^T + b}): {@code dW_n = g_n a_n^T}, so {@code ||dW_n||^2 = ||g_n||^2 ||a_n||^2}
  *       without materialising it; the clipped sum is one matrix product {@code (c * g)^T a}.
- *   <li>Conv2d: {@code dW_n} for all examples at once by one grouped convolution of the inputs
- *       with the output gradients (groups = batch size), the standard weight-gradient convolution
- *       applied per example.
+ *   <li>Conv2d: {@code dW_n = g_n unfold(a_n)^T} for all examples at once, one batched matrix
+ *       product with the unfolded (im2col) inputs.
  * </ul>
  * Each example's gradient is scaled by {@code c_n = min(1, C / ||grad_n||)} and the scaled
  * gradients are summed. Layers that mix examples (BatchNorm) have no per-example gradient and are
@@ -175,23 +175,35 @@ public final class PerExampleClipping {
     }
 
     /**
-     * Per-example weight gradients of a Conv2d layer, {@code [N, O, C, kh, kw]}: for each example
-     * the correlation of its (padded) input with its output gradient, dilated by the stride, done
-     * for the whole batch as one convolution with {@code groups = N}.
+     * Per-example weight gradients of a Conv2d layer, {@code [N, O, C, kh, kw]}: each example's
+     * output gradient {@code [O, H'W']} times its unfolded input {@code [C kh kw, H'W']}
+     * (im2col built from {@code kh * kw} strided slices of the padded input), one batched matrix
+     * product for the whole batch.
      */
     static NDArray perExampleConvWeightGradients(Conv2d conv, NDArray a, NDArray g) {
         long n = a.getShape().get(0);
         long c = a.getShape().get(1);
         long o = g.getShape().get(1);
-        long kh = conv.getKernelShape().get(0);
-        long kw = conv.getKernelShape().get(1);
-        // Channels become the batch, examples become groups: [C, N, H, W] correlated with [N*O, 1, H', W'].
-        NDArray input = a.transpose(1, 0, 2, 3);
-        NDArray kernel = g.reshape(n * o, 1, g.getShape().get(2), g.getShape().get(3));
-        NDArray out = Conv2d.conv2d(input, kernel, null, new Shape(1, 1), conv.getPadding(), conv.getStride(), (int) n)
-                .singletonOrThrow();
-        // [C, N*O, H'', W''] -> crop to the kernel -> [N, O, C, kh, kw]
-        NDArray cropped = out.get(":, :, :" + kh + ", :" + kw);
-        return cropped.reshape(c, n, o, kh, kw).transpose(1, 2, 0, 3, 4);
+        long outH = g.getShape().get(2);
+        long outW = g.getShape().get(3);
+        int kh = (int) conv.getKernelShape().get(0);
+        int kw = (int) conv.getKernelShape().get(1);
+        long sh = conv.getStride().get(0);
+        long sw = conv.getStride().get(1);
+        long ph = conv.getPadding().get(0);
+        long pw = conv.getPadding().get(1);
+        // torch.nn.functional.pad order: the last dimension first
+        NDArray padded = ph == 0 && pw == 0 ? a : a.pad(new Shape(pw, pw, ph, ph), 0);
+        NDList columns = new NDList();
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                String index = String.format(":, :, %d:%d:%d, %d:%d:%d", i, i + sh * (outH - 1) + 1, sh, j,
+                        j + sw * (outW - 1) + 1, sw);
+                columns.add(padded.get(index).reshape(n, c, 1, outH * outW));
+            }
+        }
+        NDArray unfolded = NDArrays.concat(columns, 2).reshape(n, c * kh * kw, outH * outW);
+        NDArray grads = g.reshape(n, o, outH * outW).matMul(unfolded.transpose(0, 2, 1));
+        return grads.reshape(n, o, c, kh, kw);
     }
 }

@@ -139,6 +139,11 @@ class PerExampleClippingTest {
             s2 += (double) v * v;
         }
         assertThat(Math.sqrt(s2 / secure.length)).isCloseTo(1.0, within(0.02));
+        // The engine path draws the same values as the host path from the same uniforms.
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] engine = NoiseSource.seeded(3).gaussian(m, new Shape(1000, 200), 2.0).toFloatArray();
+            assertThat(engine).containsExactly(java.util.Arrays.copyOf(a, 200_000), within(1e-5f));
+        }
         int[] sample = NoiseSource.seeded(1).poissonSample(100_000, 0.01);
         assertThat(sample.length).isBetween(900, 1100);
         assertThat(new Shape(sample.length).size()).isPositive();
