@@ -97,7 +97,7 @@ class PrivacyCommandTest {
     void subcommandIsRequiredAndHelpWorks() {
         Result none = run("privacy");
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("a subcommand is required (epsilon, noise)");
+        assertThat(none.err()).contains("a subcommand is required (epsilon, noise, audit)");
         for (String command : new String[] {"epsilon", "noise"}) {
             Result help = run("privacy", command, "--help");
             assertThat(help.code()).isZero();
