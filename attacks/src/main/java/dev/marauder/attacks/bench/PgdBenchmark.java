@@ -45,7 +45,8 @@ public final class PgdBenchmark {
      * has committed (which garbage can grow without any native leak), an estimate of native memory.
      */
     public record Memory(long steps, int batch, long rssAfterWarmupBytes, long rssAtEndBytes, long growthBytes,
-            long nativeAfterWarmupBytes, long nativeAtEndBytes, long nativeGrowthBytes) {}
+            long nativeAfterWarmupBytes, long nativeAtEndBytes, long nativeGrowthBytes, long[] rssSamplesBytes,
+            long secondHalfGrowthBytes) {}
 
     /** Times PGD-{@code steps} (L-infinity, no random start) against the bare loop, {@code repeats} times each. */
     public static Timing compare(BuiltinClassifier model, LabeledData data, int steps, double epsilon, int repeats) {
@@ -139,12 +140,17 @@ public final class PgdBenchmark {
         long warmupRuns = Math.max(1, runs / 4);
         long afterWarmup = 0;
         long heapAfterWarmup = 0;
+        long[] samples = new long[10];
+        long sampleEvery = Math.max(1, runs / samples.length);
         try (NDManager manager = NDManager.newBaseManager()) {
             LabeledData b = data.slice(0, Math.min(batch, data.size()));
             NDArray x = Tensors.toNDArray(manager, b.features());
             Criterion criterion = Criterion.misclassification(Tensors.labels(manager, b.labels()));
             for (long r = 0; r < runs; r++) {
                 pgd.run(model, x, criterion, epsilon);
+                if ((r + 1) % sampleEvery == 0 && (r + 1) / sampleEvery <= samples.length) {
+                    samples[(int) ((r + 1) / sampleEvery) - 1] = residentBytes();
+                }
                 if (r + 1 == warmupRuns) {
                     System.gc();
                     afterWarmup = residentBytes();
@@ -157,8 +163,9 @@ public final class PgdBenchmark {
         long heapEnd = Runtime.getRuntime().totalMemory();
         long nativeStart = afterWarmup - heapAfterWarmup;
         long nativeEnd = end - heapEnd;
+        long half = samples[samples.length / 2 - 1];
         return new Memory(runs * stepsPerRun, Math.min(batch, data.size()), afterWarmup, end, end - afterWarmup,
-                nativeStart, nativeEnd, nativeEnd - nativeStart);
+                nativeStart, nativeEnd, nativeEnd - nativeStart, samples, end - half);
     }
 
     /** VmRSS of this process (Linux), or -1 where /proc is not available. */
