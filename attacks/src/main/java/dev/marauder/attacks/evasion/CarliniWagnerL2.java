@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -88,7 +89,7 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
         NDManager scope = x.getManager();
         InputSpec spec = model.inputSpec();
         int n = (int) x.getShape().get(0);
-        long[] perExample = perExampleShape(x);
+        long[] perExample = Tensors.perExampleShape(x);
         double half = (spec.upper() - spec.lower()) / 2.0;
         double mid = (spec.upper() + spec.lower()) / 2.0;
         // w0 = atanh of x mapped to (-1, 1), pulled slightly inside to stay finite.
@@ -196,12 +197,5 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
             out[i] = targeted ? other - own : own - other;
         }
         return out;
-    }
-
-    static long[] perExampleShape(NDArray x) {
-        long[] s = new long[x.getShape().dimension()];
-        Arrays.fill(s, 1);
-        s[0] = x.getShape().get(0);
-        return s;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
         int k = Math.min(candidates, classes);
         // Candidate classes per example: the top-k of the clean logits, the true label first.
         int[][] ranked = rankedClasses(model.logits(x).toFloatArray(), classes, labels, k);
-        long[] perExample = CarliniWagnerL2.perExampleShape(x);
+        long[] perExample = Tensors.perExampleShape(x);
         NDArray total = x.zerosLike();
         NDArray adv = x.duplicate();
         for (int it = 0; it < steps; it++) {

@@ -64,9 +64,7 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
         double alpha = (criterion.targeted() ? -epsilon : epsilon) / steps;
         NDArray adv = x.duplicate();
         NDArray momentum = x.zerosLike();
-        long[] perExample = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(perExample, 1);
-        perExample[0] = x.getShape().get(0);
+        long[] perExample = dev.marauder.core.model.Tensors.perExampleShape(x);
         for (int i = 0; i < steps; i++) {
             try (NDManager step = scope.newSubManager()) {
                 adv.attach(step);

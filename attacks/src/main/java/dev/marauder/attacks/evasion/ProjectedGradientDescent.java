@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.model.LogitsObjective;
+import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -119,7 +121,7 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
      */
     private static NDArray strength(DifferentiableClassifier model, NDArray adv, Criterion criterion) {
         NDArray logits = model.logits(adv);
-        NDArray loss = Losses.crossEntropy(logits, criterion.lossLabels());
+        NDArray loss = LogitsObjective.perExampleCrossEntropy(logits, criterion.lossLabels());
         NDArray signed = criterion.targeted() ? loss.neg() : loss;
         NDArray success = criterion.isAdversarial(logits).toType(signed.getDataType(), false);
         // Squash the loss into (-1, 1) so that success (+2) always dominates.
@@ -127,10 +129,7 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     }
 
     private static NDArray broadcastable(NDArray perExample, NDArray like) {
-        long[] s = new long[like.getShape().dimension()];
-        java.util.Arrays.fill(s, 1);
-        s[0] = like.getShape().get(0);
-        return perExample.reshape(s).broadcast(like.getShape());
+        return perExample.reshape(Tensors.perExampleShape(like)).broadcast(like.getShape());
     }
 
     /** Builds a {@link ProjectedGradientDescent}; validated in {@link #build()}. */

@@ -17,13 +17,16 @@ public interface LogitsObjective {
      * attack ascends and a targeted attack descends.
      */
     static LogitsObjective crossEntropy(NDArray labels) {
-        return logits -> {
-            NDArray logProbs = logits.logSoftmax(1);
-            // Copy the labels into the logits' scope first: every temporary of this objective
-            // (DJL's one-hot makes two) must die with that scope, not with the labels' manager.
-            NDArray scoped = logits.getManager().create(labels.toLongArray());
-            NDArray indicator = scoped.oneHot((int) logits.getShape().get(1), logProbs.getDataType());
-            return logProbs.mul(indicator).sum().neg();
-        };
+        return logits -> perExampleCrossEntropy(logits, labels).sum();
+    }
+
+    /** Softmax cross-entropy of each example's label, {@code [N]}, with its temporaries in the logits' scope. */
+    static NDArray perExampleCrossEntropy(NDArray logits, NDArray labels) {
+        NDArray logProbs = logits.logSoftmax(1);
+        // Copy the labels into the logits' scope first: every temporary of this objective
+        // (DJL's one-hot makes two) must die with that scope, not with the labels' manager.
+        NDArray scoped = logits.getManager().create(labels.toLongArray());
+        NDArray indicator = scoped.oneHot((int) logits.getShape().get(1), logProbs.getDataType());
+        return logProbs.mul(indicator).sum(new int[] {1}).neg();
     }
 }

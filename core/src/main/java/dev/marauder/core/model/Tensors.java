@@ -28,6 +28,17 @@ public final class Tensors {
         return manager.create(l);
     }
 
+    /**
+     * The shape {@code [N, 1, 1, ...]} with the rank of {@code like}: per-example values
+     * {@code [N]} reshaped to it broadcast against a batch {@code [N, ...]}.
+     */
+    public static long[] perExampleShape(NDArray like) {
+        long[] s = new long[like.getShape().dimension()];
+        java.util.Arrays.fill(s, 1);
+        s[0] = like.getShape().get(0);
+        return s;
+    }
+
     /** A {@link FloatTensor} copy of a float NDArray (converted to float32 if needed). */
     public static FloatTensor toFloatTensor(NDArray a) {
         NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);

@@ -89,9 +89,6 @@ public enum Norm {
 
     /** Reshapes per-example values {@code [N]} to {@code [N, 1, 1, ...]} to broadcast against {@code like}. */
     static NDArray broadcastable(NDArray perExample, NDArray like) {
-        long[] s = new long[like.getShape().dimension()];
-        java.util.Arrays.fill(s, 1);
-        s[0] = like.getShape().get(0);
-        return perExample.reshape(s);
+        return perExample.reshape(dev.marauder.core.model.Tensors.perExampleShape(like));
     }
 }
