@@ -1,10 +1,8 @@
 package dev.marauder.privacy.dpsgd;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -111,25 +109,18 @@ public final class DpTraining {
             ParameterStore parameters = new ParameterStore(model.getNDManager(), false);
             Optimizer optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
                     .build();
-            double noiseStd = plan.noiseMultiplier() * dp.clipNorm();
+            DpSgdStep update = new DpSgdStep(block, parameters, optimizer, random, plan.noiseMultiplier(), dp.clipNorm(),
+                    settings.batchSize());
             try (NDManager manager = model.getNDManager().newSubManager();
                     Progress.Task task = progress.start("dp-sgd " + settings.architecture().id(), plan.steps())) {
                 for (long step = 1; step <= plan.steps(); step++) {
                     int[] batch = random.poissonSample(train.size(), plan.sampleRate());
                     try (NDManager scope = manager.newSubManager()) {
-                        Map<Parameter, NDArray> sums = null;
                         if (batch.length > 0) {
                             LabeledData b = train.select(batch);
-                            sums = PerExampleClipping.clippedGradientSum(block, parameters,
-                                    Tensors.toNDArray(scope, b.features()), Tensors.labels(scope, b.labels()),
-                                    dp.clipNorm()).gradientSum();
-                        }
-                        for (var entry : block.getParameters()) {
-                            Parameter p = entry.getValue();
-                            NDArray weight = p.getArray();
-                            NDArray noise = random.gaussian(scope, weight.getShape(), noiseStd);
-                            NDArray sum = sums == null ? noise : sums.get(p).add(noise);
-                            optimizer.update(p.getId(), weight, sum.div(settings.batchSize()));
+                            update.update(scope, Tensors.toNDArray(scope, b.features()), Tensors.labels(scope, b.labels()));
+                        } else {
+                            update.update(scope, null, null);
                         }
                     }
                     accountant.step(plan.noiseMultiplier(), plan.sampleRate());
