@@ -163,20 +163,27 @@ public final class AuditReport {
     static ReportSection privacySection(AuditResult r) {
         Section.Builder s = Section.builder("privacy", "Differential privacy");
         PrivacySummary p = r.privacy();
-        if (p != null && p.empiricalAudit() != null) {
-            Map<String, Object> a = p.empiricalAudit();
-            s.keyValues(Map.of("audited epsilon lower bound", a.get("epsilon_lower_bound"),
-                    "confidence", a.get("confidence"), "correct guesses", a.get("correct") + " of " + a.get("guesses"),
-                    "canaries", a.get("canaries"), "training audited", a.get("training")));
-            s.paragraph("Empirical audit (Steinke, Nasr & Jagielski 2023, one training run with canaries): a lower bound"
-                    + " on epsilon that holds with the stated confidence. It must sit below the claimed epsilon;"
-                    + " for a model without DP it shows how much membership leaks.");
-            s.data("empirical_audit", a);
-            Object claimed = a.get("claimed_epsilon");
-            if (claimed instanceof Number c && ((Number) a.get("epsilon_lower_bound")).doubleValue() > c.doubleValue()) {
-                s.warning("The audited lower bound exceeds the claimed epsilon: the DP implementation or its"
-                        + " accounting is wrong.");
+        if (p != null && !p.empiricalAudits().isEmpty()) {
+            List<String> header = List.of("training audited", "claimed epsilon", "audited epsilon lower bound", "confidence",
+                    "correct guesses", "canaries (included)", "test accuracy");
+            List<List<Object>> rows = new ArrayList<>();
+            for (Map<String, Object> a : p.empiricalAudits()) {
+                Object claimed = a.get("claimed_epsilon");
+                rows.add(java.util.Arrays.asList(a.get("training"), claimed == null ? "none (no DP)" : claimed, a.get("epsilon_lower_bound"),
+                        a.get("confidence"), a.get("correct") + " of " + a.get("guesses"),
+                        a.get("canaries") + " (" + a.get("included") + ")", a.get("test_accuracy")));
+                if (claimed instanceof Number c && ((Number) a.get("epsilon_lower_bound")).doubleValue() > c.doubleValue()) {
+                    s.warning("The audited lower bound of the " + a.get("training") + " run exceeds its claimed epsilon:"
+                            + " the DP implementation or its accounting is wrong.");
+                }
             }
+            s.table(header, rows);
+            s.paragraph("Empirical audit (Steinke, Nasr & Jagielski 2023, one training run with canaries): canaries are"
+                    + " training examples with a wrong label, each included with probability 1/2; the auditor guesses"
+                    + " which were included from the trained model's confidence in the wrong label. The number of correct"
+                    + " guesses gives a lower bound on epsilon that holds with the stated confidence. For a DP-SGD run it"
+                    + " must sit below the claimed epsilon; for a model without DP it shows how much membership leaks.");
+            s.data("empirical_audits", p.empiricalAudits());
         }
         if (p == null || !p.hasGuarantee()) {
             s.warning("This model has no formal privacy guarantee: it was not trained with differential privacy"

@@ -33,4 +33,10 @@ public record AuditResult(ModelInfo model, InputSpec inputSpec, int classes, Out
     public AuditResult {
         evasion = List.copyOf(evasion);
     }
+
+    /** A copy with {@code summary} as the privacy summary. */
+    public AuditResult withPrivacy(PrivacySummary summary) {
+        return new AuditResult(model, inputSpec, classes, outputKind, card, data, testExamples, cleanAccuracy, evalSeconds,
+                classNames, evasion, diagnostics, summary, provenance);
+    }
 }

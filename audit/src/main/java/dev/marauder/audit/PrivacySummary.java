@@ -3,6 +3,8 @@ package dev.marauder.audit;
 import dev.marauder.core.model.ModelCard;
 import dev.marauder.privacy.accounting.AccountantType;
 import dev.marauder.privacy.accounting.PrivacyAccountant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,15 +15,19 @@ import java.util.Map;
  * @param guarantee the card's privacy record, or null when the model was trained without DP
  * @param steps training steps at which epsilon was evaluated
  * @param epsilons epsilon spent after each of {@code steps}
- * @param empiricalAudit the result of an empirical audit ({@code marauder privacy audit}) of the
- *     same training setup, or null when none was given
+ * @param empiricalAudits results of empirical audits ({@code marauder privacy audit}, in its JSON
+ *     form) of the same training setup, and for the demo of its DP-SGD counterpart; empty when none
  */
 public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double[] epsilons,
-        Map<String, Object> empiricalAudit) {
+        List<Map<String, Object>> empiricalAudits) {
+
+    public PrivacySummary {
+        empiricalAudits = List.copyOf(empiricalAudits);
+    }
 
     /** No formal guarantee (a model trained without differential privacy, or not by Marauder). */
     public static PrivacySummary none() {
-        return new PrivacySummary(null, new long[0], new double[0], null);
+        return new PrivacySummary(null, new long[0], new double[0], List.of());
     }
 
     /** The summary of a model card: the epsilon-versus-steps curve at up to {@code points} steps. */
@@ -46,12 +52,14 @@ public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double
             done = steps[i];
             eps[i] = accountant.epsilon(delta);
         }
-        return new PrivacySummary(p, steps, eps, null);
+        return new PrivacySummary(p, steps, eps, List.of());
     }
 
-    /** A copy with the result of an empirical audit attached. */
-    public PrivacySummary withEmpiricalAudit(Map<String, Object> audit) {
-        return new PrivacySummary(guarantee, steps, epsilons, audit);
+    /** A copy with the results of empirical audits added. */
+    public PrivacySummary withEmpiricalAudits(List<Map<String, Object>> audits) {
+        List<Map<String, Object>> all = new ArrayList<>(empiricalAudits);
+        all.addAll(audits);
+        return new PrivacySummary(guarantee, steps, epsilons, all);
     }
 
     /** True when the model has a formal differential-privacy guarantee. */

@@ -5,6 +5,7 @@ import dev.marauder.audit.AuditReport;
 import dev.marauder.audit.AuditResult;
 import dev.marauder.audit.AuditSettings;
 import dev.marauder.audit.DemoModel;
+import dev.marauder.audit.DemoPrivacyAudit;
 import dev.marauder.core.data.ClassNames;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
@@ -70,6 +71,10 @@ final class AuditCommand implements Callable<Integer> {
             description = "JSON of 'marauder privacy audit --out FILE' to show beside the model's privacy guarantee.")
     Path privacyAudit;
 
+    @Option(names = "--no-privacy-audit",
+            description = "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
+    boolean noPrivacyAudit;
+
     @Option(names = "--json", description = "Also print report.json on standard output.")
     boolean json;
 
@@ -101,8 +106,14 @@ final class AuditCommand implements Callable<Integer> {
         AuditResult result;
         if (model == null) {
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
-            try (Classifier c = DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache, progress)) {
+            Path dir = cache == null ? DemoModel.defaultCache() : cache;
+            try (Classifier c = DemoModel.obtain(split, dir, progress)) {
                 result = new Audit(settings).run(c, split.test(), DemoModel.DATASET, ClassNames.of(DemoModel.DATASET), progress);
+            }
+            if (!noPrivacyAudit) {
+                var stderr = spec.commandLine().getErr();
+                result = result.withPrivacy(result.privacy().withEmpiricalAudits(DemoPrivacyAudit.obtain(split, dir, progress,
+                        w -> stderr.println("marauder: warning: " + w))));
             }
         } else {
             float[] range = Inputs.bounds(bounds);
@@ -127,10 +138,7 @@ final class AuditCommand implements Callable<Integer> {
                 throw new dev.marauder.core.data.DataFormatException(privacyAudit,
                         "has no epsilon_lower_bound: not written by 'marauder privacy audit'");
             }
-            result = new AuditResult(result.model(), result.inputSpec(), result.classes(), result.outputKind(),
-                    result.card(), result.data(), result.testExamples(), result.cleanAccuracy(), result.evalSeconds(),
-                    result.classNames(), result.evasion(), result.diagnostics(),
-                    result.privacy().withEmpiricalAudit(audit), result.provenance());
+            result = result.withPrivacy(result.privacy().withEmpiricalAudits(List.of(audit)));
         }
         Report report = AuditReport.of(result);
         ReportWriter.write(report, out);

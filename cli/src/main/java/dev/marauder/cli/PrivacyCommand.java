@@ -7,7 +7,9 @@ import dev.marauder.privacy.accounting.PldAccountant;
 import dev.marauder.privacy.accounting.PrivacyAccountant;
 import dev.marauder.privacy.accounting.RdpAccountant;
 import dev.marauder.privacy.accounting.RdpMath;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -241,11 +243,6 @@ final class PrivacyCommand implements Runnable {
         @Mixin
         OutputOptions output;
 
-        /** The JSON result. */
-        record AuditResult(double epsilonLowerBound, double confidence, Double claimedEpsilon, double delta, int canaries,
-                int included, int guesses, int correct, String method, String training, double testAccuracy,
-                dev.marauder.core.provenance.Provenance provenance) {}
-
         @Override
         public Integer call() {
             dev.marauder.core.train.TrainingSettings settings;
@@ -273,9 +270,8 @@ final class PrivacyCommand implements Runnable {
             var prov = dev.marauder.core.provenance.Provenance.start().settings(settings.asMap())
                     .setting("canaries", canaries).setting("confidence", confidence).hash("data", split.train().sha256())
                     .finish();
-            AuditResult result = new AuditResult(b.epsilonLowerBound(), b.confidence(),
-                    Double.isInfinite(r.claimedEpsilon()) ? null : r.claimedEpsilon(), r.delta(),
-                    b.canaries(), r.included(), b.guesses(), b.correct(), b.method(), r.training(), r.testAccuracy(), prov);
+            Map<String, Object> result = new LinkedHashMap<>(r.asMap());
+            result.put("provenance", prov);
             String claim = Double.isInfinite(r.claimedEpsilon()) ? "no formal guarantee (non-private training)"
                     : String.format(Locale.ROOT, "claimed epsilon %.4f", r.claimedEpsilon());
             output.emit(spec.commandLine().getOut(), result, String.format(Locale.ROOT,

@@ -253,6 +253,19 @@ class CliTest {
         assertThat(pgd.get("attack").asText()).isEqualTo("pgd");
         JsonNode perEps = pgd.get("per_epsilon");
         assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.1);
+        // The empirical privacy audit of the demo recipe: leakage shows without DP, and the DP-SGD
+        // counterpart's audited bound stays below its claimed epsilon.
+        JsonNode audits = json.get("sections").get("privacy").get("empirical_audits");
+        assertThat(audits).hasSize(2);
+        assertThat(audits.get(0).get("training").asText()).isEqualTo("non-private");
+        assertThat(audits.get(0).get("claimed_epsilon").isNull()).isTrue();
+        assertThat(audits.get(0).get("epsilon_lower_bound").asDouble()).isGreaterThan(0.3);
+        assertThat(audits.get(1).get("training").asText()).isEqualTo("dp-sgd");
+        assertThat(audits.get(1).get("epsilon_lower_bound").asDouble())
+                .isLessThan(audits.get(1).get("claimed_epsilon").asDouble());
+        Path auditCache = cache.resolve("demo-privacy-audit.json");
+        assertThat(auditCache).exists();
+        long auditModified = Files.getLastModifiedTime(auditCache).toMillis();
 
         // The report opens in a browser without network access: headless Chromium renders every
         // section and image (required on CI, skipped on a machine without Chromium).
@@ -267,5 +280,9 @@ class CliTest {
         Run second = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);
+        assertThat(Files.getLastModifiedTime(auditCache).toMillis()).isEqualTo(auditModified);
+        assertThat(JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy")
+                .get("empirical_audits").get(0).get("epsilon_lower_bound").asDouble())
+                .isEqualTo(audits.get(0).get("epsilon_lower_bound").asDouble());
     }
 }

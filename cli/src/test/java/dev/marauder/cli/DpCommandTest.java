@@ -92,7 +92,7 @@ class DpCommandTest {
                 "fashion-mnist", "--privacy-audit", out.toString(), "--out", report.toString(), "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
         JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy");
-        assertThat(section.get("empirical_audit").get("epsilon_lower_bound").asDouble())
+        assertThat(section.get("empirical_audits").get(0).get("epsilon_lower_bound").asDouble())
                 .isEqualTo(j.get("epsilon_lower_bound").asDouble());
         CliTest.Run bad = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",
                 "fashion-mnist", "--privacy-audit", CliTest.FIXTURES.resolve("fmnist_mlp.json").toString(), "--out",

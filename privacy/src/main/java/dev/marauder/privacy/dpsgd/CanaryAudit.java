@@ -14,7 +14,9 @@ import dev.marauder.privacy.audit.AuditBound;
 import dev.marauder.privacy.audit.OneRunAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -46,7 +48,29 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
 
     /** The audit's outcome beside the claim it tests. */
     public record Result(AuditBound bound, double claimedEpsilon, double delta, int included, double testAccuracy,
-            String training) {}
+            String training) {
+
+        /**
+         * The JSON form shared by {@code marauder privacy audit} and the audit report:
+         * {@code epsilon_lower_bound, confidence, claimed_epsilon} (null without DP), {@code delta,
+         * canaries, included, guesses, correct, method, training, test_accuracy}.
+         */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epsilon_lower_bound", bound.epsilonLowerBound());
+            m.put("confidence", bound.confidence());
+            m.put("claimed_epsilon", Double.isInfinite(claimedEpsilon) ? null : claimedEpsilon);
+            m.put("delta", delta);
+            m.put("canaries", bound.canaries());
+            m.put("included", included);
+            m.put("guesses", bound.guesses());
+            m.put("correct", bound.correct());
+            m.put("method", bound.method());
+            m.put("training", training);
+            m.put("test_accuracy", testAccuracy);
+            return m;
+        }
+    }
 
     /**
      * Trains once with canaries and audits the run.
