@@ -1,0 +1,169 @@
+package dev.marauder.privacy.membership;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.io.AtomicFiles;
+import dev.marauder.core.json.Json;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.progress.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Shadow models (Shokri et al. 2017): models trained like the target, each on its own random half
+ * of a pool of examples, so that for every pool example some shadows trained on it (IN) and some
+ * did not (OUT). The shadow-model attack learns from their behaviour on their own members and
+ * non-members; LiRA (Carlini et al. 2022) fits the IN and OUT distributions of each example.
+ *
+ * <p>Training uses the project's trainers through a {@link TrainingRecipe}; the engine spreads
+ * each training run over all cores (intra-op threads). Shadow k uses the fixed seed
+ * {@code seed + k} for both its half and its initialisation, so runs are reproducible. With a
+ * directory, every finished shadow is saved there with its half, and a later run with the same
+ * pool, recipe and seed resumes from the shadows already on disk.
+ *
+ * @param count how many shadow models (K >= 1)
+ * @param recipe how each is trained
+ * @param seed base seed of the halves and the initialisations
+ * @param directory where shadows are saved and resumed from, or null to keep none
+ */
+public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path directory) {
+    private static final String MEMBERSHIP_FILE = "membership.json";
+
+    public ShadowModels {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one shadow model is needed, got " + count);
+        }
+        if (recipe == null) {
+            throw new IllegalArgumentException("shadow models need a training recipe");
+        }
+    }
+
+    /**
+     * The shadows' predictions on the pool.
+     *
+     * @param trainedOn {@code [shadow][example]}: whether the shadow trained on the pool example
+     * @param predictions each shadow's class probabilities on every pool example
+     * @param trained how many shadows were trained in this run (the rest were resumed from disk)
+     */
+    public record Predictions(boolean[][] trainedOn, List<ClassProbabilities> predictions, int trained) {}
+
+    /**
+     * Trains (or resumes) the shadows on random halves of {@code pool} and predicts the whole pool
+     * with each.
+     *
+     * @param pool the examples; each shadow trains on {@code pool.size() / 2} of them
+     * @param test held-out data for the shadows' model cards
+     * @param bounds valid input range
+     */
+    public Predictions obtain(LabeledData pool, LabeledData test, float[] bounds, Progress progress,
+            Consumer<String> warnings) {
+        if (pool.size() < 4) {
+            throw new IllegalArgumentException("shadow models need a pool of at least 4 examples, got " + pool.size());
+        }
+        boolean[][] trainedOn = new boolean[count][];
+        List<ClassProbabilities> predictions = new ArrayList<>();
+        int trained = 0;
+        try (Progress.Task task = progress.start("shadow models", count)) {
+            for (int k = 0; k < count; k++) {
+                int[] half = half(pool.size(), seed + k);
+                boolean[] in = new boolean[pool.size()];
+                for (int i : half) {
+                    in[i] = true;
+                }
+                trainedOn[k] = in;
+                Map<String, Object> key = key(pool, half, k);
+                BuiltinClassifier model = resume(k, key);
+                if (model == null) {
+                    model = recipe.withSeed(seed + k).train(pool.select(half), test, "shadow-" + k, bounds, Progress.NONE,
+                            warnings);
+                    trained++;
+                    save(model, k, key, warnings);
+                }
+                try (BuiltinClassifier m = model) {
+                    predictions.add(MembershipInference.predictions(m, pool.features()));
+                }
+                task.advance(1);
+            }
+        }
+        return new Predictions(trainedOn, predictions, trained);
+    }
+
+
+    /** A uniformly random half of {@code 0..n-1} (sorted), from {@code seed}. */
+    static int[] half(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] half = Arrays.copyOf(order, n / 2);
+        Arrays.sort(half);
+        return half;
+    }
+
+    private Map<String, Object> key(LabeledData pool, int[] half, int k) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("pool_sha256", pool.sha256());
+        key.put("pool_size", pool.size());
+        key.put("shadow", k);
+        key.put("seed", seed + k);
+        key.put("half_hash", Arrays.hashCode(half));
+        key.put("recipe", recipe.asMap().toString());
+        // in the types the key reads back as from JSON, so a saved key compares equal
+        try {
+            return Json.mapper().readValue(Json.mapper().writeValueAsBytes(key), new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private BuiltinClassifier resume(int k, Map<String, Object> key) {
+        if (directory == null) {
+            return null;
+        }
+        Path dir = directory.resolve("shadow-" + k);
+        Path membership = dir.resolve(MEMBERSHIP_FILE);
+        if (!Files.isRegularFile(membership)) {
+            return null;
+        }
+        try {
+            Map<String, Object> saved = Json.mapper().readValue(membership.toFile(), new TypeReference<>() {});
+            if (!key.equals(saved)) {
+                return null;
+            }
+            return BuiltinClassifier.load(dir);
+        } catch (IOException | DataFormatException e) {
+            return null;
+        }
+    }
+
+    private void save(BuiltinClassifier model, int k, Map<String, Object> key, Consumer<String> warnings) {
+        if (directory == null) {
+            return;
+        }
+        Path dir = directory.resolve("shadow-" + k);
+        try {
+            model.save(dir);
+            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(key);
+            AtomicFiles.write(dir.resolve(MEMBERSHIP_FILE), out -> out.write(bytes));
+        } catch (IOException | UncheckedIOException e) {
+            warnings.accept("could not save shadow model " + k + " in " + dir + ": " + e.getMessage());
+        }
+    }
+}
