@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Security and privacy audits of machine-learning models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, AuditCommand.class, BenchCommand.class, PrivacyCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, MiaCommand.class, AuditCommand.class,
+            BenchCommand.class, PrivacyCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failure. */
     public static final int FAILURE = 1;

@@ -15,6 +15,7 @@ import dev.marauder.core.train.Training;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -95,6 +96,44 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         /** The headline attack's evaluation. */
         public MembershipEvaluation headlineEvaluation() {
             return attacks.get(headline);
+        }
+
+        /**
+         * The JSON form shared by {@code marauder mia} and the audit report: the headline attack's
+         * {@code auc, balanced_accuracy, tpr_at_fpr} (keys "0.01", "0.001", ...),
+         * {@code epsilon_lower_bound, confidence}, then {@code seconds}, counts, the target's facts,
+         * and every attack's metrics with its ROC points ({@code [fpr, tpr]}).
+         */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", kind.id());
+            m.put("attack", headline);
+            m.putAll(metricsMap(headlineEvaluation(), false));
+            m.put("seconds", seconds);
+            m.put("shadows_trained", shadowsTrained);
+            m.put("target", target);
+            Map<String, Object> all = new LinkedHashMap<>();
+            attacks.forEach((name, e) -> all.put(name, metricsMap(e, true)));
+            m.put("attacks", all);
+            m.put("provenance", provenance);
+            return m;
+        }
+
+        private static Map<String, Object> metricsMap(MembershipEvaluation e, boolean roc) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("auc", e.auc());
+            m.put("balanced_accuracy", e.balancedAccuracy());
+            Map<String, Object> tpr = new LinkedHashMap<>();
+            e.truePositiveRateAtFalsePositiveRate().forEach((fpr, rate) -> tpr.put(String.valueOf(fpr), rate));
+            m.put("tpr_at_fpr", tpr);
+            m.put("epsilon_lower_bound", e.epsilonLowerBound());
+            m.put("confidence", e.confidence());
+            m.put("members", e.members());
+            m.put("non_members", e.nonMembers());
+            if (roc) {
+                m.put("roc", e.roc().stream().map(p -> List.of(p.falsePositiveRate(), p.truePositiveRate())).toList());
+            }
+            return m;
         }
     }
 

@@ -1,0 +1,184 @@
+package dev.marauder.cli;
+
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.model.Architecture;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.train.TrainingSettings;
+import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.privacy.membership.MembershipEvaluation;
+import dev.marauder.privacy.membership.MembershipInference;
+import dev.marauder.privacy.membership.TrainingRecipe;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code marauder mia}: membership inference, against a given model (members and non-members
+ * given) or end to end (split a dataset, train the target, attack it).
+ */
+@Command(name = "mia", mixinStandardHelpOptions = true,
+        description = {"Membership inference: loss/confidence/entropy thresholds, Shokri et al.'s shadow models, or LiRA.",
+            "Against a model: --model M --members X1,Y1 --non-members X2,Y2.",
+            "End to end: --arch A --data D --train-size N (trains the target on N random examples)."})
+final class MiaCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--kind", required = true, paramLabel = "threshold|shadow|lira", description = "The attack.")
+    String kind;
+
+    @Option(names = "--model", paramLabel = "M", description = "The target model (shadow/lira need a Marauder model).")
+    Path model;
+
+    @Option(names = "--members", paramLabel = "X1,Y1", description = "Features and labels files of known members.")
+    String members;
+
+    @Option(names = "--non-members", paramLabel = "X2,Y2", description = "Features and labels files of known non-members.")
+    String nonMembers;
+
+    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI", description = "Valid input range (default ${DEFAULT-VALUE}).")
+    String bounds;
+
+    @Option(names = "--arch", paramLabel = "A", description = "End to end: logreg, mlp or cnn.")
+    String arch;
+
+    @Option(names = "--data", paramLabel = "D", description = "End to end: dataset name or directory.")
+    String data;
+
+    @Option(names = "--train-size", paramLabel = "N", description = "End to end: training examples of the target.")
+    Integer trainSize;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "E", description = "End to end: epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "End to end: batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "L", description = "End to end: learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--dp", description = "End to end: train target and shadows with DP-SGD (needs --noise).")
+    boolean dp;
+
+    @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
+    Double noise;
+
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "DP delta (default ${DEFAULT-VALUE}).")
+    double delta;
+
+    @Option(names = "--shadow", defaultValue = "8", paramLabel = "K", description = "Shadow models for shadow/lira (default ${DEFAULT-VALUE}).")
+    int shadows;
+
+    @Option(names = "--shadow-dir", paramLabel = "DIR",
+            description = "Keep shadow models here and resume from those already trained.")
+    Path shadowDir;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Seeds splits, shadow halves and initialisations (default ${DEFAULT-VALUE}); DP noise stays secure.")
+    long seed;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        MembershipInference attack;
+        try {
+            MembershipInference.Kind k = MembershipInference.Kind.of(kind);
+            attack = new MembershipInference(k, k == MembershipInference.Kind.THRESHOLD ? 0 : shadows, seed, null);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        boolean given = model != null || members != null || nonMembers != null;
+        boolean endToEnd = arch != null || data != null || trainSize != null;
+        if (given == endToEnd) {
+            throw new UsageException(given ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
+                    : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
+        }
+        if (!dp && noise != null) {
+            throw new UsageException("--noise needs --dp");
+        }
+        float[] range = Inputs.bounds(bounds);
+        var stderr = spec.commandLine().getErr();
+        MembershipInference.Report report;
+        if (given) {
+            if (model == null || members == null || nonMembers == null) {
+                throw new UsageException("--model, --members and --non-members go together");
+            }
+            if (dp) {
+                throw new UsageException("--dp is for end-to-end runs; a given model's DP settings come from its card");
+            }
+            String[] memberFiles = files(members, "--members");
+            String[] nonMemberFiles = files(nonMembers, "--non-members");
+            Inputs.requireExists(model, "--model");
+            LabeledData in = load(memberFiles, "--members");
+            LabeledData out = load(nonMemberFiles, "--non-members");
+            try (Classifier target = Inputs.openChecked(model, in, range)) {
+                Inputs.openChecked(model, out, range).close();
+                TrainingRecipe recipe = target instanceof BuiltinClassifier b ? TrainingRecipe.of(b.card()) : null;
+                if (recipe == null && !kind.equalsIgnoreCase("threshold")) {
+                    throw new UsageException("--kind " + kind + " trains shadow models with the target's recipe, which only"
+                            + " a model trained by Marauder records; use --kind threshold, or the end-to-end mode");
+                }
+                report = attack.attack(target, in, out, recipe, shadowDir, range, output.progress(),
+                        w -> stderr.println("marauder: warning: " + w));
+            }
+        } else {
+            if (arch == null || data == null || trainSize == null) {
+                throw new UsageException("the end-to-end mode needs --arch, --data and --train-size");
+            }
+            TrainingRecipe recipe;
+            try {
+                DpSgdSettings privacy = null;
+                if (dp) {
+                    if (noise == null) {
+                        throw new UsageException("--dp needs --noise SIGMA");
+                    }
+                    privacy = DpSgdSettings.withNoise(clip, noise, delta);
+                }
+                recipe = new TrainingRecipe(new TrainingSettings(Architecture.of(arch), epochs, batch, lr, seed), privacy);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            TrainTestSplit split = Datasets.load(data);
+            if (trainSize < 2 || 2L * trainSize > split.train().size()) {
+                throw new UsageException("--train-size must be between 2 and half the training set (" + split.train().size() / 2
+                        + " for " + data + "), got " + trainSize);
+            }
+            report = attack.endToEnd(recipe, split, trainSize, shadowDir, range, output.progress(),
+                    w -> stderr.println("marauder: warning: " + w));
+        }
+        MembershipEvaluation e = report.headlineEvaluation();
+        output.emit(spec.commandLine().getOut(), report.asMap(), String.format(Locale.ROOT,
+                "%s (%s): AUC %.4f, balanced accuracy %.4f, TPR %.4f at 1%% FPR and %.4f at 0.1%% FPR, epsilon >= %.3f"
+                        + " (confidence %s); %d members, %d non-members, %.1f s",
+                report.kind().id(), report.headline(), e.auc(), e.balancedAccuracy(), e.truePositiveRateAt(0.01),
+                e.truePositiveRateAt(0.001), e.epsilonLowerBound(), e.confidence(), e.members(), e.nonMembers(),
+                report.seconds()));
+        return 0;
+    }
+
+    private static String[] files(String value, String option) {
+        String[] parts = value.split(",", -1);
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new UsageException(option + " needs FEATURES,LABELS (two files separated by a comma), got '" + value + "'");
+        }
+        return parts;
+    }
+
+    private static LabeledData load(String[] files, String option) {
+        Inputs.requireExists(Path.of(files[0]), option);
+        Inputs.requireExists(Path.of(files[1]), option);
+        return Datasets.loadPair(Path.of(files[0]), Path.of(files[1]));
+    }
+}
