@@ -6,7 +6,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One DP-SGD update (Abadi et al. 2016): the clipped per-example gradient sum of a Poisson-sampled
@@ -17,7 +23,7 @@ import java.util.Map;
  *
  * <p>An empty sample still adds noise and updates: skipping it would change the mechanism.
  */
-public final class DpSgdStep {
+public final class DpSgdStep implements AutoCloseable {
     private final Block block;
     private final ParameterStore parameters;
     private final Optimizer optimizer;
@@ -25,6 +31,10 @@ public final class DpSgdStep {
     private final double noiseStd;
     private final double clip;
     private final int expectedBatchSize;
+    private final List<Parameter> order;
+    private final int[] sizes;
+    private final ExecutorService prefetcher;
+    private Future<float[]> nextNoise;
 
     /**
      * @param block the network, parameters frozen, every layer with a per-example rule
@@ -45,6 +55,17 @@ public final class DpSgdStep {
         this.noiseStd = noiseMultiplier * clip;
         this.clip = clip;
         this.expectedBatchSize = expectedBatchSize;
+        this.order = new ArrayList<>();
+        block.getParameters().forEach(p -> order.add(p.getValue()));
+        this.sizes = order.stream().mapToInt(p -> Math.toIntExact(p.getArray().getShape().size())).toArray();
+        // Secure noise does not depend on the data, so the next step's noise is drawn on a
+        // background thread while the engine computes this step's gradients. A seeded source is
+        // not shared across threads, so that its runs stay reproducible.
+        this.prefetcher = random.isSecure() ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dp-sgd-noise");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /**
@@ -56,6 +77,9 @@ public final class DpSgdStep {
      * @return the batch's summed loss before the update, NaN for an empty sample
      */
     public double update(NDManager scope, NDArray x, NDArray labels) {
+        if (prefetcher != null && nextNoise == null) {
+            nextNoise = prefetcher.submit(this::drawNoise);
+        }
         Map<Parameter, NDArray> sums = Map.of();
         double loss = Double.NaN;
         if (x != null && x.getShape().get(0) > 0) {
@@ -63,13 +87,45 @@ public final class DpSgdStep {
             sums = result.gradientSum();
             loss = result.loss();
         }
-        for (var entry : block.getParameters()) {
-            Parameter p = entry.getValue();
+        float[] noise = takeNoise();
+        int offset = 0;
+        for (int i = 0; i < order.size(); i++) {
+            Parameter p = order.get(i);
             NDArray weight = p.getArray();
-            NDArray noise = random.gaussian(scope, weight.getShape(), noiseStd);
-            NDArray sum = sums.containsKey(p) ? sums.get(p).add(noise) : noise;
+            NDArray n = scope.create(java.nio.FloatBuffer.wrap(noise, offset, sizes[i]), weight.getShape());
+            offset += sizes[i];
+            NDArray sum = sums.containsKey(p) ? sums.get(p).add(n) : n;
             optimizer.update(p.getId(), weight, sum.div(expectedBatchSize));
         }
         return loss;
+    }
+
+    /** This step's noise for every parameter, flattened in parameter order; starts drawing the next step's. */
+    private float[] takeNoise() {
+        if (prefetcher == null) {
+            return drawNoise();
+        }
+        try {
+            float[] noise = nextNoise.get();
+            nextNoise = prefetcher.submit(this::drawNoise);
+            return noise;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing DP-SGD noise", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("drawing DP-SGD noise failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private float[] drawNoise() {
+        return random.gaussian(java.util.Arrays.stream(sizes).sum(), noiseStd);
+    }
+
+    /** Stops the background noise thread; noise already drawn for a step that will not run is discarded. */
+    @Override
+    public void close() {
+        if (prefetcher != null) {
+            prefetcher.shutdownNow();
+        }
     }
 }

@@ -109,9 +109,9 @@ public final class DpTraining {
             ParameterStore parameters = new ParameterStore(model.getNDManager(), false);
             Optimizer optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
                     .build();
-            DpSgdStep update = new DpSgdStep(block, parameters, optimizer, random, plan.noiseMultiplier(), dp.clipNorm(),
-                    settings.batchSize());
-            try (NDManager manager = model.getNDManager().newSubManager();
+            try (DpSgdStep update = new DpSgdStep(block, parameters, optimizer, random, plan.noiseMultiplier(),
+                        dp.clipNorm(), settings.batchSize());
+                    NDManager manager = model.getNDManager().newSubManager();
                     Progress.Task task = progress.start("dp-sgd " + settings.architecture().id(), plan.steps())) {
                 for (long step = 1; step <= plan.steps(); step++) {
                     int[] batch = random.poissonSample(train.size(), plan.sampleRate());
