@@ -80,7 +80,7 @@ public final class Audit {
         }
         return new AuditResult(model.info(), model.inputSpec(), model.classes(), model.outputKind(), card, dataName,
                 test.size(), cleanAccuracy, evalSeconds, List.copyOf(classNames), evasion, diagnostics,
-                PrivacySummary.of(card, 40), prov.finish());
+                PrivacySummary.of(card, 40), PrivacyLeakage.none(), prov.finish());
     }
 
     /**

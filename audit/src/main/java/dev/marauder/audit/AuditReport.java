@@ -30,6 +30,7 @@ public final class AuditReport {
         b.section(modelSection(result));
         b.section(evasionSection(result));
         b.section(privacySection(result));
+        b.section(leakageSection(result));
         return b.build();
     }
 
@@ -210,6 +211,54 @@ public final class AuditReport {
                 .xAxis("step").yAxis("epsilon").line("epsilon", x, p.epsilons()).build());
         s.data("formal_guarantee", true);
         s.data("guarantee", g);
+        return s.build();
+    }
+
+    static ReportSection leakageSection(AuditResult r) {
+        Section.Builder s = Section.builder("privacy_leakage", "Privacy leakage");
+        PrivacyLeakage leakage = r.leakage() == null ? PrivacyLeakage.none() : r.leakage();
+        leakage.notes().forEach(s::note);
+        if (leakage.membership().isEmpty()) {
+            s.note("No membership inference was run: the audit needs the model's training data (a model trained by"
+                    + " Marauder on a dataset that still loads), or a result of 'marauder mia --out FILE' given with --mia.");
+            s.data("membership_inference", List.of());
+            return s.build();
+        }
+        s.paragraph("Membership inference: can an attacker tell the model's training examples (members) from held-out"
+                + " examples (non-members)? AUC 0.5 and TPR equal to FPR mean nothing leaks. The true-positive rate at a"
+                + " low false-positive rate is the measure that matters (Carlini et al. 2022): an attack that"
+                + " confidently identifies even a few members is a privacy failure. The epsilon lower bound follows from"
+                + " the attack's TPR and FPR with Clopper-Pearson confidence intervals.");
+        List<String> header = List.of("run", "attack", "members", "non-members", "AUC", "balanced accuracy",
+                "TPR @ 1% FPR", "TPR @ 0.1% FPR", "epsilon lower bound");
+        List<List<Object>> rows = new ArrayList<>();
+        Chart.Builder roc = Chart.builder("Membership inference ROC (log-log)").xAxis("false positive rate")
+                .yAxis("true positive rate").logX().logY().xRange(1e-3, 1).yRange(1e-3, 1);
+        int run = 0;
+        for (Map<String, Object> m : leakage.membership()) {
+            run++;
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> attacks = (Map<String, Map<String, Object>>) m.get("attacks");
+            for (Map.Entry<String, Map<String, Object>> a : attacks.entrySet()) {
+                Map<String, Object> e = a.getValue();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> tpr = (Map<String, Object>) e.get("tpr_at_fpr");
+                rows.add(java.util.Arrays.asList(run + " (" + m.get("kind") + ")", a.getKey(), e.get("members"),
+                        e.get("non_members"), e.get("auc"), e.get("balanced_accuracy"), tpr.get("0.01"), tpr.get("0.001"),
+                        e.get("epsilon_lower_bound")));
+                @SuppressWarnings("unchecked")
+                List<List<Number>> points = (List<List<Number>>) e.get("roc");
+                if (points != null && !points.isEmpty()) {
+                    double[] fpr = points.stream().mapToDouble(p -> p.get(0).doubleValue()).toArray();
+                    double[] tprs = points.stream().mapToDouble(p -> p.get(1).doubleValue()).toArray();
+                    roc.line((leakage.membership().size() > 1 ? run + ": " : "") + a.getKey(), fpr, tprs);
+                }
+            }
+        }
+        roc.line("chance", new double[] {1e-3, 1}, new double[] {1e-3, 1});
+        s.table(header, rows);
+        s.chart("membership_roc", roc.build());
+        s.data("membership_inference", leakage.membership());
         return s.build();
     }
 

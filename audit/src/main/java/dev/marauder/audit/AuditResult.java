@@ -24,11 +24,13 @@ import java.util.List;
  * @param evasion robustness under each white-box attack (FGSM, PGD); empty for black-box models
  * @param diagnostics gradient-masking checks, or null for black-box models
  * @param privacy the model's formal differential-privacy guarantee, if any
+ * @param leakage what the model gives away about its training data (membership inference)
  * @param provenance versions, settings, hashes and times of the audit
  */
 public record AuditResult(ModelInfo model, InputSpec inputSpec, int classes, OutputKind outputKind, ModelCard card,
         String data, int testExamples, double cleanAccuracy, double evalSeconds, List<String> classNames,
-        List<RobustnessResult> evasion, EvasionDiagnostics diagnostics, PrivacySummary privacy, Provenance provenance) {
+        List<RobustnessResult> evasion, EvasionDiagnostics diagnostics, PrivacySummary privacy, PrivacyLeakage leakage,
+        Provenance provenance) {
 
     public AuditResult {
         evasion = List.copyOf(evasion);
@@ -37,6 +39,12 @@ public record AuditResult(ModelInfo model, InputSpec inputSpec, int classes, Out
     /** A copy with {@code summary} as the privacy summary. */
     public AuditResult withPrivacy(PrivacySummary summary) {
         return new AuditResult(model, inputSpec, classes, outputKind, card, data, testExamples, cleanAccuracy, evalSeconds,
-                classNames, evasion, diagnostics, summary, provenance);
+                classNames, evasion, diagnostics, summary, leakage, provenance);
+    }
+
+    /** A copy with {@code value} as the privacy-leakage findings. */
+    public AuditResult withLeakage(PrivacyLeakage value) {
+        return new AuditResult(model, inputSpec, classes, outputKind, card, data, testExamples, cleanAccuracy, evalSeconds,
+                classNames, evasion, diagnostics, privacy, value, provenance);
     }
 }

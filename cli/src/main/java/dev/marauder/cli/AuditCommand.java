@@ -6,6 +6,8 @@ import dev.marauder.audit.AuditResult;
 import dev.marauder.audit.AuditSettings;
 import dev.marauder.audit.DemoModel;
 import dev.marauder.audit.DemoPrivacyAudit;
+import dev.marauder.audit.LeakageAudit;
+import dev.marauder.audit.PrivacyLeakage;
 import dev.marauder.core.data.ClassNames;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Spec;
         description = {"Audit a model and write an HTML + JSON report.",
             "Without --model: trains (or reuses) the demo CNN on the shipped Fashion-MNIST subset."})
 final class AuditCommand implements Callable<Integer> {
+    /** Members and non-members each in the report's threshold membership inference. */
+    static final int MIA_EXAMPLES = 2000;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,6 +76,10 @@ final class AuditCommand implements Callable<Integer> {
             description = "JSON of 'marauder privacy audit --out FILE' to show beside the model's privacy guarantee.")
     Path privacyAudit;
 
+    @Option(names = "--mia", paramLabel = "FILE", split = ",",
+            description = "JSON of 'marauder mia --out FILE' (e.g. LiRA) to add to the privacy-leakage section.")
+    List<Path> mia;
+
     @Option(names = "--no-privacy-audit",
             description = "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
     boolean noPrivacyAudit;
@@ -109,6 +118,8 @@ final class AuditCommand implements Callable<Integer> {
             Path dir = cache == null ? DemoModel.defaultCache() : cache;
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
                 result = new Audit(settings).run(c, split.test(), DemoModel.DATASET, ClassNames.of(DemoModel.DATASET), progress);
+                result = result.withLeakage(PrivacyLeakage.none().withMembership(
+                        LeakageAudit.thresholdAttack(c, split.train(), split.test(), MIA_EXAMPLES)));
             }
             if (!noPrivacyAudit) {
                 var stderr = spec.commandLine().getErr();
@@ -122,7 +133,33 @@ final class AuditCommand implements Callable<Integer> {
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
             try (Classifier c = Inputs.openChecked(model, test, range)) {
                 result = new Audit(settings).run(c, test, data, names, progress);
+                PrivacyLeakage leakage = PrivacyLeakage.none();
+                var members = c instanceof dev.marauder.core.model.BuiltinClassifier b
+                        ? LeakageAudit.trainingData(b.card()) : java.util.Optional.<LabeledData>empty();
+                if (members.isPresent()) {
+                    leakage = leakage.withMembership(LeakageAudit.thresholdAttack(c, members.get(), test, MIA_EXAMPLES));
+                } else {
+                    leakage = leakage.withNote("Membership inference needs the model's training data, which this model's"
+                            + " card does not identify; run 'marauder mia' with --members and --non-members and pass its"
+                            + " result with --mia.");
+                }
+                result = result.withLeakage(leakage);
             }
+        }
+        for (Path file : mia == null ? List.<Path>of() : mia) {
+            Inputs.requireExists(file, "--mia");
+            Map<String, Object> run;
+            try {
+                run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+            } catch (java.io.IOException e) {
+                throw new dev.marauder.core.data.DataFormatException(file, "not a JSON membership-inference result ("
+                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
+            }
+            if (!(run.get("attacks") instanceof Map) || !run.containsKey("auc")) {
+                throw new dev.marauder.core.data.DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");
+            }
+            result = result.withLeakage(result.leakage().withMembership(run));
         }
         if (privacyAudit != null) {
             Inputs.requireExists(privacyAudit, "--privacy-audit");

@@ -120,6 +120,8 @@ class CliTest {
                 .isEqualTo(expected.get("test_accuracy").asDouble());
         assertThat(json.get("sections").get("evasion").get("available").asBoolean()).isFalse();
         assertThat(Files.readString(report.resolve("index.html"))).contains("black-box access only");
+        assertThat(json.get("sections").get("privacy_leakage").get("membership_inference")).isEmpty();
+        assertThat(Files.readString(report.resolve("index.html"))).contains("Membership inference needs the model");
     }
 
     @Test
@@ -263,6 +265,11 @@ class CliTest {
         assertThat(audits.get(1).get("training").asText()).isEqualTo("dp-sgd");
         assertThat(audits.get(1).get("epsilon_lower_bound").asDouble())
                 .isLessThan(audits.get(1).get("claimed_epsilon").asDouble());
+        JsonNode mia = json.get("sections").get("privacy_leakage").get("membership_inference");
+        assertThat(mia).hasSize(1);
+        assertThat(mia.get(0).get("kind").asText()).isEqualTo("threshold");
+        assertThat(mia.get(0).get("attacks").get("loss").get("members").asInt()).isEqualTo(2000);
+        assertThat(mia.get(0).get("auc").asDouble()).isBetween(0.45, 1.0);
         Path auditCache = cache.resolve("demo-privacy-audit.json");
         assertThat(auditCache).exists();
         long auditModified = Files.getLastModifiedTime(auditCache).toMillis();

@@ -53,6 +53,25 @@ class MiaCommandTest {
         assertThat(j.get("attacks").get("loss").get("members").asInt()).isEqualTo(300);
         assertThat(j.get("auc").asDouble()).isBetween(0.0, 1.0);
 
+        // The audit report runs the threshold attacks itself for a Marauder model whose card names
+        // its training data, and adds a given mia result.
+        Path miaFile = dir.resolve("mia.json");
+        java.nio.file.Files.writeString(miaFile, r.out());
+        Path report = dir.resolve("report");
+        CliTest.Run audit = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "50", "--eps", "0,0.1",
+                "--mia", miaFile.toString(), "--out", report.toString(), "--quiet");
+        assertThat(audit.code()).as(audit.err()).isZero();
+        JsonNode leakage = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy_leakage");
+        assertThat(leakage.get("membership_inference")).hasSize(2);
+        assertThat(leakage.get("membership_inference").get(0).get("attacks").get("loss").get("members").asInt())
+                .isEqualTo(2000);
+        assertThat(leakage.get("membership_inference").get(1).get("auc").asDouble()).isEqualTo(j.get("auc").asDouble());
+        assertThat(leakage.get("membership_roc").get("series").size()).isGreaterThanOrEqualTo(8);
+        CliTest.Run notMia = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "50", "--mia",
+                CliTest.FIXTURES.resolve("fmnist_mlp.json").toString(), "--out", report.toString(), "--quiet");
+        assertThat(notMia.code()).isEqualTo(1);
+        assertThat(notMia.err()).contains("not written by 'marauder mia'");
+
         // shadow/lira need the recipe, which an ONNX file does not record
         CliTest.Run onnx = run("mia", "--kind", "lira", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(),
                 "--members", in[0] + "," + in[1], "--non-members", outFiles[0] + "," + outFiles[1], "--quiet");

@@ -1,0 +1,48 @@
+package dev.marauder.audit;
+
+import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.ModelCard;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.privacy.membership.MembershipInference;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The audit's membership-inference check: the threshold attacks (loss, confidence, entropy,
+ * modified entropy) of {@link MembershipInference} on training members versus held-out
+ * non-members, with equally many of each. Shadow-model attacks and LiRA need extra training runs;
+ * their results ({@code marauder mia --out FILE}) are added to the report with
+ * {@code marauder audit --mia FILE}.
+ */
+public final class LeakageAudit {
+    private LeakageAudit() {}
+
+    /** The threshold attacks on {@code min(|members|, |non-members|, limit)} of each. */
+    public static Map<String, Object> thresholdAttack(Classifier model, LabeledData members, LabeledData nonMembers,
+            int limit) {
+        int n = Math.min(limit, Math.min(members.size(), nonMembers.size()));
+        return new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
+                .attack(model, members.slice(0, n), nonMembers.slice(0, n), null, null, new float[] {
+                    model.inputSpec().lower(), model.inputSpec().upper()}, Progress.NONE, w -> { })
+                .asMap();
+    }
+
+    /**
+     * The training set of a model Marauder trained, when its card names a dataset that still loads
+     * with the recorded hash; empty otherwise.
+     */
+    public static Optional<LabeledData> trainingData(ModelCard card) {
+        if (card == null || card.dataset() == null || card.datasetSha256() == null) {
+            return Optional.empty();
+        }
+        try {
+            LabeledData train = Datasets.load(card.dataset()).train();
+            return card.datasetSha256().equals(train.sha256()) ? Optional.of(train) : Optional.empty();
+        } catch (DataFormatException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+}
