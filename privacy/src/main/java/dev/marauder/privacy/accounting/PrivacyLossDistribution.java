@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.privacy.math.StandardNormal;
 import java.util.Arrays;
 
 /**
@@ -685,10 +686,10 @@ public final class PrivacyLossDistribution {
         void set(int j, double value) {
             z[j] = value;
             if (value < 0) {
-                cdf[j] = Normal.cdf(value);
+                cdf[j] = StandardNormal.cdf(value);
                 sf[j] = 1 - cdf[j];
             } else {
-                sf[j] = Normal.sf(value);
+                sf[j] = StandardNormal.sf(value);
                 cdf[j] = 1 - sf[j];
             }
         }

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.privacy.math.StandardNormal;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 
@@ -230,8 +231,8 @@ public final class RdpMath {
             double j = alpha - i;
             double logT0 = logAbsBinom + i * logQ + j * log1mQ;
             double logT1 = logAbsBinom + j * logQ + i * log1mQ;
-            double logE0 = Normal.logCdf((z0 - i) / sigma);
-            double logE1 = Normal.logCdf((j - z0) / sigma);
+            double logE0 = StandardNormal.logCdf((z0 - i) / sigma);
+            double logE1 = StandardNormal.logCdf((j - z0) / sigma);
             double logS0 = logT0 + ((double) i * i - i) / (2 * sigma2) + logE0;
             double logS1 = logT1 + (j * j - j) / (2 * sigma2) + logE1;
             below.add(sign, logS0);

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.membership;
 
+import dev.marauder.privacy.math.StandardNormal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

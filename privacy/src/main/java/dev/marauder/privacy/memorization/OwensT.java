@@ -1,5 +1,7 @@
 package dev.marauder.privacy.memorization;
 
+import dev.marauder.privacy.math.StandardNormal;
+
 /**
  * Owen's T function, {@code T(h, a) = (1 / 2 pi) integral_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx}
  * (Owen 1956, "Tables for Computing Bivariate Normal Probabilities", Annals of Mathematical
@@ -48,14 +50,14 @@ public final class OwensT {
             return Math.atan(a) * INV_2PI;
         }
         if (a == Double.POSITIVE_INFINITY) {
-            return 0.5 * Gaussian.cdf(-h);
+            return 0.5 * StandardNormal.cdf(-h);
         }
         if (a <= 1) {
             return integral(h, a);
         }
         double ah = a * h;
-        double qh = Gaussian.cdf(-h);
-        double qah = Gaussian.cdf(-ah);
+        double qh = StandardNormal.cdf(-h);
+        double qah = StandardNormal.cdf(-ah);
         return 0.5 * qh + 0.5 * qah - qh * qah - integral(ah, 1 / a);
     }
 

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.memorization;
 
+import dev.marauder.privacy.math.StandardNormal;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -80,7 +81,7 @@ public record SkewNormal(double location, double scale, double shape) {
     /** The logarithm of the density at {@code x}. */
     public double logPdf(double x) {
         double z = (x - location) / scale;
-        return LOG_2 - Math.log(scale) + Gaussian.logPdf(z) + Gaussian.logCdf(shape * z);
+        return LOG_2 - Math.log(scale) + StandardNormal.logPdf(z) + StandardNormal.logCdf(shape * z);
     }
 
     /** {@code P(X <= x)}. */
@@ -92,7 +93,7 @@ public record SkewNormal(double location, double scale, double shape) {
         if (z == Double.POSITIVE_INFINITY) {
             return 1;
         }
-        double direct = Gaussian.cdf(z) - 2 * OwensT.t(z, shape);
+        double direct = StandardNormal.cdf(z) - 2 * OwensT.t(z, shape);
         if (needsTail(z, direct)) {
             return Math.exp(logTail(z));
         }
@@ -108,7 +109,7 @@ public record SkewNormal(double location, double scale, double shape) {
         if (z == Double.POSITIVE_INFINITY) {
             return 0;
         }
-        double direct = Gaussian.cdf(z) - 2 * OwensT.t(z, shape);
+        double direct = StandardNormal.cdf(z) - 2 * OwensT.t(z, shape);
         if (needsTail(z, direct)) {
             return logTail(z);
         }
@@ -120,16 +121,16 @@ public record SkewNormal(double location, double scale, double shape) {
         if (z >= 0) {
             return false;
         }
-        return !(direct > 1e-280) || (shape > 0 && direct < Gaussian.cdf(z) / 64);
+        return !(direct > 1e-280) || (shape > 0 && direct < StandardNormal.cdf(z) / 64);
     }
 
     /** {@code log integral_-inf^z f} for the standard ({@code xi = 0, omega = 1}) density, {@code z < 0}. */
     private double logTail(double z) {
         double logF = standardLogPdf(z);
-        double slope = -z + shape * Gaussian.pdfOverCdf(shape * z);
+        double slope = -z + shape * StandardNormal.pdfOverCdf(shape * z);
         if (!(slope > 0)) {
             // cannot happen for z < 0 left of the mode; keep the direct value as a fallback
-            return Math.log(Math.max(Double.MIN_VALUE, Gaussian.cdf(z) - 2 * OwensT.t(z, shape)));
+            return Math.log(Math.max(Double.MIN_VALUE, StandardNormal.cdf(z) - 2 * OwensT.t(z, shape)));
         }
         // 7 panels of width 6: the integrand is within a factor 1 of exp(-v), whose 20-point rule on
         // such a panel errs by about 1e-29; the cut at 42 drops at most exp(-42) = 6e-19 of it.
@@ -138,7 +139,7 @@ public record SkewNormal(double location, double scale, double shape) {
     }
 
     private double standardLogPdf(double z) {
-        return LOG_2 + Gaussian.logPdf(z) + Gaussian.logCdf(shape * z);
+        return LOG_2 + StandardNormal.logPdf(z) + StandardNormal.logCdf(shape * z);
     }
 
     /** A draw: {@code xi + omega (delta |U0| + sqrt(1 - delta^2) U1)} with independent standard normals. */
@@ -243,8 +244,8 @@ public record SkewNormal(double location, double scale, double shape) {
         for (double v : z) {
             double t = (v - xi) / omega;
             double u = alpha * t;
-            double logPhi = Gaussian.logCdf(u);
-            double w = Math.exp(Gaussian.logPdf(u) - logPhi); // phi(u) / Phi(u)
+            double logPhi = StandardNormal.logCdf(u);
+            double w = Math.exp(StandardNormal.logPdf(u) - logPhi); // phi(u) / Phi(u)
             sum += -0.5 * t * t + logPhi;
             gXi += t - alpha * w;
             gEta += t * t - alpha * w * t;

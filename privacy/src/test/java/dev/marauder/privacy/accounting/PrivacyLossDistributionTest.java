@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.marauder.privacy.accounting.PrivacyLossDistribution.Adjacency;
+import dev.marauder.privacy.math.StandardNormal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +25,8 @@ class PrivacyLossDistributionTest {
      * {@code Phi(1/(2 sigma) - eps sigma) - e^eps Phi(-1/(2 sigma) - eps sigma)}.
      */
     static double gaussianDelta(double sigma, double eps) {
-        return Normal.cdf(0.5 / sigma - eps * sigma) - Math.exp(eps) * Normal.cdf(-0.5 / sigma - eps * sigma);
+        return StandardNormal.cdf(0.5 / sigma - eps * sigma)
+                - Math.exp(eps) * StandardNormal.cdf(-0.5 / sigma - eps * sigma);
     }
 
     /**
@@ -35,8 +37,8 @@ class PrivacyLossDistributionTest {
      */
     static double subsampledRemoveDelta(double sigma, double q, double eps) {
         double xStar = sigma * sigma * Math.log((Math.exp(eps) - 1 + q) / q) + 0.5;
-        return q * Normal.sf((xStar - 1) / sigma) + (1 - q) * Normal.sf(xStar / sigma)
-                - Math.exp(eps) * Normal.sf(xStar / sigma);
+        return q * StandardNormal.sf((xStar - 1) / sigma) + (1 - q) * StandardNormal.sf(xStar / sigma)
+                - Math.exp(eps) * StandardNormal.sf(xStar / sigma);
     }
 
     private static double epsilon(double sigma, double q, long steps, double delta) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.marauder.privacy.math.StandardNormal;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.marauder.privacy.memorization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import dev.marauder.privacy.math.StandardNormal;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -52,7 +53,7 @@ class OwensTTest {
         assertThat(OwensT.t(0, 1)).isEqualTo(Math.atan(1) / (2 * Math.PI)); // 1/8
         assertThat(OwensT.t(0, 3.5)).isEqualTo(Math.atan(3.5) / (2 * Math.PI));
         assertThat(OwensT.t(0, Double.POSITIVE_INFINITY)).isEqualTo(0.25);
-        assertThat(OwensT.t(2, Double.POSITIVE_INFINITY)).isCloseTo(Gaussian.cdf(-2) / 2, withinPercentage(1e-12));
+        assertThat(OwensT.t(2, Double.POSITIVE_INFINITY)).isCloseTo(StandardNormal.cdf(-2) / 2, withinPercentage(1e-12));
         assertThat(OwensT.t(Double.POSITIVE_INFINITY, 2)).isZero();
         assertThat(OwensT.t(Double.NaN, 1)).isNaN();
         assertThat(OwensT.t(1, Double.NaN)).isNaN();
@@ -66,7 +67,7 @@ class OwensTTest {
     @Property(tries = 200)
     void atAOneItIsHalfPhiTimesQ(@ForAll @DoubleRange(min = 0, max = 30) double h) {
         // T(h, 1) = Phi(h) (1 - Phi(h)) / 2
-        double expected = 0.5 * Gaussian.cdf(h) * Gaussian.cdf(-h);
+        double expected = 0.5 * StandardNormal.cdf(h) * StandardNormal.cdf(-h);
         assertThat(OwensT.t(h, 1)).isCloseTo(expected, withinPercentage(tolerance(h)));
     }
 
