@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Security and privacy audits of machine-learning models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, MiaCommand.class, AuditCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, MiaCommand.class, InvertCommand.class,
+            AttributeCommand.class, AuditCommand.class,
             BenchCommand.class, PrivacyCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failure. */
@@ -26,7 +27,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, attack, audit)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure)");
     }
 
     /** Entry point of the launcher. */
