@@ -218,6 +218,7 @@ public final class AuditReport {
         Section.Builder s = Section.builder("privacy_leakage", "Privacy leakage");
         PrivacyLeakage leakage = r.leakage() == null ? PrivacyLeakage.none() : r.leakage();
         leakage.notes().forEach(s::note);
+        exposure(s, leakage.exposure());
         if (leakage.membership().isEmpty()) {
             s.note("No membership inference was run: the audit needs the model's training data (a model trained by"
                     + " Marauder on a dataset that still loads), or a result of 'marauder mia --out FILE' given with --mia.");
@@ -260,6 +261,40 @@ public final class AuditReport {
         s.chart("membership_roc", roc.build());
         s.data("membership_inference", leakage.membership());
         return s.build();
+    }
+
+    /** The Secret Sharer runs: mean exposure per repetition count, one line per run (non-private, DP-SGD). */
+    private static void exposure(Section.Builder s, List<Map<String, Object>> runs) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        s.paragraph("Memorisation (Carlini et al. 2019, The Secret Sharer): random canaries inserted into the training"
+                + " text a given number of times. Exposure is log2 of the number of candidate secrets minus log2 of the"
+                + " canary's rank among them by model likelihood; the maximum means the model ranks the secret first.");
+        Chart.Builder chart = Chart.builder("Canary exposure vs. repetitions").xAxis("insertions").yAxis("exposure (bits)")
+                .logX();
+        List<List<Object>> rows = new ArrayList<>();
+        int run = 0;
+        for (Map<String, Object> r : runs) {
+            run++;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> means = (Map<String, Object>) r.get("mean_exposure_by_repetitions");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> privacy = (Map<String, Object>) r.get("privacy");
+            String label = privacy == null ? "run " + run + ": no DP"
+                    : String.format(Locale.ROOT, "run %d: DP-SGD, epsilon %.3g", run, ((Number) privacy.get("epsilon")).doubleValue());
+            double[] x = means.keySet().stream().mapToDouble(Double::parseDouble).toArray();
+            double[] y = means.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+            chart.line(label, x, y);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> canaries = (List<Map<String, Object>>) r.get("canaries");
+            long extracted = canaries.stream().filter(c -> ((Number) c.get("extraction_rank")).longValue() > 0).count();
+            rows.add(java.util.Arrays.asList(label, means.toString(), r.get("max_exposure"),
+                    extracted + " of " + canaries.size()));
+        }
+        s.table(List.of("run", "mean exposure by insertions", "maximum exposure", "secrets extracted"), rows);
+        s.chart("exposure_vs_repetitions", chart.build());
+        s.data("exposure", runs);
     }
 
     /** Originals and adversarials at each epsilon, plus the magnified perturbation at the largest. */

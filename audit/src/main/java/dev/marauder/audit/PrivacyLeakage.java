@@ -10,31 +10,41 @@ import java.util.Map;
  * because the model's training data are unknown).
  *
  * @param membership membership-inference runs, each {@link dev.marauder.privacy.membership.MembershipInference.Report#asMap()}
+ * @param exposure Secret Sharer runs on language models ({@code marauder exposure} JSON)
  * @param notes why something is missing
  */
-public record PrivacyLeakage(List<Map<String, Object>> membership, List<String> notes) {
+public record PrivacyLeakage(List<Map<String, Object>> membership, List<Map<String, Object>> exposure,
+        List<String> notes) {
 
     public PrivacyLeakage {
         membership = List.copyOf(membership);
+        exposure = List.copyOf(exposure);
         notes = List.copyOf(notes);
     }
 
     /** Nothing measured yet. */
     public static PrivacyLeakage none() {
-        return new PrivacyLeakage(List.of(), List.of());
+        return new PrivacyLeakage(List.of(), List.of(), List.of());
+    }
+
+    /** A copy with a Secret Sharer run ({@code marauder exposure} JSON) added. */
+    public PrivacyLeakage withExposure(Map<String, Object> run) {
+        List<Map<String, Object>> all = new ArrayList<>(exposure);
+        all.add(run);
+        return new PrivacyLeakage(membership, all, notes);
     }
 
     /** A copy with {@code run} added. */
     public PrivacyLeakage withMembership(Map<String, Object> run) {
         List<Map<String, Object>> all = new ArrayList<>(membership);
         all.add(run);
-        return new PrivacyLeakage(all, notes);
+        return new PrivacyLeakage(all, exposure, notes);
     }
 
     /** A copy with {@code note} added. */
     public PrivacyLeakage withNote(String note) {
         List<String> all = new ArrayList<>(notes);
         all.add(note);
-        return new PrivacyLeakage(membership, all);
+        return new PrivacyLeakage(membership, exposure, all);
     }
 }

@@ -80,6 +80,10 @@ final class AuditCommand implements Callable<Integer> {
             description = "JSON of 'marauder mia --out FILE' (e.g. LiRA) to add to the privacy-leakage section.")
     List<Path> mia;
 
+    @Option(names = "--exposure", paramLabel = "FILE", split = ",",
+            description = "JSON of 'marauder exposure --out FILE' (a language model's canary exposure) for the privacy-leakage section.")
+    List<Path> exposure;
+
     @Option(names = "--no-privacy-audit",
             description = "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
     boolean noPrivacyAudit;
@@ -160,6 +164,22 @@ final class AuditCommand implements Callable<Integer> {
                 throw new dev.marauder.core.data.DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");
             }
             result = result.withLeakage(result.leakage().withMembership(run));
+        }
+        for (Path file : exposure == null ? List.<Path>of() : exposure) {
+            Inputs.requireExists(file, "--exposure");
+            Map<String, Object> run;
+            try {
+                run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+            } catch (java.io.IOException e) {
+                throw new dev.marauder.core.data.DataFormatException(file, "not a JSON exposure result ("
+                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
+            }
+            if (!(run.get("mean_exposure_by_repetitions") instanceof Map) || !(run.get("canaries") instanceof List)) {
+                throw new dev.marauder.core.data.DataFormatException(file,
+                        "has no mean_exposure_by_repetitions and canaries: not written by 'marauder exposure'");
+            }
+            result = result.withLeakage(result.leakage().withExposure(run));
         }
         if (privacyAudit != null) {
             Inputs.requireExists(privacyAudit, "--privacy-audit");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Security and privacy audits of machine-learning models.",
         subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, MiaCommand.class, InvertCommand.class,
-            AttributeCommand.class, AuditCommand.class,
+            AttributeCommand.class, ExposureCommand.class, AuditCommand.class,
             BenchCommand.class, PrivacyCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failure. */

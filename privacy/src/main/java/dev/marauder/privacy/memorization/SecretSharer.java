@@ -59,6 +59,36 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
     public record Result(List<Canary> canaries, double maxExposure, boolean exact, Map<String, Object> training,
             Map<String, Object> privacy, double seconds, Provenance provenance) {
 
+        /**
+         * The JSON form shared by {@code marauder exposure} and the audit report:
+         * {@code max_exposure, exact, mean_exposure_by_repetitions} (keys are the counts),
+         * {@code canaries} (secret, repetitions, log_perplexity, exposure, extrapolated_exposure,
+         * extraction_rank; -1 when not extracted), {@code training, privacy, seconds, provenance}.
+         */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("max_exposure", maxExposure);
+            m.put("exact", exact);
+            Map<String, Object> means = new LinkedHashMap<>();
+            meanExposureByRepetitions().forEach((k, v) -> means.put(String.valueOf(k), v));
+            m.put("mean_exposure_by_repetitions", means);
+            m.put("canaries", canaries.stream().map(c -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("secret", c.secret());
+                e.put("repetitions", c.repetitions());
+                e.put("log_perplexity", c.logPerplexity());
+                e.put("exposure", exact ? c.exactExposure() : null);
+                e.put("extrapolated_exposure", c.extrapolatedExposure());
+                e.put("extraction_rank", c.extractionRank());
+                return e;
+            }).toList());
+            m.put("training", training);
+            m.put("privacy", privacy);
+            m.put("seconds", seconds);
+            m.put("provenance", provenance);
+            return m;
+        }
+
         /** Mean exposure (exact where available, else extrapolated) per repetition count. */
         public Map<Integer, Double> meanExposureByRepetitions() {
             Map<Integer, double[]> sums = new java.util.TreeMap<>();
