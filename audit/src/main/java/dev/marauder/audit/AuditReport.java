@@ -219,6 +219,7 @@ public final class AuditReport {
         PrivacyLeakage leakage = r.leakage() == null ? PrivacyLeakage.none() : r.leakage();
         leakage.notes().forEach(s::note);
         exposure(s, leakage.exposure());
+        inversion(s, r, leakage.inversion());
         if (leakage.membership().isEmpty()) {
             s.note("No membership inference was run: the audit needs the model's training data (a model trained by"
                     + " Marauder on a dataset that still loads), or a result of 'marauder mia --out FILE' given with --mia.");
@@ -261,6 +262,38 @@ public final class AuditReport {
         s.chart("membership_roc", roc.build());
         s.data("membership_inference", leakage.membership());
         return s.build();
+    }
+
+    /** MI-Face reconstructions, one image per class, with the confidence the model gives each. */
+    private static void inversion(Section.Builder s, AuditResult r, dev.marauder.attacks.inversion.InversionResult inv) {
+        if (inv == null || inv.reconstructions().isEmpty()) {
+            return;
+        }
+        int[] shape = inv.inputSpec().shape();
+        int c = shape[0];
+        int h = shape[1];
+        int w = shape[2];
+        ImageGrid.Builder g = ImageGrid.builder().title("Model inversion (MI-Face, " + inv.access() + ")").scale(3);
+        List<ImageGrid.Cell> cells = new ArrayList<>();
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (var rec : inv.reconstructions()) {
+            cells.add(ImageGrid.Cell.of(rec.image().data(), w, h, c, inv.inputSpec().lower(), inv.inputSpec().upper(),
+                    String.format(Locale.ROOT, "%s p=%.2f", name(r, rec.targetClass()), rec.confidence())));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", rec.targetClass());
+            m.put("confidence", rec.confidence());
+            m.put("iterations", rec.iterations());
+            m.put("queries", rec.queries());
+            data.add(m);
+        }
+        for (int start = 0; start < cells.size(); start += 5) {
+            g.row(cells.subList(start, Math.min(cells.size(), start + 5)));
+        }
+        s.paragraph("Model inversion (Fredrikson, Jha & Ristenpart 2015, MI-Face): gradient descent on the input to"
+                + " maximise each class's confidence, with smoothing between steps. Recognisable class prototypes mean"
+                + " the model's confidence scores reveal what its training data look like.");
+        s.images(g.build());
+        s.data("inversion", data);
     }
 
     /** The Secret Sharer runs: mean exposure per repetition count, one line per run (non-private, DP-SGD). */

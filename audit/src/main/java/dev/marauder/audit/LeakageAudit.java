@@ -31,6 +31,22 @@ public final class LeakageAudit {
     }
 
     /**
+     * MI-Face (Fredrikson et al. 2015) with white-box gradients and light smoothing, one
+     * reconstruction per class, for image classifiers (inputs {@code [C, H, W]} with 1 or 3
+     * channels); null for other inputs.
+     */
+    public static dev.marauder.attacks.inversion.InversionResult inversion(
+            dev.marauder.core.model.DifferentiableClassifier model) {
+        int[] shape = model.inputSpec().shape();
+        if (shape.length != 3 || (shape[0] != 1 && shape[0] != 3)) {
+            return null;
+        }
+        int[] classes = java.util.stream.IntStream.range(0, model.classes()).toArray();
+        return dev.marauder.attacks.inversion.MiFace.whiteBox().optSmoothing(0.05).optSteps(300).build()
+                .invert(model, classes);
+    }
+
+    /**
      * The training set of a model Marauder trained, when its card names a dataset that still loads
      * with the recorded hash; empty otherwise.
      */

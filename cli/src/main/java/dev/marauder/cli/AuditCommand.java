@@ -122,8 +122,12 @@ final class AuditCommand implements Callable<Integer> {
             Path dir = cache == null ? DemoModel.defaultCache() : cache;
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
                 result = new Audit(settings).run(c, split.test(), DemoModel.DATASET, ClassNames.of(DemoModel.DATASET), progress);
-                result = result.withLeakage(PrivacyLeakage.none().withMembership(
-                        LeakageAudit.thresholdAttack(c, split.train(), split.test(), MIA_EXAMPLES)));
+                PrivacyLeakage leakage = PrivacyLeakage.none().withMembership(
+                        LeakageAudit.thresholdAttack(c, split.train(), split.test(), MIA_EXAMPLES));
+                if (c instanceof dev.marauder.core.model.DifferentiableClassifier white) {
+                    leakage = leakage.withInversion(LeakageAudit.inversion(white));
+                }
+                result = result.withLeakage(leakage);
             }
             if (!noPrivacyAudit) {
                 var stderr = spec.commandLine().getErr();
@@ -146,6 +150,9 @@ final class AuditCommand implements Callable<Integer> {
                     leakage = leakage.withNote("Membership inference needs the model's training data, which this model's"
                             + " card does not identify; run 'marauder mia' with --members and --non-members and pass its"
                             + " result with --mia.");
+                }
+                if (c instanceof dev.marauder.core.model.DifferentiableClassifier white) {
+                    leakage = leakage.withInversion(LeakageAudit.inversion(white));
                 }
                 result = result.withLeakage(leakage);
             }

@@ -270,6 +270,9 @@ class CliTest {
         assertThat(mia.get(0).get("kind").asText()).isEqualTo("threshold");
         assertThat(mia.get(0).get("attacks").get("loss").get("members").asInt()).isEqualTo(2000);
         assertThat(mia.get(0).get("auc").asDouble()).isBetween(0.45, 1.0);
+        JsonNode inversion = json.get("sections").get("privacy_leakage").get("inversion");
+        assertThat(inversion).hasSize(10);
+        assertThat(inversion.get(0).get("confidence").asDouble()).isGreaterThan(0.5);
         Path auditCache = cache.resolve("demo-privacy-audit.json");
         assertThat(auditCache).exists();
         long auditModified = Files.getLastModifiedTime(auditCache).toMillis();

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  *       models' behaviour on their own members and non-members.
  *   <li>{@link Kind#LIRA}: the likelihood-ratio attack of Carlini et al. 2022 ("Membership
  *       Inference Attacks From First Principles"), online (IN and OUT Gaussians per example) as the
- *       headline and offline, each with per-example and global variance.
+ *       headline and offline, each with per-example and global variance; the headline uses
+ *       per-example variances from {@value #PER_EXAMPLE_VARIANCE_SHADOWS} shadow models on, the
+ *       global variance below that, as the paper recommends.
  * </ul>
  * Shadow models are trained on random halves of the pool of members and non-members with the
  * target's recipe, so every pool example has IN and OUT shadows. Every attack is evaluated with
@@ -66,6 +68,9 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                     + "'; choose threshold, shadow or lira");
         }
     }
+
+    /** Shadow models from which LiRA's headline uses per-example variances (Carlini et al. 2022, Sec. VI). */
+    public static final int PER_EXAMPLE_VARIANCE_SHADOWS = 64;
 
     public MembershipInference {
         if (kind == null) {
@@ -174,8 +179,13 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 if (kind == Kind.SHADOW) {
                     scores.put("shadow", shokri(s, labels).score(targetPredictions, labels));
                 } else {
+                    // Carlini et al. recommend per-example variances only with many shadow models (64 or
+                    // more); with fewer, the global variance is the better estimate and leads.
+                    Lira.Variance[] variances = shadows >= PER_EXAMPLE_VARIANCE_SHADOWS
+                            ? new Lira.Variance[] {Lira.Variance.PER_EXAMPLE, Lira.Variance.GLOBAL}
+                            : new Lira.Variance[] {Lira.Variance.GLOBAL, Lira.Variance.PER_EXAMPLE};
                     for (Lira.Mode mode : new Lira.Mode[] {Lira.Mode.ONLINE, Lira.Mode.OFFLINE}) {
-                        for (Lira.Variance v : new Lira.Variance[] {Lira.Variance.PER_EXAMPLE, Lira.Variance.GLOBAL}) {
+                        for (Lira.Variance v : variances) {
                             Lira lira = Lira.builder().optMode(mode).optVariance(v).build();
                             String name = "lira_" + mode.name().toLowerCase(Locale.ROOT) + "_"
                                     + v.name().toLowerCase(Locale.ROOT).replace("per_example", "per_example_variance")
