@@ -65,10 +65,9 @@ public final class Training {
         Engines.seed(settings.seed());
         Model model = BuiltinClassifier.newModel(settings.architecture(), classes);
         try {
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam()
-                            .optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
-                            .build());
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
+                    .build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam);
             SplittableRandom shuffle = new SplittableRandom(settings.seed());
             long[] inputShape = new long[exampleShape.length + 1];
             inputShape[0] = 1;
@@ -87,7 +86,7 @@ public final class Training {
                         int end = Math.min(order.length, start + settings.batchSize());
                         int[] idx = java.util.Arrays.copyOfRange(order, start, end);
                         LabeledData batch = train.select(idx);
-                        lossSum += step(trainer, model, batch);
+                        lossSum += step(trainer, adam, model, batch);
                         batches++;
                         task.advance(end - start);
                     }
@@ -108,7 +107,13 @@ public final class Training {
         return new BuiltinClassifier(model, card, classifier.info());
     }
 
-    private static double step(Trainer trainer, Model model, LabeledData batch) {
+    /**
+     * One Adam step. The update is applied here rather than by {@code Trainer.step()}, whose
+     * first-step sanity check (the sum of all gradients must not be 0) rejects a correct gradient of
+     * multinomial logistic regression: the softmax cross-entropy's gradients sum to exactly 0 over
+     * the classes, which rounding hides for some batches but not all.
+     */
+    private static double step(Trainer trainer, Optimizer optimizer, Model model, LabeledData batch) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDArray x = Tensors.toNDArray(scope, batch.features());
             NDArray y = Tensors.labels(scope, batch.labels());
@@ -120,7 +125,10 @@ public final class Training {
                     collector.backward(l);
                     loss = l.getFloat();
                 }
-                trainer.step();
+                for (var p : model.getBlock().getParameters()) {
+                    NDArray weight = p.getValue().getArray();
+                    optimizer.update(p.getValue().getId(), weight, weight.getGradient());
+                }
                 Autograd.zeroParameterGradients(model.getBlock());
                 return (double) loss;
             });
