@@ -34,7 +34,7 @@ public final class DpSgdStep implements AutoCloseable {
     private final List<Parameter> order;
     private final int[] sizes;
     private final ExecutorService prefetcher;
-    private Future<float[]> nextNoise;
+    private Future<double[]> nextNoise;
 
     /**
      * @param block the network, parameters frozen, every layer with a per-example rule
@@ -58,8 +58,9 @@ public final class DpSgdStep implements AutoCloseable {
         this.order = new ArrayList<>();
         block.getParameters().forEach(p -> order.add(p.getValue()));
         this.sizes = order.stream().mapToInt(p -> Math.toIntExact(p.getArray().getShape().size())).toArray();
-        // Secure noise does not depend on the data, so the next step's noise is drawn on a
-        // background thread while the engine computes this step's gradients. A seeded source is
+        // Secure noise does not depend on the data, so the random bits of the next step's noise
+        // (the AES-CTR keystream, the costly part) are drawn on a background thread while the engine
+        // computes this step's gradients; the Box-Muller transform then runs on the engine. A seeded source is
         // not shared across threads, so that its runs stay reproducible.
         this.prefetcher = random.isSecure() ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "dp-sgd-noise");
@@ -87,26 +88,26 @@ public final class DpSgdStep implements AutoCloseable {
             sums = result.gradientSum();
             loss = result.loss();
         }
-        float[] noise = takeNoise();
+        double[] uniforms = takeNoise();
         int offset = 0;
         for (int i = 0; i < order.size(); i++) {
             Parameter p = order.get(i);
             NDArray weight = p.getArray();
-            NDArray n = scope.create(java.nio.FloatBuffer.wrap(noise, offset, sizes[i]), weight.getShape());
-            offset += sizes[i];
+            NDArray n = random.gaussian(scope, weight.getShape(), noiseStd, uniforms, offset);
+            offset += sizes[i] * NoiseSource.uniformsPerValue();
             NDArray sum = sums.containsKey(p) ? sums.get(p).add(n) : n;
             optimizer.update(p.getId(), weight, sum.div(expectedBatchSize));
         }
         return loss;
     }
 
-    /** This step's noise for every parameter, flattened in parameter order; starts drawing the next step's. */
-    private float[] takeNoise() {
+    /** The random uniforms of this step's noise, in parameter order; starts drawing the next step's. */
+    private double[] takeNoise() {
         if (prefetcher == null) {
             return drawNoise();
         }
         try {
-            float[] noise = nextNoise.get();
+            double[] noise = nextNoise.get();
             nextNoise = prefetcher.submit(this::drawNoise);
             return noise;
         } catch (InterruptedException e) {
@@ -117,8 +118,8 @@ public final class DpSgdStep implements AutoCloseable {
         }
     }
 
-    private float[] drawNoise() {
-        return random.gaussian(java.util.Arrays.stream(sizes).sum(), noiseStd);
+    private double[] drawNoise() {
+        return random.uniforms(java.util.Arrays.stream(sizes).sum() * NoiseSource.uniformsPerValue());
     }
 
     /** Stops the background noise thread; noise already drawn for a step that will not run is discarded. */

@@ -120,9 +120,23 @@ public final class NoiseSource {
      */
     public NDArray gaussian(NDManager manager, Shape shape, double std) {
         int n = Math.toIntExact(shape.size());
-        double[] u = uniforms(n * DRAWS);
+        return gaussian(manager, shape, std, uniforms(n * DRAWS), 0);
+    }
+
+    /** Uniforms per Gaussian value: what {@link #uniforms(int)} must supply for {@code n} values. */
+    public static int uniformsPerValue() {
+        return DRAWS;
+    }
+
+    /**
+     * Gaussian noise as {@link #gaussian(NDManager, Shape, double)}, from uniforms drawn earlier by
+     * {@link #uniforms(int)} ({@code uniformsPerValue()} per value, starting at {@code offset}).
+     * Lets a caller draw the random bits ahead of time, off the critical path.
+     */
+    public NDArray gaussian(NDManager manager, Shape shape, double std, double[] uniforms, int offset) {
+        int n = Math.toIntExact(shape.size());
         try (NDManager scope = manager.newSubManager()) {
-            NDArray all = scope.create(u, new Shape(n, DRAWS / 2, 2));
+            NDArray all = scope.create(java.nio.DoubleBuffer.wrap(uniforms, offset, n * DRAWS), new Shape(n, DRAWS / 2, 2));
             NDArray u1 = all.get(":, :, 0");
             NDArray u2 = all.get(":, :, 1");
             NDArray r = u1.neg().add(1).log().mul(-2).sqrt(); // 1 - u is in (0, 1]
@@ -134,8 +148,8 @@ public final class NoiseSource {
         }
     }
 
-    /** {@code n} uniform values in [0, 1) with 53 random bits each, drawn in bulk. */
-    private double[] uniforms(int n) {
+    /** {@code n} uniform values in [0, 1) with 53 random bits each, drawn in bulk (thread-safe in secure mode). */
+    public double[] uniforms(int n) {
         double[] u = new double[n];
         if (secure != null) {
             // Independent keystreams (fresh key and IV each) for chunks of the output, in parallel.
