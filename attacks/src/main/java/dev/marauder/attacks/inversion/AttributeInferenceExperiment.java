@@ -77,7 +77,7 @@ public final class AttributeInferenceExperiment {
             throw new IllegalArgumentException(table.source() + ": " + n
                     + " rows are too few to split into members and non-members (need 4)");
         }
-        int[] order = shuffled(n, training.seed());
+        int[] order = dev.marauder.core.data.Permutations.shuffled(n, new Random(training.seed()));
         int half = (n + 1) / 2;
         SensitiveTable members = table.select(Arrays.copyOfRange(order, 0, half));
         SensitiveTable nonMembers = table.select(Arrays.copyOfRange(order, half, n));
@@ -108,21 +108,6 @@ public final class AttributeInferenceExperiment {
             return new Outcome(table.source(), table.labelName(), table.sensitiveName(), result, trainAccuracy,
                     testAccuracy, provenance.finish());
         }
-    }
-
-    private static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     private static float[] bounds(AttributeTargets a, AttributeTargets b, int width) {

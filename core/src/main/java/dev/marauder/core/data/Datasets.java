@@ -169,17 +169,7 @@ public final class Datasets {
         if (n < 5) {
             throw new DataFormatException(all.source() + ": " + n + " examples are too few to split 80/20 (need 5)");
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(SPLIT_SEED);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Permutations.shuffled(n, new Random(SPLIT_SEED));
         int testSize = n / 5;
         LabeledData test = all.select(Arrays.copyOfRange(order, 0, testSize));
         LabeledData train = all.select(Arrays.copyOfRange(order, testSize, n));

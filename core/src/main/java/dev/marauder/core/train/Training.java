@@ -79,7 +79,7 @@ public final class Training {
                             (long) settings.epochs() * train.size())) {
                 trainer.initialize(new Shape(inputShape));
                 for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-                    int[] order = permutation(train.size(), shuffle);
+                    int[] order = dev.marauder.core.data.Permutations.shuffled(train.size(), shuffle);
                     double lossSum = 0;
                     int batches = 0;
                     for (int start = 0; start < order.length; start += settings.batchSize()) {
@@ -145,20 +145,6 @@ public final class Training {
             }
         }
         return predicted.length == 0 ? Double.NaN : (double) correct / predicted.length;
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static ModelCard card(TrainingSettings s, TrainTestSplit data, InputSpec spec, int classes,

@@ -12,9 +12,11 @@ import dev.marauder.core.engine.Autograd;
 import dev.marauder.core.nn.LayerTap;
 import dev.marauder.core.nn.TapAwareBlock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Exact per-example gradient clipping for DP-SGD (Abadi et al. 2016, "Deep Learning with
@@ -93,9 +95,11 @@ public final class PerExampleClipping {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             Map<Block, Calls> recorded = new LinkedHashMap<>();
+            // each layer's rule, looked up once (an LSTM calls its hidden layer at every time step)
+            Map<Block, Optional<PerExampleRules.Rule>> rules = new HashMap<>();
             LayerTap tap = (layer, store, in, training) -> {
                 NDArray out = LayerTap.PLAIN.forward(layer, store, in, training);
-                if (PerExampleRules.of(layer) == null) {
+                if (rules.computeIfAbsent(layer, l -> Optional.ofNullable(PerExampleRules.of(l))).isEmpty()) {
                     return out;
                 }
                 NDArray probe = out.zerosLike();
@@ -128,7 +132,7 @@ public final class PerExampleClipping {
                     inputs.add(calls.inputs().get(k).stopGradient());
                     gradients.add(calls.probes().get(k).getGradient());
                 }
-                PerExampleRules.LayerGradients g = PerExampleRules.of(entry.getKey())
+                PerExampleRules.LayerGradients g = rules.get(entry.getKey()).orElseThrow()
                         .gradients(entry.getKey(), inputs, gradients);
                 layers.add(g);
                 squaredNorms = squaredNorms.add(g.squaredNorms());

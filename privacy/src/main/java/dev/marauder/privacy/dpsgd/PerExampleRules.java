@@ -17,6 +17,7 @@ import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The per-example gradient rules of the layers DP-SGD supports. Each rule turns a layer's recorded
@@ -42,13 +43,18 @@ import java.util.Map;
 final class PerExampleRules {
     private PerExampleRules() {}
 
-    /** One layer's per-example gradients. */
-    interface LayerGradients {
-        /** {@code [N]}: each example's squared gradient norm over this layer's parameters. */
-        NDArray squaredNorms();
-
-        /** Each parameter's sum over examples of {@code factors[n]} times example n's gradient. */
-        Map<Parameter, NDArray> clippedSums(NDArray factors);
+    /**
+     * One layer's per-example gradients.
+     *
+     * @param squaredNorms {@code [N]}: each example's squared gradient norm over this layer's parameters
+     * @param clippedSums given the factors {@code [N]}, each parameter's sum over examples of
+     *     {@code factors[n]} times example n's gradient
+     */
+    record LayerGradients(NDArray squaredNorms, Function<NDArray, Map<Parameter, NDArray>> clippedSums) {
+        /** Each parameter's clipped sum for {@code factors}. */
+        Map<Parameter, NDArray> clippedSums(NDArray factors) {
+            return clippedSums.apply(factors);
+        }
     }
 
     /** A per-example gradient rule for one kind of layer. */
@@ -151,23 +157,15 @@ final class PerExampleRules {
         }
         NDArray biasGradients = g.sum(new int[] {1});
         NDArray norms = bias == null ? weightNorms : weightNorms.add(biasGradients.square().sum(new int[] {1}));
-        return new LayerGradients() {
-            @Override
-            public NDArray squaredNorms() {
-                return norms;
+        return new LayerGradients(norms, factors -> {
+            NDArray scaled = g.mul(factors.reshape(n, 1, 1));
+            Map<Parameter, NDArray> sums = new LinkedHashMap<>();
+            sums.put(weight, scaled.reshape(-1, out).transpose().matMul(a.reshape(-1, in)));
+            if (bias != null) {
+                sums.put(bias, scaled.sum(new int[] {0, 1}));
             }
-
-            @Override
-            public Map<Parameter, NDArray> clippedSums(NDArray factors) {
-                NDArray scaled = g.mul(factors.reshape(n, 1, 1));
-                Map<Parameter, NDArray> sums = new LinkedHashMap<>();
-                sums.put(weight, scaled.reshape(-1, out).transpose().matMul(a.reshape(-1, in)));
-                if (bias != null) {
-                    sums.put(bias, scaled.sum(new int[] {0, 1}));
-                }
-                return sums;
-            }
-        };
+            return sums;
+        });
     }
 
     /** The calls' rows as {@code [N, positions, width]}, every call's positions side by side. */
@@ -193,22 +191,14 @@ final class PerExampleRules {
         NDArray biasGradients = g.sum(new int[] {2, 3});
         NDArray weightNorms = w.square().reshape(n, -1).sum(new int[] {1});
         NDArray norms = bias == null ? weightNorms : weightNorms.add(biasGradients.square().sum(new int[] {1}));
-        return new LayerGradients() {
-            @Override
-            public NDArray squaredNorms() {
-                return norms;
+        return new LayerGradients(norms, factors -> {
+            Map<Parameter, NDArray> sums = new LinkedHashMap<>();
+            sums.put(weight, w.mul(factors.reshape(n, 1, 1, 1, 1)).sum(new int[] {0}));
+            if (bias != null) {
+                sums.put(bias, biasGradients.mul(factors.reshape(n, 1)).sum(new int[] {0}));
             }
-
-            @Override
-            public Map<Parameter, NDArray> clippedSums(NDArray factors) {
-                Map<Parameter, NDArray> sums = new LinkedHashMap<>();
-                sums.put(weight, w.mul(factors.reshape(n, 1, 1, 1, 1)).sum(new int[] {0}));
-                if (bias != null) {
-                    sums.put(bias, biasGradients.mul(factors.reshape(n, 1)).sum(new int[] {0}));
-                }
-                return sums;
-            }
-        };
+            return sums;
+        });
     }
 
     /**
@@ -257,19 +247,11 @@ final class PerExampleRules {
         NDArray g = concatPositions(grads, n, width);
         NDArray same = tokens.expandDims(2).eq(tokens.expandDims(1)).toType(g.getDataType(), false);
         NDArray norms = g.matMul(g.transpose(0, 2, 1)).mul(same).sum(new int[] {1, 2});
-        return new LayerGradients() {
-            @Override
-            public NDArray squaredNorms() {
-                return norms;
-            }
-
-            @Override
-            public Map<Parameter, NDArray> clippedSums(NDArray factors) {
-                NDArray oneHot = tokens.reshape(-1).oneHot((int) vocabulary, g.getDataType());
-                NDArray scaled = g.mul(factors.reshape(n, 1, 1)).reshape(-1, width);
-                return Map.of(table, oneHot.transpose().matMul(scaled));
-            }
-        };
+        return new LayerGradients(norms, factors -> {
+            NDArray oneHot = tokens.reshape(-1).oneHot((int) vocabulary, g.getDataType());
+            NDArray scaled = g.mul(factors.reshape(n, 1, 1)).reshape(-1, width);
+            return Map.of(table, oneHot.transpose().matMul(scaled));
+        });
     }
 
     /**
@@ -296,21 +278,13 @@ final class PerExampleRules {
         NDArray perGamma = gammaGradients.reshape(n, -1);
         NDArray perBeta = betaGradients.reshape(n, -1);
         NDArray norms = perGamma.square().sum(new int[] {1}).add(perBeta.square().sum(new int[] {1}));
-        return new LayerGradients() {
-            @Override
-            public NDArray squaredNorms() {
-                return norms;
-            }
-
-            @Override
-            public Map<Parameter, NDArray> clippedSums(NDArray factors) {
-                Map<Parameter, NDArray> sums = new LinkedHashMap<>();
-                Shape shape = gamma.getArray().getShape();
-                sums.put(gamma, perGamma.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
-                sums.put(beta, perBeta.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
-                return sums;
-            }
-        };
+        return new LayerGradients(norms, factors -> {
+            Map<Parameter, NDArray> sums = new LinkedHashMap<>();
+            Shape shape = gamma.getArray().getShape();
+            sums.put(gamma, perGamma.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
+            sums.put(beta, perBeta.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
+            return sums;
+        });
     }
 
     /** The axes (other than the batch axis 0) that a parameter of {@code parameterRank} axes starting at {@code first} is shared across. */

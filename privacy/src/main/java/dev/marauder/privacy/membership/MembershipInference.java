@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.Permutations;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
@@ -230,7 +231,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
             throw new IllegalArgumentException("--train-size must be between 2 and half the training set ("
                     + data.train().size() / 2 + "), got " + trainSize);
         }
-        int[] poolIndex = Arrays.copyOf(shuffled(data.train().size(), seed ^ 0x5EEDL), 2 * trainSize);
+        int[] poolIndex = Arrays.copyOf(
+                Permutations.shuffled(data.train().size(), new SplittableRandom(seed ^ 0x5EEDL)), 2 * trainSize);
         Arrays.sort(poolIndex);
         LabeledData pool = data.train().select(poolIndex);
         int[] memberRows = ShadowModels.half(pool.size(), seed ^ 0x7A16E7L);
@@ -256,21 +258,6 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         }
         return new Report(report.kind(), report.headline(), report.attacks(), (System.nanoTime() - start) / 1e9,
                 report.shadowsTrained(), facts, report.provenance());
-    }
-
-    private static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     /** Shokri et al.: the attack models learn from every shadow's predictions on the pool, labelled IN/OUT. */

@@ -3,6 +3,7 @@ package dev.marauder.privacy.membership;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.marauder.core.data.DataFormatException;
 import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.Permutations;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.model.BuiltinClassifier;
@@ -101,18 +102,7 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
 
     /** A uniformly random half of {@code 0..n-1} (sorted), from {@code seed}. */
     static int[] half(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int[] half = Arrays.copyOf(order, n / 2);
+        int[] half = Arrays.copyOf(Permutations.shuffled(n, new SplittableRandom(seed)), n / 2);
         Arrays.sort(half);
         return half;
     }

@@ -151,7 +151,7 @@ public final class CharLanguageModel implements AutoCloseable {
         double last = Double.NaN;
         try (Progress.Task task = progress.start("char-lstm", (long) steps * s.epochs())) {
             for (int epoch = 0; epoch < s.epochs(); epoch++) {
-                int[] order = permutation(sequences, random);
+                int[] order = dev.marauder.core.data.Permutations.shuffled(sequences, random);
                 for (int start = 0; start < sequences; start += s.batchSize()) {
                     int[] batch = java.util.Arrays.copyOfRange(order, start, Math.min(sequences, start + s.batchSize()));
                     try (NDManager scope = manager.newSubManager()) {
@@ -199,12 +199,11 @@ public final class CharLanguageModel implements AutoCloseable {
             for (long step = 1; step <= steps; step++) {
                 int[] batch = random.poissonSample(sequences, rate);
                 try (NDManager scope = manager.newSubManager()) {
-                    double loss = batch.length == 0 ? Double.NaN : update.update(scope, batchInputs(scope, inputs, batch, t),
-                            batchTargets(scope, targets, batch, t));
                     if (batch.length == 0) {
-                        update.update(scope, null, null);
+                        update.update(scope, null, null); // an empty sample still adds noise
                     } else {
-                        last = loss / ((double) batch.length * t);
+                        last = update.update(scope, batchInputs(scope, inputs, batch, t),
+                                batchTargets(scope, targets, batch, t)) / ((double) batch.length * t);
                     }
                 }
                 accountant.step(dp.noiseMultiplier(), rate);
@@ -223,20 +222,6 @@ public final class CharLanguageModel implements AutoCloseable {
         privacy.put("epsilon", accountant.epsilon(dp.delta()));
         privacy.put("secure_randomness", random.isSecure());
         return last;
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 
     private static NDArray batchInputs(NDManager m, float[] inputs, int[] batch, int t) {
