@@ -63,17 +63,8 @@ final class ExposureCommand implements Callable<Integer> {
             description = "Sampled candidates for the extrapolated exposure (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--dp", description = "Train with DP-SGD (needs --noise).")
-    boolean dp;
-
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
-    Double noise;
-
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
-    double clip;
-
-    @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "DP delta (default ${DEFAULT-VALUE}).")
-    double delta;
+    @Mixin
+    DpOptions dpOptions;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seeds canaries, positions and initialisation (default ${DEFAULT-VALUE}); DP noise stays secure.")
@@ -85,16 +76,8 @@ final class ExposureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SecretSharer experiment;
-        DpSgdSettings privacy = null;
+        DpSgdSettings privacy = dpOptions.settings();
         try {
-            if (dp) {
-                if (noise == null) {
-                    throw new UsageException("--dp needs --noise SIGMA");
-                }
-                privacy = DpSgdSettings.withNoise(clip, noise, delta);
-            } else if (noise != null) {
-                throw new UsageException("--noise needs --dp");
-            }
             experiment = new SecretSharer(CanaryFormat.parse(format), repetitions, canaries, chars,
                     new CharLanguageModel.Settings(embedding, hidden, sequence, batch, epochs, lr, seed), samples,
                     1_000_000, 20_000, seed);

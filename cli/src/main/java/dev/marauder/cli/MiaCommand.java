@@ -64,17 +64,8 @@ final class MiaCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "L", description = "End to end: learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--dp", description = "End to end: train target and shadows with DP-SGD (needs --noise).")
-    boolean dp;
-
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
-    Double noise;
-
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
-    double clip;
-
-    @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "DP delta (default ${DEFAULT-VALUE}).")
-    double delta;
+    @Mixin
+    DpOptions dpOptions;
 
     @Option(names = "--shadow", defaultValue = "8", paramLabel = "K", description = "Shadow models for shadow/lira (default ${DEFAULT-VALUE}).")
     int shadows;
@@ -105,9 +96,7 @@ final class MiaCommand implements Callable<Integer> {
             throw new UsageException(given ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
                     : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
-        if (!dp && noise != null) {
-            throw new UsageException("--noise needs --dp");
-        }
+        DpSgdSettings privacy = dpOptions.settings();
         float[] range = Inputs.bounds(bounds);
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
@@ -115,7 +104,7 @@ final class MiaCommand implements Callable<Integer> {
             if (model == null || members == null || nonMembers == null) {
                 throw new UsageException("--model, --members and --non-members go together");
             }
-            if (dp) {
+            if (privacy != null) {
                 throw new UsageException("--dp is for end-to-end runs; a given model's DP settings come from its card");
             }
             String[] memberFiles = files(members, "--members");
@@ -139,13 +128,6 @@ final class MiaCommand implements Callable<Integer> {
             }
             TrainingRecipe recipe;
             try {
-                DpSgdSettings privacy = null;
-                if (dp) {
-                    if (noise == null) {
-                        throw new UsageException("--dp needs --noise SIGMA");
-                    }
-                    privacy = DpSgdSettings.withNoise(clip, noise, delta);
-                }
                 recipe = new TrainingRecipe(new TrainingSettings(Architecture.of(arch), epochs, batch, lr, seed), privacy);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());

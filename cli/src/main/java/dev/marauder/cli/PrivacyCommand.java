@@ -221,17 +221,8 @@ final class PrivacyCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "0.001", paramLabel = "L", description = "Learning rate (default ${DEFAULT-VALUE}).")
         double lr;
 
-        @Option(names = "--dp", description = "Audit a DP-SGD run (needs --noise).")
-        boolean dp;
-
-        @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
-        Double noise;
-
-        @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
-        double clip;
-
-        @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "Delta (default ${DEFAULT-VALUE}).")
-        double delta;
+        @Mixin
+        DpOptions dpOptions;
 
         @Option(names = "--confidence", defaultValue = "0.95", paramLabel = "P", description = "Confidence of the bound (default ${DEFAULT-VALUE}).")
         double confidence;
@@ -251,14 +242,7 @@ final class PrivacyCommand implements Runnable {
             try {
                 settings = new dev.marauder.core.train.TrainingSettings(dev.marauder.core.model.Architecture.of(arch),
                         epochs, batch, lr, seed);
-                if (dp) {
-                    if (noise == null) {
-                        throw new UsageException("--dp needs --noise SIGMA");
-                    }
-                    privacy = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(clip, noise, delta);
-                } else if (noise != null) {
-                    throw new UsageException("--noise needs --dp");
-                }
+                privacy = dpOptions.settings();
                 audit = new dev.marauder.privacy.dpsgd.CanaryAudit(canaries, confidence, seed);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
