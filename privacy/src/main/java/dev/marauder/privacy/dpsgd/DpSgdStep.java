@@ -34,7 +34,7 @@ public final class DpSgdStep implements AutoCloseable {
     private final List<Parameter> order;
     private final int[] sizes;
     private final ExecutorService prefetcher;
-    private Future<double[]> nextNoise;
+    private Future<float[]> nextNoise;
 
     /**
      * @param block the network, parameters frozen, every layer with a per-example rule
@@ -58,10 +58,9 @@ public final class DpSgdStep implements AutoCloseable {
         this.order = new ArrayList<>();
         block.getParameters().forEach(p -> order.add(p.getValue()));
         this.sizes = order.stream().mapToInt(p -> Math.toIntExact(p.getArray().getShape().size())).toArray();
-        // Secure noise does not depend on the data, so the random bits of the next step's noise
-        // (the AES-CTR keystream, the costly part) are drawn on a background thread while the engine
-        // computes this step's gradients; the Box-Muller transform then runs on the engine. A seeded source is
-        // not shared across threads, so that its runs stay reproducible.
+        // Secure noise does not depend on the data, so the next step's noise (AES-CTR keystream and
+        // Box-Muller transform) is drawn on a background thread while the engine computes this step's
+        // gradients. A seeded source is not shared across threads, so that its runs stay reproducible.
         this.prefetcher = random.isSecure() ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "dp-sgd-noise");
             t.setDaemon(true);
@@ -88,26 +87,26 @@ public final class DpSgdStep implements AutoCloseable {
             sums = result.gradientSum();
             loss = result.loss();
         }
-        double[] uniforms = takeNoise();
+        float[] noise = takeNoise();
         int offset = 0;
         for (int i = 0; i < order.size(); i++) {
             Parameter p = order.get(i);
             NDArray weight = p.getArray();
-            NDArray n = random.gaussian(scope, weight.getShape(), noiseStd, uniforms, offset);
-            offset += sizes[i] * NoiseSource.uniformsPerValue();
+            NDArray n = scope.create(java.nio.FloatBuffer.wrap(noise, offset, sizes[i]), weight.getShape());
+            offset += sizes[i];
             NDArray sum = sums.containsKey(p) ? sums.get(p).add(n) : n;
             optimizer.update(p.getId(), weight, sum.div(expectedBatchSize));
         }
         return loss;
     }
 
-    /** The random uniforms of this step's noise, in parameter order; starts drawing the next step's. */
-    private double[] takeNoise() {
+    /** This step's noise, all parameters in order; starts drawing the next step's. */
+    private float[] takeNoise() {
         if (prefetcher == null) {
             return drawNoise();
         }
         try {
-            double[] noise = nextNoise.get();
+            float[] noise = nextNoise.get();
             nextNoise = prefetcher.submit(this::drawNoise);
             return noise;
         } catch (InterruptedException e) {
@@ -118,8 +117,8 @@ public final class DpSgdStep implements AutoCloseable {
         }
     }
 
-    private double[] drawNoise() {
-        return random.uniforms(java.util.Arrays.stream(sizes).sum() * NoiseSource.uniformsPerValue());
+    private float[] drawNoise() {
+        return random.gaussian(java.util.Arrays.stream(sizes).sum(), noiseStd);
     }
 
     /** Stops the background noise thread; noise already drawn for a step that will not run is discarded. */

@@ -2,10 +2,8 @@ package dev.marauder.privacy.dpsgd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
@@ -29,11 +27,13 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Speed: millions of secure uniforms are needed per step (four per model parameter), so the
  * secure mode expands a fresh 256-bit key and IV from {@link SecureRandom} with AES-256 in counter
- * mode, the construction of NIST's CTR_DRBG, hardware-accelerated on common CPUs, and the
- * Box-Muller transform runs vectorised on the engine in float64.
+ * mode, the construction of NIST's CTR_DRBG, hardware-accelerated on common CPUs (several GB/s),
+ * and the Box-Muller transform runs in double precision on the host. The secure mode is
+ * thread-safe (DP-SGD draws a step's noise ahead on a background thread); the seeded mode is not.
  */
 public final class NoiseSource {
     private static final int DRAWS = 4;
+    private static final int KEYSTREAM_PIECE = 1 << 16;
     private final SecureRandom secure;
     private final SplittableRandom seeded;
 
@@ -59,8 +59,13 @@ public final class NoiseSource {
         return new NoiseSource(null, new SplittableRandom(seed));
     }
 
-    /** {@code length} bytes of AES-256-CTR keystream under a fresh key and IV from the secure generator. */
-    private byte[] keystream(long length) {
+    /**
+     * {@code length} bytes of AES-256-CTR keystream under a fresh key and IV from the secure
+     * generator. The keystream is produced in 64 KiB pieces: the JIT compiles the JDK's
+     * counter-mode loop to its AES-NI intrinsic only when it is entered many times, and one call
+     * over megabytes stays interpreted, some 40 times slower.
+     */
+    private byte[] keystream(int length) {
         byte[] key = new byte[32];
         byte[] iv = new byte[16];
         secure.nextBytes(key);
@@ -68,7 +73,12 @@ public final class NoiseSource {
         try {
             Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-            return aes.update(new byte[Math.toIntExact(length)]);
+            byte[] out = new byte[length];
+            byte[] zeros = new byte[KEYSTREAM_PIECE];
+            for (int from = 0; from < length; from += KEYSTREAM_PIECE) {
+                aes.update(zeros, 0, Math.min(KEYSTREAM_PIECE, length - from), out, from);
+            }
+            return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-CTR is not available: " + e.getMessage(), e);
         } finally {
@@ -88,9 +98,10 @@ public final class NoiseSource {
         for (int i = 0; i < n; i++) {
             double sum = 0;
             for (int k = 0; k < DRAWS; k += 2) {
-                double r = Math.sqrt(-2 * Math.log(1.0 - u[i * DRAWS + k])); // 1 - u is in (0, 1]
-                double theta = 2 * Math.PI * u[i * DRAWS + k + 1];
-                sum += r * (Math.cos(theta) + Math.sin(theta));
+                // Box-Muller's pair r cos(theta) + r sin(theta) = sqrt(2) r sin(theta + pi/4), and
+                // theta + pi/4 (mod 2 pi) is uniform too: two standard normals summed, one sine
+                double r = Math.sqrt(-4 * Math.log(1.0 - u[i * DRAWS + k])); // 1 - u is in (0, 1]
+                sum += r * Math.sin(2 * Math.PI * u[i * DRAWS + k + 1]);
             }
             out[i] = (float) (std * sum / Math.sqrt(DRAWS));
         }
@@ -115,53 +126,20 @@ public final class NoiseSource {
 
     /**
      * Gaussian noise of mean 0 and standard deviation {@code std} with {@code shape}, as a float32
-     * array in {@code manager}: the same distribution and construction as {@link #gaussian(int,
-     * double)}, with the transform done on the engine in float64.
+     * array in {@code manager}: {@link #gaussian(int, double)} copied to the engine.
      */
     public NDArray gaussian(NDManager manager, Shape shape, double std) {
-        int n = Math.toIntExact(shape.size());
-        return gaussian(manager, shape, std, uniforms(n * DRAWS), 0);
+        return manager.create(gaussian(Math.toIntExact(shape.size()), std), shape);
     }
 
-    /** Uniforms per Gaussian value: what {@link #uniforms(int)} must supply for {@code n} values. */
-    public static int uniformsPerValue() {
-        return DRAWS;
-    }
-
-    /**
-     * Gaussian noise as {@link #gaussian(NDManager, Shape, double)}, from uniforms drawn earlier by
-     * {@link #uniforms(int)} ({@code uniformsPerValue()} per value, starting at {@code offset}).
-     * Lets a caller draw the random bits ahead of time, off the critical path.
-     */
-    public NDArray gaussian(NDManager manager, Shape shape, double std, double[] uniforms, int offset) {
-        int n = Math.toIntExact(shape.size());
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray all = scope.create(java.nio.DoubleBuffer.wrap(uniforms, offset, n * DRAWS), new Shape(n, DRAWS / 2, 2));
-            NDArray u1 = all.get(":, :, 0");
-            NDArray u2 = all.get(":, :, 1");
-            NDArray r = u1.neg().add(1).log().mul(-2).sqrt(); // 1 - u is in (0, 1]
-            NDArray theta = u2.mul(2 * Math.PI);
-            NDArray sum = r.mul(theta.cos().add(theta.sin())).sum(new int[] {1});
-            NDArray noise = sum.mul(std / Math.sqrt(DRAWS)).toType(DataType.FLOAT32, false).reshape(shape);
-            noise.attach(manager);
-            return noise;
-        }
-    }
-
-    /** {@code n} uniform values in [0, 1) with 53 random bits each, drawn in bulk (thread-safe in secure mode). */
+    /** {@code n} uniform values in [0, 1) with 53 random bits each, drawn in bulk. */
     public double[] uniforms(int n) {
         double[] u = new double[n];
         if (secure != null) {
-            // Independent keystreams (fresh key and IV each) for chunks of the output, in parallel.
-            int chunk = 1 << 17;
-            java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(c -> {
-                int from = c * chunk;
-                int to = Math.min(n, from + chunk);
-                ByteBuffer bytes = ByteBuffer.wrap(keystream((to - from) * 8L)).order(ByteOrder.BIG_ENDIAN);
-                for (int i = from; i < to; i++) {
-                    u[i] = (bytes.getLong((i - from) * 8) >>> 11) * 0x1.0p-53;
-                }
-            });
+            java.nio.LongBuffer bits = ByteBuffer.wrap(keystream(Math.multiplyExact(n, 8))).asLongBuffer();
+            for (int i = 0; i < n; i++) {
+                u[i] = (bits.get(i) >>> 11) * 0x1.0p-53;
+            }
         } else {
             for (int i = 0; i < n; i++) {
                 u[i] = seeded.nextDouble();

@@ -187,25 +187,29 @@ final class PerExampleRules {
         long n = a.getShape().get(0);
         Parameter weight = conv.getDirectParameters().get("weight");
         Parameter bias = conv.getDirectParameters().get("bias");
-        NDArray w = perExampleConvWeightGradients(conv, a, g);
+        NDArray w = perExampleConvWeightGradients(conv, a, g).reshape(n, -1);
         NDArray biasGradients = g.sum(new int[] {2, 3});
-        NDArray weightNorms = w.square().reshape(n, -1).sum(new int[] {1});
+        NDArray weightNorms = w.square().sum(new int[] {1});
         NDArray norms = bias == null ? weightNorms : weightNorms.add(biasGradients.square().sum(new int[] {1}));
         return new LayerGradients(norms, factors -> {
             Map<Parameter, NDArray> sums = new LinkedHashMap<>();
-            sums.put(weight, w.mul(factors.reshape(n, 1, 1, 1, 1)).sum(new int[] {0}));
+            Shape shape = weight.getArray().getShape(); // [O, C, kh, kw]
+            NDArray weighted = factors.reshape(1, n).matMul(w) // [1, C kh kw O]
+                    .reshape(shape.get(1), shape.get(2), shape.get(3), shape.get(0));
+            sums.put(weight, weighted.transpose(3, 0, 1, 2));
             if (bias != null) {
-                sums.put(bias, biasGradients.mul(factors.reshape(n, 1)).sum(new int[] {0}));
+                sums.put(bias, factors.reshape(1, n).matMul(biasGradients).reshape(-1));
             }
             return sums;
         });
     }
 
     /**
-     * Per-example weight gradients of a Conv2d layer, {@code [N, O, C, kh, kw]}: each example's
-     * output gradient {@code [O, H'W']} times its unfolded input {@code [C kh kw, H'W']}
-     * (im2col built from {@code kh * kw} strided slices of the padded input), one batched matrix
-     * product for the whole batch.
+     * Per-example weight gradients of a Conv2d layer in the layout {@code [N, C, kh, kw, O]}: each
+     * example's unfolded input {@code [C kh kw, H'W']} (im2col) times its output gradient
+     * {@code [H'W', O]}, one batched matrix product for the whole batch. The unfolded input is
+     * built from {@code kh * kw} strided views of the padded input, copied once by a single
+     * concatenation.
      */
     static NDArray perExampleConvWeightGradients(Conv2d conv, NDArray a, NDArray g) {
         long n = a.getShape().get(0);
@@ -221,17 +225,16 @@ final class PerExampleRules {
         long pw = conv.getPadding().get(1);
         // torch.nn.functional.pad order: the last dimension first
         NDArray padded = ph == 0 && pw == 0 ? a : a.pad(new Shape(pw, pw, ph, ph), 0);
-        NDList columns = new NDList();
+        NDList columns = new NDList(kh * kw);
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
                 String index = String.format(":, :, %d:%d:%d, %d:%d:%d", i, i + sh * (outH - 1) + 1, sh, j,
                         j + sw * (outW - 1) + 1, sw);
-                columns.add(padded.get(index).reshape(n, c, 1, outH * outW));
+                columns.add(padded.get(index).expandDims(2)); // views: [N, C, 1, H', W']
             }
         }
         NDArray unfolded = NDArrays.concat(columns, 2).reshape(n, c * kh * kw, outH * outW);
-        NDArray grads = g.reshape(n, o, outH * outW).matMul(unfolded.transpose(0, 2, 1));
-        return grads.reshape(n, o, c, kh, kw);
+        return unfolded.matMul(g.reshape(n, o, outH * outW).transpose(0, 2, 1)).reshape(n, c, kh, kw, o);
     }
 
     private static LayerGradients embedding(Block layer, List<NDArray> inputs, List<NDArray> grads) {

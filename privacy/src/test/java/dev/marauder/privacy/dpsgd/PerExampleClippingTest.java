@@ -205,10 +205,13 @@ class PerExampleClippingTest {
             s2 += (double) v * v;
         }
         assertThat(Math.sqrt(s2 / secure.length)).isCloseTo(1.0, within(0.02));
-        // The engine path draws the same values as the host path from the same uniforms.
+        // The engine array holds the same values as the host array.
         try (NDManager m = NDManager.newBaseManager()) {
             float[] engine = NoiseSource.seeded(3).gaussian(m, new Shape(1000, 200), 2.0).toFloatArray();
             assertThat(engine).containsExactly(java.util.Arrays.copyOf(a, 200_000), within(1e-5f));
+            // DpSgdStep copies each parameter's noise from a slice of one array
+            float[] slice = m.create(java.nio.FloatBuffer.wrap(a, 5, 3), new Shape(3)).toFloatArray();
+            assertThat(slice).containsExactly(a[5], a[6], a[7]);
         }
         int[] sample = NoiseSource.seeded(1).poissonSample(100_000, 0.01);
         assertThat(sample.length).isBetween(900, 1100);
