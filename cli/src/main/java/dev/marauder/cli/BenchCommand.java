@@ -31,7 +31,8 @@ final class BenchCommand implements Runnable {
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
     @Command(name = "dpsgd", mixinStandardHelpOptions = true,
             description = {"One DP-SGD epoch of the demo CNN on the shipped Fashion-MNIST subset against one",
-                "non-private epoch at the same (expected) batch size, with peak memory of each."})
+                "non-private epoch at the same (expected) batch size, with peak memory of each; the two",
+                "alternate for --repeats rounds and the fastest epoch of each kind is compared."})
     static final class DpSgd implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -41,6 +42,10 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--examples", defaultValue = "10000", paramLabel = "N", description = "Training examples (default ${DEFAULT-VALUE}).")
         int examples;
+
+        @Option(names = "--repeats", defaultValue = "5", paramLabel = "R",
+                description = "Pairs of epochs, alternating (default ${DEFAULT-VALUE}).")
+        int repeats;
 
         @Mixin
         OutputOptions output;
@@ -54,21 +59,34 @@ final class BenchCommand implements Runnable {
             if (batch < 1 || examples < batch || examples > split.train().size()) {
                 throw new UsageException("need 1 <= --batch <= --examples <= " + split.train().size());
             }
+            if (repeats < 1) {
+                throw new UsageException("--repeats must be at least 1, got " + repeats);
+            }
             TrainTestSplit data = new TrainTestSplit(split.name(), split.train().slice(0, examples), split.test());
             var settings = new dev.marauder.core.train.TrainingSettings(DemoModel.SETTINGS.architecture(), 1, batch,
                     DemoModel.SETTINGS.learningRate(), 0);
             var dp = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
-            Provenance.Recorder prov = Provenance.start().setting("batch", batch).setting("examples", examples);
-            var r = dev.marauder.privacy.dpsgd.DpSgdBenchmark.run(settings, dp, data);
+            Provenance.Recorder prov = Provenance.start().setting("batch", batch).setting("examples", examples)
+                    .setting("repeats", repeats);
+            var r = dev.marauder.privacy.dpsgd.DpSgdBenchmark.run(settings, dp, data, repeats);
             String text = String.format(Locale.ROOT,
-                    "one epoch of %s on %d images, batch %d: non-private %.2f s (peak RSS %.0f MB, accuracy %.4f),"
-                            + " DP-SGD %.2f s (peak RSS %.0f MB, accuracy %.4f, epsilon %.3f): ratio %.3f",
-                    r.architecture(), r.examples(), r.batchSize(), r.nonPrivateSeconds(), r.nonPrivatePeakRssBytes() / 1e6,
-                    r.nonPrivateAccuracy(), r.privateSeconds(), r.privatePeakRssBytes() / 1e6, r.privateAccuracy(),
-                    r.epsilon(), r.ratio());
+                    "one epoch of %s on %d images, batch %d, fastest of %d: non-private %.2f s (peak RSS %.0f MB,"
+                            + " +%.0f MB in the epoch, accuracy %.4f), DP-SGD %.2f s (peak RSS %.0f MB, +%.0f MB in the"
+                            + " epoch, accuracy %.4f, epsilon %.3f): ratio %.3f"
+                            + " (ratio of medians %.3f)%n  non-private epochs (s): %s%n  DP-SGD epochs (s): %s",
+                    r.architecture(), r.examples(), r.batchSize(), repeats, r.fastestNonPrivate(),
+                    r.nonPrivatePeakRssBytes() / 1e6, r.nonPrivatePeakGrowthBytes() / 1e6, r.nonPrivateAccuracy(),
+                    r.fastestPrivate(), r.privatePeakRssBytes() / 1e6, r.privatePeakGrowthBytes() / 1e6,
+                    r.privateAccuracy(), r.epsilon(), r.ratioOfFastest(),
+                    r.ratioOfMedians(), seconds(r.nonPrivateSeconds()), seconds(r.privateSeconds()));
             output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
             return 0;
         }
+    }
+
+    private static String seconds(java.util.List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** {@code marauder bench pgd}: PGD against a bare DJL loop, and memory over a long PGD run. */

@@ -100,4 +100,21 @@ class DpCommandTest {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("has no epsilon_lower_bound");
     }
+
+    @Test
+    void dpSgdBenchmarkAlternatesEpochsAndComparesTheFastest() throws Exception {
+        CliTest.Run r = run("bench", "dpsgd", "--examples", "300", "--batch", "100", "--repeats", "2", "--json", "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode b = JSON.readTree(r.out()).get("dpsgd");
+        assertThat(b.get("non_private_seconds")).hasSize(2);
+        assertThat(b.get("private_seconds")).hasSize(2);
+        double fastestPlain = Math.min(b.get("non_private_seconds").get(0).asDouble(), b.get("non_private_seconds").get(1).asDouble());
+        double fastestPrivate = Math.min(b.get("private_seconds").get(0).asDouble(), b.get("private_seconds").get(1).asDouble());
+        assertThat(b.get("ratio_of_fastest").asDouble()).isCloseTo(fastestPrivate / fastestPlain, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(b.get("private_peak_rss_bytes").asLong()).isPositive();
+        assertThat(b.get("epsilon").asDouble()).isPositive();
+        CliTest.Run bad = run("bench", "dpsgd", "--repeats", "0");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--repeats must be at least 1, got 0");
+    }
 }
