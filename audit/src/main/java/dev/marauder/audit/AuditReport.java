@@ -237,23 +237,27 @@ public final class AuditReport {
         Chart.Builder roc = Chart.builder("Membership inference ROC (log-log)").xAxis("false positive rate")
                 .yAxis("true positive rate").logX().logY().xRange(1e-3, 1).yRange(1e-3, 1);
         int run = 0;
+        boolean several = leakage.membership().size() > 1;
         for (Map<String, Object> m : leakage.membership()) {
             run++;
+            String label = run + ": " + describeTarget(m) + " (" + m.get("kind") + ")";
             @SuppressWarnings("unchecked")
             Map<String, Map<String, Object>> attacks = (Map<String, Map<String, Object>>) m.get("attacks");
             for (Map.Entry<String, Map<String, Object>> a : attacks.entrySet()) {
                 Map<String, Object> e = a.getValue();
                 @SuppressWarnings("unchecked")
                 Map<String, Object> tpr = (Map<String, Object>) e.get("tpr_at_fpr");
-                rows.add(java.util.Arrays.asList(run + " (" + m.get("kind") + ")", a.getKey(), e.get("members"),
+                rows.add(java.util.Arrays.asList(label, a.getKey(), e.get("members"),
                         e.get("non_members"), e.get("auc"), e.get("balanced_accuracy"), tpr.get("0.01"), tpr.get("0.001"),
                         e.get("epsilon_lower_bound")));
                 @SuppressWarnings("unchecked")
                 List<List<Number>> points = (List<List<Number>>) e.get("roc");
-                if (points != null && !points.isEmpty()) {
+                // several runs: each run's headline attack and its loss threshold, so the chart stays readable
+                boolean drawn = !several || a.getKey().equals(m.get("attack")) || a.getKey().equals("loss");
+                if (drawn && points != null && !points.isEmpty()) {
                     double[] fpr = points.stream().mapToDouble(p -> p.get(0).doubleValue()).toArray();
                     double[] tprs = points.stream().mapToDouble(p -> p.get(1).doubleValue()).toArray();
-                    roc.line((leakage.membership().size() > 1 ? run + ": " : "") + a.getKey(), fpr, tprs);
+                    roc.line((several ? run + ": " : "") + a.getKey(), fpr, tprs);
                 }
             }
         }
@@ -262,6 +266,35 @@ public final class AuditReport {
         s.chart("membership_roc", roc.build());
         s.data("membership_inference", leakage.membership());
         return s.build();
+    }
+
+    /**
+     * A membership-inference run's target in a few words: model, epochs, DP-SGD epsilon or "no DP",
+     * test accuracy, as far as the run recorded them (end-to-end runs record all of it).
+     */
+    public static String describeTarget(Map<String, Object> run) {
+        if (!(run.get("target") instanceof Map<?, ?> target)) {
+            return "model";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(String.valueOf(target.get("model")));
+        if (target.get("training") instanceof Map<?, ?> training) {
+            if (training.get("epochs") != null) {
+                parts.add(training.get("epochs") + " epochs");
+            }
+            Object dp = training.get("dp");
+            if (target.get("epsilon") instanceof Number eps) {
+                parts.add(String.format(Locale.ROOT, "DP-SGD epsilon %.3g", eps.doubleValue()));
+            } else {
+                parts.add(dp == null || "none".equals(dp) ? "no DP" : "DP-SGD");
+            }
+        }
+        if (target.get("test_accuracy") instanceof Number acc) {
+            parts.add(String.format(Locale.ROOT, "test accuracy %.3f", acc.doubleValue()));
+        } else if (target.get("non_member_accuracy") instanceof Number acc) {
+            parts.add(String.format(Locale.ROOT, "non-member accuracy %.3f", acc.doubleValue()));
+        }
+        return String.join(", ", parts);
     }
 
     /** MI-Face reconstructions, one image per class, with the confidence the model gives each. */

@@ -63,6 +63,7 @@ public final class Chart implements Block {
   private final boolean markers;
   private final int width;
   private final int height;
+  private final boolean stackedLegend;
 
   private Chart(Builder b) {
     this.title = b.title;
@@ -71,8 +72,14 @@ public final class Chart implements Block {
     this.series = List.copyOf(b.series);
     this.markers = b.markers;
     this.width = b.width;
-    this.height = b.height;
+    // One legend row holds about width / 7 characters of labels; a longer legend is stacked one
+    // entry per line below the plot (XChart does not wrap it), and the image grows to make room.
+    int legendChars = series.stream().mapToInt(se -> se.name().length() + 6).sum();
+    this.stackedLegend = legendChars * 7 > width - 40;
+    this.height = b.height + (stackedLegend ? LEGEND_LINE * series.size() : 0);
   }
+
+  private static final int LEGEND_LINE = 18;
 
   /**
    * Starts a chart.
@@ -193,7 +200,7 @@ public final class Chart implements Block {
     s.setAxisTickLabelsColor(new Color(0x3A4350));
     s.setAxisTickMarksColor(new Color(0xB8C0CC));
     s.setLegendPosition(LegendPosition.OutsideS);
-    s.setLegendLayout(LegendLayout.Horizontal);
+    s.setLegendLayout(stackedLegend ? LegendLayout.Vertical : LegendLayout.Horizontal);
     s.setLegendBorderColor(Color.WHITE);
     s.setLegendBackgroundColor(Color.WHITE);
     s.setMarkerSize(7);

@@ -48,6 +48,28 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
         return new DpSgdSettings(clipNorm, noiseMultiplier, Double.NaN, delta, AccountantType.RDP, Double.NaN, null);
     }
 
+    /** The settings as JSON-ready values, as recorded in results and provenance. */
+    public java.util.Map<String, Object> asMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mechanism", "DP-SGD");
+        if (Double.isNaN(noiseMultiplier)) {
+            m.put("target_epsilon", targetEpsilon);
+        } else {
+            m.put("noise_multiplier", noiseMultiplier);
+        }
+        m.put("clip_norm", clipNorm);
+        m.put("delta", delta);
+        m.put("accountant", accountant.label());
+        if (!Double.isNaN(epsilonBudget)) {
+            m.put("epsilon_budget", epsilonBudget);
+        }
+        m.put("secure_randomness", seed == null);
+        if (seed != null) {
+            m.put("seed", seed);
+        }
+        return m;
+    }
+
     /** A copy with reproducible (NOT private) randomness from {@code value}. */
     public DpSgdSettings withSeed(long value) {
         return new DpSgdSettings(clipNorm, noiseMultiplier, targetEpsilon, delta, accountant, epsilonBudget, value);

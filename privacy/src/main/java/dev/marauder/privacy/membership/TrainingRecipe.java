@@ -61,7 +61,7 @@ public record TrainingRecipe(TrainingSettings settings, DpSgdSettings dp) {
     /** The recipe as a flat map for provenance and cache keys. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>(settings.asMap());
-        m.put("dp", dp == null ? "none" : dp.toString());
+        m.put("dp", dp == null ? "none" : dp.asMap());
         return m;
     }
 }

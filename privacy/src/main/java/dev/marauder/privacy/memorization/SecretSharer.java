@@ -164,7 +164,7 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
         }
         Provenance provenance = Provenance.start().setting("format", format.toString())
                 .setting("repetitions", Arrays.toString(repetitions)).setting("canaries_per_repetition", canariesPerRepetition)
-                .setting("samples", samples).settings(model.asMap()).setting("dp", dp == null ? "none" : dp.toString())
+                .setting("samples", samples).settings(model.asMap()).setting("dp", dp == null ? "none" : dp.asMap())
                 .hash("corpus", corpus.sha256()).seed(seed).finish();
         return new Result(results, format.log2Space(), exact, training, privacy, (System.nanoTime() - start) / 1e9,
                 provenance);
