@@ -74,6 +74,11 @@ final class MiaCommand implements Callable<Integer> {
             description = "Keep shadow models here and resume from those already trained.")
     Path shadowDir;
 
+    @Option(names = "--workers", paramLabel = "W", defaultValue = "1",
+            description = {"Shadow models trained at once, each in its own JVM with a share of the cores",
+                "(default ${DEFAULT-VALUE}: one after another in this process; DJL allows one training per process)."})
+    int workers;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seeds splits, shadow halves and initialisations (default ${DEFAULT-VALUE}); DP noise stays secure.")
     long seed;
@@ -86,7 +91,11 @@ final class MiaCommand implements Callable<Integer> {
         MembershipInference attack;
         try {
             MembershipInference.Kind k = MembershipInference.Kind.of(kind);
-            attack = new MembershipInference(k, k == MembershipInference.Kind.THRESHOLD ? 0 : shadows, seed, null);
+            if (workers < 1) {
+                throw new UsageException("--workers must be at least 1, got " + workers);
+            }
+            attack = new MembershipInference(k, k == MembershipInference.Kind.THRESHOLD ? 0 : shadows, seed, null)
+                    .withWorkers(workers);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

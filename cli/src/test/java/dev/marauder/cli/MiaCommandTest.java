@@ -105,6 +105,7 @@ class MiaCommandTest {
         "--kind threshold --arch mlp --data mnist|needs --arch, --data and --train-size",
         "--kind threshold --arch mlp --data mnist --train-size 9000|--train-size must be between 2 and half",
         "--kind lira --shadow 1 --arch mlp --data mnist --train-size 10|at least 2 shadow models",
+        "--kind lira --workers 0 --arch mlp --data mnist --train-size 10|--workers must be at least 1, got 0",
         "--kind threshold --arch mlp --data mnist --train-size 10 --noise 1|--noise needs --dp",
         "--kind threshold --model m --arch mlp|not both",
         "--kind threshold --model m --members a.npy --non-members b.npy|--members needs FEATURES,LABELS",

@@ -70,6 +70,28 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
         return m;
     }
 
+    /**
+     * The settings {@link #asMap()} recorded.
+     *
+     * @throws IllegalArgumentException if the map does not describe valid settings
+     */
+    public static DpSgdSettings fromMap(java.util.Map<?, ?> m) {
+        try {
+            return new DpSgdSettings(number(m, "clip_norm"), m.containsKey("noise_multiplier")
+                    ? number(m, "noise_multiplier") : Double.NaN, m.containsKey("target_epsilon")
+                    ? number(m, "target_epsilon") : Double.NaN, number(m, "delta"),
+                    AccountantType.valueOf(String.valueOf(m.get("accountant")).toUpperCase(java.util.Locale.ROOT)),
+                    m.containsKey("epsilon_budget") ? number(m, "epsilon_budget") : Double.NaN,
+                    m.get("seed") == null ? null : ((Number) m.get("seed")).longValue());
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("not DP-SGD settings: " + m, e);
+        }
+    }
+
+    private static double number(java.util.Map<?, ?> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
     /** A copy with reproducible (NOT private) randomness from {@code value}. */
     public DpSgdSettings withSeed(long value) {
         return new DpSgdSettings(clipNorm, noiseMultiplier, targetEpsilon, delta, accountant, epsilonBudget, value);

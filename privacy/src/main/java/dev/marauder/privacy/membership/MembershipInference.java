@@ -46,8 +46,9 @@ import java.util.function.Consumer;
  * @param shadows how many shadow models (SHADOW and LIRA)
  * @param seed seeds shadow halves and initialisations (reproducible runs)
  * @param metrics how each attack is scored
+ * @param workers how many processes train shadow models at once (1: this process only)
  */
-public record MembershipInference(Kind kind, int shadows, long seed, MembershipMetrics metrics) {
+public record MembershipInference(Kind kind, int shadows, long seed, MembershipMetrics metrics, int workers) {
 
     /** The attack families. */
     public enum Kind {
@@ -83,6 +84,19 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         if (metrics == null) {
             metrics = MembershipMetrics.defaults();
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+    }
+
+    /** Shadow models trained in this process ({@code workers} 1). */
+    public MembershipInference(Kind kind, int shadows, long seed, MembershipMetrics metrics) {
+        this(kind, shadows, seed, metrics, 1);
+    }
+
+    /** The same attack with shadow models trained by {@code n} worker processes at once ({@link ShadowModels}). */
+    public MembershipInference withWorkers(int n) {
+        return new MembershipInference(kind, shadows, seed, metrics, n);
     }
 
     /**
@@ -174,7 +188,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 scores.put("modified_entropy", ThresholdScores.negativeModifiedEntropy(targetPredictions, labels));
             }
             case SHADOW, LIRA -> {
-                ShadowModels.Predictions s = new ShadowModels(shadows, shadowRecipe, seed, shadowDirectory)
+                ShadowModels.Predictions s = new ShadowModels(shadows, shadowRecipe, seed, shadowDirectory, workers)
                         .obtain(pool, nonMembers, bounds, progress, warnings);
                 trained = s.trained();
                 if (kind == Kind.SHADOW) {

@@ -44,6 +44,23 @@ public record TrainingRecipe(TrainingSettings settings, DpSgdSettings dp) {
         return new TrainingRecipe(s, dp);
     }
 
+    /**
+     * The recipe {@link #asMap()} recorded.
+     *
+     * @throws IllegalArgumentException if the map does not describe a recipe
+     */
+    public static TrainingRecipe fromMap(Map<?, ?> m) {
+        try {
+            TrainingSettings s = new TrainingSettings(dev.marauder.core.model.Architecture.of((String) m.get("architecture")),
+                    ((Number) m.get("epochs")).intValue(), ((Number) m.get("batch_size")).intValue(),
+                    ((Number) m.get("learning_rate")).doubleValue(), ((Number) m.get("seed")).longValue());
+            Object dp = m.get("dp");
+            return new TrainingRecipe(s, dp instanceof Map<?, ?> d ? DpSgdSettings.fromMap(d) : null);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("not a training recipe: " + m, e);
+        }
+    }
+
     /** The same recipe with initialisation seed {@code seed}. */
     public TrainingRecipe withSeed(long seed) {
         return new TrainingRecipe(new TrainingSettings(settings.architecture(), settings.epochs(), settings.batchSize(),

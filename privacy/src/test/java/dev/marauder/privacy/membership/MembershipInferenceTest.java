@@ -63,6 +63,44 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void workerProcessesTrainShadowsThatThisProcessThenResumes(@TempDir Path dir) {
+        TrainTestSplit data = Datasets.load("mnist");
+        TrainingRecipe quick = new TrainingRecipe(new TrainingSettings(Architecture.LOGREG, 3, 32, 5e-3, 0), null);
+        MembershipInference lira = new MembershipInference(MembershipInference.Kind.LIRA, 4, 3, null);
+        MembershipInference.Report parallel = lira.withWorkers(2).endToEnd(quick, data, 100, dir, UNIT, Progress.NONE,
+                w -> { });
+        assertThat(parallel.shadowsTrained()).isEqualTo(4);
+        assertThat(dir.resolve("shadow-0")).isDirectory();
+        assertThat(dir.resolve("shadow-3")).isDirectory();
+        assertThat(dir.resolve(".workers")).doesNotExist();
+        // the workers saved exactly the shadows a single process expects: nothing is retrained
+        MembershipInference.Report again = lira.endToEnd(quick, data, 100, dir, UNIT, Progress.NONE, w -> { });
+        assertThat(again.shadowsTrained()).isZero();
+        assertThat(again.headlineEvaluation().auc()).isEqualTo(parallel.headlineEvaluation().auc());
+        // without a directory the workers use a temporary one
+        MembershipInference.Report noDirectory = lira.withWorkers(2).endToEnd(quick, data, 100, null, UNIT, Progress.NONE,
+                w -> { });
+        assertThat(noDirectory.shadowsTrained()).isEqualTo(4);
+        assertThatThrownBy(() -> lira.withWorkers(0)).hasMessageContaining("workers must be at least 1, got 0");
+    }
+
+    @Test
+    void recipesRoundTripThroughTheirJson() throws Exception {
+        TrainingSettings settings = new TrainingSettings(Architecture.CNN, 7, 128, 5e-3, 11);
+        var mapper = dev.marauder.core.json.Json.mapper();
+        for (TrainingRecipe recipe : new TrainingRecipe[] {new TrainingRecipe(settings, null),
+                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(0.8, 1.3, Double.NaN, 1e-6,
+                        dev.marauder.privacy.accounting.AccountantType.PLD, 9.0, null)),
+                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(1.0, Double.NaN, 2.5, 1e-5,
+                        dev.marauder.privacy.accounting.AccountantType.RDP, Double.NaN, 4L))}) {
+            java.util.Map<?, ?> json = mapper.readValue(mapper.writeValueAsBytes(recipe.asMap()), java.util.Map.class);
+            assertThat(TrainingRecipe.fromMap(json)).isEqualTo(recipe);
+        }
+        assertThatThrownBy(() -> TrainingRecipe.fromMap(java.util.Map.of("architecture", "mlp")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a training recipe");
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new MembershipInference(MembershipInference.Kind.LIRA, 1, 0, null))
                 .hasMessageContaining("at least 2 shadow models");
