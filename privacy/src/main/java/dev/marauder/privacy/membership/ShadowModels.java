@@ -111,7 +111,7 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         try (Progress.Task task = progress.start("shadow models", count)) {
             for (int k = 0; k < count; k++) {
                 trainedOn[k] = membership(pool.size(), k);
-                BuiltinClassifier model = resume(k, key(pool, k));
+                BuiltinClassifier model = resume(pool, k);
                 if (model == null) {
                     model = trainAndSave(pool, test, bounds, k, warnings);
                     trained++;
@@ -184,22 +184,14 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         }
     }
 
-    private BuiltinClassifier resume(int k, Map<String, Object> key) {
-        if (directory == null) {
-            return null;
-        }
-        Path dir = directory.resolve("shadow-" + k);
-        Path membership = dir.resolve(MEMBERSHIP_FILE);
-        if (!Files.isRegularFile(membership)) {
+    /** Shadow {@code k} loaded from the directory, or null when it is not there (or unreadable). */
+    private BuiltinClassifier resume(LabeledData pool, int k) {
+        if (!isSaved(pool, k)) {
             return null;
         }
         try {
-            Map<String, Object> saved = Json.mapper().readValue(membership.toFile(), new TypeReference<>() {});
-            if (!key.equals(saved)) {
-                return null;
-            }
-            return BuiltinClassifier.load(dir);
-        } catch (IOException | DataFormatException e) {
+            return BuiltinClassifier.load(directory.resolve("shadow-" + k));
+        } catch (DataFormatException | UncheckedIOException e) {
             return null;
         }
     }
