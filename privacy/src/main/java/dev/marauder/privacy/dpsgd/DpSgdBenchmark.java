@@ -31,7 +31,8 @@ public final class DpSgdBenchmark {
      */
     public record Result(String architecture, int examples, int batchSize, List<Double> nonPrivateSeconds,
             List<Double> privateSeconds, double ratioOfFastest, double ratioOfMedians, long nonPrivatePeakRssBytes,
-            long privatePeakRssBytes, long nonPrivatePeakGrowthBytes, long privatePeakGrowthBytes, double nonPrivateAccuracy, double privateAccuracy, double epsilon) {
+            long privatePeakRssBytes, long nonPrivatePeakGrowthBytes, long privatePeakGrowthBytes,
+            double nonPrivateAccuracy, double privateAccuracy, double epsilon) {
         /** The fastest non-private epoch. */
         public double fastestNonPrivate() {
             return Collections.min(nonPrivateSeconds);

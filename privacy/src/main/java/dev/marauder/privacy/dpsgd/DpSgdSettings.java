@@ -1,6 +1,9 @@
 package dev.marauder.privacy.dpsgd;
 
 import dev.marauder.privacy.accounting.AccountantType;
+import java.util.LinkedHashMap;
+import Locale;
+import Map;
 
 /**
  * The differential-privacy settings of a DP-SGD run (Abadi et al. 2016): immutable, validated.
@@ -49,8 +52,8 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
     }
 
     /** The settings as JSON-ready values, as recorded in results and provenance. */
-    public java.util.Map<String, Object> asMap() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("mechanism", "DP-SGD");
         if (Double.isNaN(noiseMultiplier)) {
             m.put("target_epsilon", targetEpsilon);
@@ -75,12 +78,12 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
      *
      * @throws IllegalArgumentException if the map does not describe valid settings
      */
-    public static DpSgdSettings fromMap(java.util.Map<?, ?> m) {
+    public static DpSgdSettings fromMap(Map<?, ?> m) {
         try {
             return new DpSgdSettings(number(m, "clip_norm"), m.containsKey("noise_multiplier")
                     ? number(m, "noise_multiplier") : Double.NaN, m.containsKey("target_epsilon")
                     ? number(m, "target_epsilon") : Double.NaN, number(m, "delta"),
-                    AccountantType.valueOf(String.valueOf(m.get("accountant")).toUpperCase(java.util.Locale.ROOT)),
+                    AccountantType.valueOf(String.valueOf(m.get("accountant")).toUpperCase(Locale.ROOT)),
                     m.containsKey("epsilon_budget") ? number(m, "epsilon_budget") : Double.NaN,
                     m.get("seed") == null ? null : ((Number) m.get("seed")).longValue());
         } catch (ClassCastException | NullPointerException e) {
@@ -88,7 +91,7 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
         }
     }
 
-    private static double number(java.util.Map<?, ?> m, String key) {
+    private static double number(Map<?, ?> m, String key) {
         return ((Number) m.get(key)).doubleValue();
     }
 
