@@ -2,8 +2,8 @@ package dev.marauder.privacy.dpsgd;
 
 import dev.marauder.privacy.accounting.AccountantType;
 import java.util.LinkedHashMap;
-import Locale;
-import Map;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The differential-privacy settings of a DP-SGD run (Abadi et al. 2016): immutable, validated.
