@@ -41,7 +41,10 @@ final class ShadowWorkers {
         Path work = shadows.directory().resolve(WORK);
         int workers = Math.min(shadows.workers(), missing.length);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-        List<Process> processes = new ArrayList<>();
+        List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // if this JVM is stopped (Ctrl-C), its workers stop too
+        Thread stopWorkers = new Thread(() -> processes.forEach(Process::destroyForcibly), "stop-shadow-workers");
+        Runtime.getRuntime().addShutdownHook(stopWorkers);
         try {
             Files.createDirectories(work);
             NpyWriter.write(work.resolve("pool-x.npy"), pool.features());
@@ -92,12 +95,17 @@ final class ShadowWorkers {
             throw new IllegalStateException("interrupted while shadow-model workers were training", e);
         } finally {
             processes.forEach(Process::destroyForcibly);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopWorkers);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
             deleteQuietly(work);
         }
     }
 
     /** This JVM, this class path, the engine's settings, {@code threads} engine threads, this class as main. */
-    private static List<String> command(int threads, Path job) {
+    static List<String> command(int threads, Path job) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java));

@@ -85,6 +85,16 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void aWorkerThatCannotRunItsJobExitsWithOneLine(@TempDir Path dir) throws Exception {
+        Process worker = new ProcessBuilder(ShadowWorkers.command(1, dir.resolve("missing-job.json")))
+                .redirectErrorStream(true).start();
+        String output = new String(worker.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(worker.waitFor()).isEqualTo(1);
+        assertThat(output.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""))
+                .contains("missing-job.json");
+    }
+
+    @Test
     void recipesRoundTripThroughTheirJson() throws Exception {
         TrainingSettings settings = new TrainingSettings(Architecture.CNN, 7, 128, 5e-3, 11);
         var mapper = dev.marauder.core.json.Json.mapper();
