@@ -42,8 +42,8 @@ public record AuditBound(double epsilonLowerBound, double confidence, double del
         if (!(epsilonLowerBound >= 0) || Double.isInfinite(epsilonLowerBound)) {
             throw new IllegalArgumentException("epsilon lower bound must be finite and >= 0, got " + epsilonLowerBound);
         }
-        Checks.confidence(confidence);
-        Checks.delta(delta);
+        AuditParameters.confidence(confidence);
+        AuditParameters.delta(delta);
         Checks.counts(canaries, guesses, correct);
         if (method == null) {
             throw new IllegalArgumentException("method must not be null");

@@ -35,7 +35,7 @@ public final class ClopperPearson {
      *     and {@code 0 < confidence < 1}
      */
     public static double lowerBound(int successes, int trials, double confidence) {
-        return lower(successes, trials, 1 - Checks.confidence(confidence)).x();
+        return lower(successes, trials, 1 - AuditParameters.confidence(confidence)).x();
     }
 
     /**
@@ -45,7 +45,7 @@ public final class ClopperPearson {
      * @throws IllegalArgumentException as {@link #lowerBound}
      */
     public static double upperBound(int successes, int trials, double confidence) {
-        return upper(successes, trials, 1 - Checks.confidence(confidence)).x();
+        return upper(successes, trials, 1 - AuditParameters.confidence(confidence)).x();
     }
 
     /**
@@ -54,7 +54,7 @@ public final class ClopperPearson {
      * @throws IllegalArgumentException as {@link #lowerBound}
      */
     public static Interval interval(int successes, int trials, double confidence) {
-        double alpha = 1 - Checks.confidence(confidence);
+        double alpha = 1 - AuditParameters.confidence(confidence);
         return new Interval(lower(successes, trials, alpha / 2).x(), upper(successes, trials, alpha / 2).x(),
                 confidence);
     }

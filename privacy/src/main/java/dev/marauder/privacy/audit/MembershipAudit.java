@@ -43,8 +43,8 @@ public final class MembershipAudit {
      */
     public static MembershipBound epsilonLowerBound(int truePositives, int positives, int falsePositives,
             int negatives, double delta, double confidence) {
-        Checks.delta(delta);
-        double halfBeta = (1 - Checks.confidence(confidence)) / 2;
+        AuditParameters.delta(delta);
+        double halfBeta = (1 - AuditParameters.confidence(confidence)) / 2;
         IncompleteBeta.Root tpr = ClopperPearson.lower(truePositives, positives, halfBeta);
         IncompleteBeta.Root fpr = ClopperPearson.upper(falsePositives, negatives, halfBeta);
         double positive = ratio(tpr.x() - delta, fpr.x());

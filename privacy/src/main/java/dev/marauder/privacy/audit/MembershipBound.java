@@ -43,8 +43,8 @@ public record MembershipBound(double epsilonLowerBound, double confidence, doubl
         if (!(epsilonLowerBound >= 0) || Double.isInfinite(epsilonLowerBound)) {
             throw new IllegalArgumentException("epsilon lower bound must be finite and >= 0, got " + epsilonLowerBound);
         }
-        Checks.confidence(confidence);
-        Checks.delta(delta);
+        AuditParameters.confidence(confidence);
+        AuditParameters.delta(delta);
         if (positives < 1 || truePositives < 0 || truePositives > positives) {
             throw new IllegalArgumentException("need 0 <= true positives <= positives and positives >= 1, got "
                     + truePositives + " of " + positives);

@@ -122,8 +122,8 @@ public final class OneRunAudit {
     public static AuditBound epsilonLowerBound(int canaries, int guesses, int correct, double delta,
             double confidence) {
         Checks.counts(canaries, guesses, correct);
-        Checks.delta(delta);
-        double beta = 1 - Checks.confidence(confidence);
+        AuditParameters.delta(delta);
+        double beta = 1 - AuditParameters.confidence(confidence);
         return new AuditBound(epsilon(canaries, guesses, correct, delta, beta), confidence, delta, canaries, guesses,
                 correct, AuditBound.ONE_RUN);
     }
@@ -146,7 +146,7 @@ public final class OneRunAudit {
      */
     public static double logPValue(int canaries, int guesses, int correct, double epsilon, double delta) {
         Checks.counts(canaries, guesses, correct);
-        Checks.delta(delta);
+        AuditParameters.delta(delta);
         if (!(epsilon >= 0)) {
             throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
         }
@@ -160,7 +160,7 @@ public final class OneRunAudit {
      * @throws IllegalArgumentException if {@code tests < 1} or the confidence is outside (0, 1)
      */
     public static double perTestConfidence(double confidence, int tests) {
-        Checks.confidence(confidence);
+        AuditParameters.confidence(confidence);
         if (tests < 1) {
             throw new IllegalArgumentException("number of tests must be >= 1, got " + tests);
         }
@@ -197,8 +197,8 @@ public final class OneRunAudit {
      */
     public static SplitSelection bestSplit(double[] scores, boolean[] included, List<Split> candidates, double delta,
             double confidence) {
-        Checks.delta(delta);
-        Checks.confidence(confidence);
+        AuditParameters.delta(delta);
+        AuditParameters.confidence(confidence);
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("at least one split is needed");
         }

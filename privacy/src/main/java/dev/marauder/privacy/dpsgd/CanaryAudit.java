@@ -11,6 +11,7 @@ import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.Training;
 import dev.marauder.core.train.TrainingSettings;
 import dev.marauder.privacy.audit.AuditBound;
+import dev.marauder.privacy.audit.AuditParameters;
 import dev.marauder.privacy.audit.OneRunAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,9 +42,7 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
         if (canaries < 2) {
             throw new IllegalArgumentException("at least 2 canaries are needed, got " + canaries);
         }
-        if (!(confidence > 0 && confidence < 1)) {
-            throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
-        }
+        AuditParameters.confidence(confidence);
     }
 
     /** The audit's outcome beside the claim it tests. */

@@ -20,20 +20,6 @@ final class Checks {
         return scores;
     }
 
-    static double confidence(double confidence) {
-        if (!(confidence > 0 && confidence < 1)) {
-            throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
-        }
-        return confidence;
-    }
-
-    static double delta(double delta) {
-        if (!(delta >= 0 && delta < 1)) {
-            throw new IllegalArgumentException("delta must be in [0, 1), got " + delta);
-        }
-        return delta;
-    }
-
     static double falsePositiveRate(double fpr) {
         if (!(fpr >= 0 && fpr <= 1)) {
             throw new IllegalArgumentException("false positive rate must be in [0, 1], got " + fpr);

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.membership;
 
+import dev.marauder.privacy.audit.AuditParameters;
 import dev.marauder.privacy.audit.MembershipBound;
 import java.util.Collections;
 import java.util.List;
@@ -52,8 +53,8 @@ public record MembershipEvaluation(int members, int nonMembers, double auc, doub
         if (!(epsilonLowerBound >= 0) || Double.isInfinite(epsilonLowerBound)) {
             throw new IllegalArgumentException("epsilon lower bound must be finite and >= 0, got " + epsilonLowerBound);
         }
-        Checks.confidence(confidence);
-        Checks.delta(delta);
+        AuditParameters.confidence(confidence);
+        AuditParameters.delta(delta);
         Checks.falsePositiveRate(epsilonFalsePositiveRate);
         truePositiveRateAtFalsePositiveRate = Collections.unmodifiableSortedMap(
                 new TreeMap<>(truePositiveRateAtFalsePositiveRate));

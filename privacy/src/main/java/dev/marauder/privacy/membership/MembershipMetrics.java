@@ -1,5 +1,6 @@
 package dev.marauder.privacy.membership;
 
+import dev.marauder.privacy.audit.AuditParameters;
 import dev.marauder.privacy.audit.MembershipAudit;
 import dev.marauder.privacy.audit.MembershipBound;
 import dev.marauder.privacy.audit.OneRunAudit;
@@ -199,8 +200,8 @@ public final class MembershipMetrics {
                     throw new IllegalArgumentException("FPR target given twice: " + sorted[k]);
                 }
             }
-            Checks.confidence(confidence);
-            Checks.delta(delta);
+            AuditParameters.confidence(confidence);
+            AuditParameters.delta(delta);
             if (maxRocPoints < 8) {
                 throw new IllegalArgumentException("max ROC points must be at least 8, got " + maxRocPoints);
             }

@@ -91,20 +91,23 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         if (pool.size() < 4) {
             throw new IllegalArgumentException("shadow models need a pool of at least 4 examples, got " + pool.size());
         }
-        int[] missing = java.util.stream.IntStream.range(0, count).filter(k -> !isSaved(pool, k)).toArray();
-        if (workers > 1 && missing.length > 1) {
-            if (directory == null) {
-                Path temporary = ShadowWorkers.temporaryDirectory();
-                try {
-                    return new ShadowModels(count, recipe, seed, temporary, workers).obtain(pool, test, bounds, progress,
-                            warnings);
-                } finally {
-                    ShadowWorkers.deleteQuietly(temporary);
+        int byWorkers = 0;
+        if (workers > 1) {
+            int[] missing = java.util.stream.IntStream.range(0, count).filter(k -> !isSaved(pool, k)).toArray();
+            if (missing.length > 1) {
+                if (directory == null) {
+                    Path temporary = ShadowWorkers.temporaryDirectory();
+                    try {
+                        return new ShadowModels(count, recipe, seed, temporary, workers).obtain(pool, test, bounds,
+                                progress, warnings);
+                    } finally {
+                        ShadowWorkers.deleteQuietly(temporary);
+                    }
                 }
+                ShadowWorkers.train(this, pool, test, bounds, missing, progress);
+                byWorkers = missing.length;
             }
-            ShadowWorkers.train(this, pool, test, bounds, missing, progress);
         }
-        int byWorkers = workers > 1 && missing.length > 1 ? missing.length : 0;
         boolean[][] trainedOn = new boolean[count][];
         List<ClassProbabilities> predictions = new ArrayList<>();
         int trained = 0;
