@@ -298,7 +298,7 @@ public final class AuditReport {
     }
 
     /** MI-Face reconstructions, one image per class, with the confidence the model gives each. */
-    private static void inversion(Section.Builder s, AuditResult r, dev.marauder.attacks.inversion.InversionResult inv) {
+    private static void inversion(Section.Builder s, AuditResult r, dev.marauder.attacks.inference.inversion.InversionResult inv) {
         if (inv == null || inv.reconstructions().isEmpty()) {
             return;
         }

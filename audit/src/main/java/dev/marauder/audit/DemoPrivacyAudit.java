@@ -6,7 +6,7 @@ import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.TrainingSettings;
-import dev.marauder.privacy.dpsgd.CanaryAudit;
+import dev.marauder.privacy.audit.CanaryAudit;
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
 import java.io.IOException;
 import java.nio.file.Files;

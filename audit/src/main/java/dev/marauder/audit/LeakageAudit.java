@@ -6,7 +6,7 @@ import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.ModelCard;
 import dev.marauder.core.progress.Progress;
-import dev.marauder.privacy.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.MembershipInference;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,14 +35,14 @@ public final class LeakageAudit {
      * reconstruction per class, for image classifiers (inputs {@code [C, H, W]} with 1 or 3
      * channels); null for other inputs.
      */
-    public static dev.marauder.attacks.inversion.InversionResult inversion(
+    public static dev.marauder.attacks.inference.inversion.InversionResult inversion(
             dev.marauder.core.model.DifferentiableClassifier model) {
         int[] shape = model.inputSpec().shape();
         if (shape.length != 3 || (shape[0] != 1 && shape[0] != 3)) {
             return null;
         }
         int[] classes = java.util.stream.IntStream.range(0, model.classes()).toArray();
-        return dev.marauder.attacks.inversion.MiFace.whiteBox().optSmoothing(0.05).optSteps(300).build()
+        return dev.marauder.attacks.inference.inversion.MiFace.whiteBox().optSmoothing(0.05).optSteps(300).build()
                 .invert(model, classes);
     }
 

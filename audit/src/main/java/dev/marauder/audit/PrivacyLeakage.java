@@ -9,13 +9,13 @@ import java.util.Map;
  * JSON form of {@code marauder mia}), and a note when they could not be computed (for instance
  * because the model's training data are unknown).
  *
- * @param membership membership-inference runs, each {@link dev.marauder.privacy.membership.MembershipInference.Report#asMap()}
+ * @param membership membership-inference runs, each {@link dev.marauder.attacks.inference.membership.MembershipInference.Report#asMap()}
  * @param exposure Secret Sharer runs on language models ({@code marauder exposure} JSON)
  * @param inversion MI-Face reconstructions of each class (image classifiers), or null
  * @param notes why something is missing
  */
 public record PrivacyLeakage(List<Map<String, Object>> membership, List<Map<String, Object>> exposure,
-        dev.marauder.attacks.inversion.InversionResult inversion, List<String> notes) {
+        dev.marauder.attacks.inference.inversion.InversionResult inversion, List<String> notes) {
 
     public PrivacyLeakage {
         membership = List.copyOf(membership);
@@ -43,7 +43,7 @@ public record PrivacyLeakage(List<Map<String, Object>> membership, List<Map<Stri
     }
 
     /** A copy with the model-inversion reconstructions {@code result}. */
-    public PrivacyLeakage withInversion(dev.marauder.attacks.inversion.InversionResult result) {
+    public PrivacyLeakage withInversion(dev.marauder.attacks.inference.inversion.InversionResult result) {
         return new PrivacyLeakage(membership, exposure, result, notes);
     }
 

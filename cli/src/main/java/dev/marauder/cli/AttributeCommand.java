@@ -1,8 +1,8 @@
 package dev.marauder.cli;
 
-import dev.marauder.attacks.inversion.AttributeInferenceExperiment;
-import dev.marauder.attacks.inversion.AttributeInferenceResult;
-import dev.marauder.attacks.inversion.AttributeMetrics;
+import dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment;
+import dev.marauder.attacks.inference.inversion.AttributeInferenceResult;
+import dev.marauder.attacks.inference.inversion.AttributeMetrics;
 import dev.marauder.core.data.SensitiveTable;
 import dev.marauder.core.data.TabularDatasets;
 import dev.marauder.core.model.Architecture;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * {@code marauder attribute}: attribute inference end to end (Fredrikson et al. 2014 and 2015):
  * train a model on half of a table's rows, then infer a hidden sensitive attribute of members and
  * non-members from the model's answers; see
- * {@link dev.marauder.attacks.inversion.AttributeInferenceExperiment}.
+ * {@link dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment}.
  */
 @Command(name = "attribute", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Attribute inference (MAP estimator, Fredrikson et al. 2014/2015): train a model on half of a",

@@ -1,6 +1,6 @@
 package dev.marauder.cli;
 
-import dev.marauder.attacks.bench.PgdBenchmark;
+import dev.marauder.bench.PgdBenchmark;
 import dev.marauder.audit.DemoModel;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
@@ -51,7 +51,7 @@ final class BenchCommand implements Runnable {
         OutputOptions output;
 
         /** The JSON result. */
-        record Result(dev.marauder.privacy.dpsgd.DpSgdBenchmark.Result dpsgd, Provenance provenance) {}
+        record Result(dev.marauder.bench.DpSgdBenchmark.Result dpsgd, Provenance provenance) {}
 
         @Override
         public Integer call() {
@@ -68,7 +68,7 @@ final class BenchCommand implements Runnable {
             var dp = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
             Provenance.Recorder prov = Provenance.start().setting("batch", batch).setting("examples", examples)
                     .setting("repeats", repeats);
-            var r = dev.marauder.privacy.dpsgd.DpSgdBenchmark.run(settings, dp, data, repeats);
+            var r = dev.marauder.bench.DpSgdBenchmark.run(settings, dp, data, repeats);
             String text = String.format(Locale.ROOT,
                     "one epoch of %s on %d images, batch %d, fastest of %d: non-private %.2f s (peak RSS %.0f MB,"
                             + " +%.0f MB in the epoch, accuracy %.4f), DP-SGD %.2f s (peak RSS %.0f MB, +%.0f MB in the"

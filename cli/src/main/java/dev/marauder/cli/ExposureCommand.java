@@ -2,9 +2,9 @@ package dev.marauder.cli;
 
 import dev.marauder.core.data.TextCorpus;
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.memorization.CanaryFormat;
-import dev.marauder.privacy.memorization.CharLanguageModel;
-import dev.marauder.privacy.memorization.SecretSharer;
+import dev.marauder.attacks.inference.memorization.CanaryFormat;
+import dev.marauder.attacks.inference.memorization.CharLanguageModel;
+import dev.marauder.attacks.inference.memorization.SecretSharer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.marauder.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.marauder.attacks.inversion.InversionResult;
-import dev.marauder.attacks.inversion.MiFace;
+import dev.marauder.attacks.inference.inversion.InversionResult;
+import dev.marauder.attacks.inference.inversion.MiFace;
 import dev.marauder.core.data.NpyWriter;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code marauder invert}: MI-Face model inversion (Fredrikson, Jha &amp; Ristenpart 2015), one
  * reconstructed input per class, white-box or black-box; see
- * {@link dev.marauder.attacks.inversion.MiFace}.
+ * {@link dev.marauder.attacks.inference.inversion.MiFace}.
  */
 @Command(name = "invert", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Model inversion (MI-Face, Fredrikson et al. 2015): reconstruct a representative input of each",

@@ -65,8 +65,10 @@ final class PrivacyCommand implements Runnable {
             if (!(epochs > 0) || Double.isInfinite(epochs)) {
                 throw new UsageException("--epochs must be positive, got " + epochs);
             }
-            if (!(delta > 0 && delta < 1)) {
-                throw new UsageException("--delta must be in (0, 1), got " + delta);
+            try {
+                dev.marauder.stats.Require.delta(delta);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--" + e.getMessage());
             }
             if (steps() > Integer.MAX_VALUE) {
                 throw new UsageException("--epochs " + epochs + " gives " + steps() + " steps, more than " + Integer.MAX_VALUE);
@@ -238,12 +240,12 @@ final class PrivacyCommand implements Runnable {
         public Integer call() {
             dev.marauder.core.train.TrainingSettings settings;
             dev.marauder.privacy.dpsgd.DpSgdSettings privacy = null;
-            dev.marauder.privacy.dpsgd.CanaryAudit audit;
+            dev.marauder.privacy.audit.CanaryAudit audit;
             try {
                 settings = new dev.marauder.core.train.TrainingSettings(dev.marauder.core.model.Architecture.of(arch),
                         epochs, batch, lr, seed);
                 privacy = dpOptions.settings();
-                audit = new dev.marauder.privacy.dpsgd.CanaryAudit(canaries, confidence, seed);
+                audit = new dev.marauder.privacy.audit.CanaryAudit(canaries, confidence, seed);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.stats.Require;
 import java.util.function.Supplier;
 
 /**
@@ -58,8 +59,10 @@ public final class NoiseCalibration {
         if (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon)) {
             throw new IllegalArgumentException("target epsilon must be finite and > 0, got " + targetEpsilon);
         }
-        Checks.delta(delta);
-        Checks.mechanism(1, sampleRate);
+        if (Require.delta(delta) == 0) {
+            throw new IllegalArgumentException("no Gaussian noise reaches delta 0 (pure DP); give a delta in (0, 1)");
+        }
+        Require.gaussianMechanism(1, sampleRate);
         if (steps < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         }

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.stats.Require;
 import dev.marauder.privacy.accounting.PrivacyLossDistribution.Adjacency;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
  *
  * <p>Cost: one discretisation and one FFT self-composition per segment (both directions share
  * the FFT), plus one FFT convolution per additional segment; about 0.1 to 0.4 s for 100,000 steps
- * of one segment at the default interval (see {@link AccountingBenchmark}). Many different
+ * of one segment at the default interval (see the bench module's {@code AccountingBenchmark}). Many different
  * segments (a noise schedule that changes at every step) cost one convolution each.
  *
  * <p>Stateful, not thread-safe; the composed distributions are cached until the history changes.
@@ -72,7 +73,7 @@ public final class PldAccountant implements PrivacyAccountant {
 
     @Override
     public double epsilon(double delta) {
-        Checks.delta(delta);
+        Require.delta(delta);
         compose();
         if (cachedNonPrivate) {
             return Double.POSITIVE_INFINITY;

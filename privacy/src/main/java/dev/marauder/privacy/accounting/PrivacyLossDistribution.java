@@ -1,6 +1,8 @@
 package dev.marauder.privacy.accounting;
 
-import dev.marauder.privacy.math.StandardNormal;
+import dev.marauder.stats.Require;
+import dev.marauder.stats.Fft;
+import dev.marauder.stats.StandardNormal;
 import java.util.Arrays;
 
 /**
@@ -112,7 +114,7 @@ public final class PrivacyLossDistribution {
      */
     public static PrivacyLossDistribution subsampledGaussian(
             double noiseMultiplier, double sampleRate, Adjacency adjacency, double interval) {
-        Checks.mechanism(noiseMultiplier, sampleRate);
+        Require.gaussianMechanism(noiseMultiplier, sampleRate);
         checkInterval(interval);
         if (noiseMultiplier == 0) {
             throw new IllegalArgumentException("noise multiplier must be > 0 for a privacy loss distribution");
@@ -358,7 +360,7 @@ public final class PrivacyLossDistribution {
      * @throws IllegalArgumentException if {@code delta} is not in {@code (0, 1)}
      */
     public double epsilonForDelta(double delta) {
-        Checks.delta(delta);
+        Require.delta(delta);
         if (infinityMass > delta) {
             return Double.POSITIVE_INFINITY;
         }

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.stats.Require;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class RdpAccountant implements PrivacyAccountant {
 
     /** The epsilon for {@code delta} together with the optimal order. */
     public RdpMath.EpsilonAndOrder spent(double delta) {
-        Checks.delta(delta);
+        Require.delta(delta);
         if (history.segments().isEmpty()) {
             return new RdpMath.EpsilonAndOrder(0, Double.NaN);
         }

@@ -1,6 +1,7 @@
 package dev.marauder.privacy.accounting;
 
-import dev.marauder.privacy.math.StandardNormal;
+import dev.marauder.stats.Require;
+import dev.marauder.stats.StandardNormal;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 
@@ -96,7 +97,7 @@ public final class RdpMath {
      * @return the RDP, {@code >= 0}, possibly {@code +Infinity}
      */
     public static double rdp(double noiseMultiplier, double sampleRate, double order) {
-        Checks.mechanism(noiseMultiplier, sampleRate);
+        Require.gaussianMechanism(noiseMultiplier, sampleRate);
         checkOrder(order);
         double q = sampleRate;
         double sigma = noiseMultiplier;
@@ -139,14 +140,17 @@ public final class RdpMath {
      *
      * @param orders Rényi orders, each above 1
      * @param rdp the RDP at each order (same length)
-     * @param delta the target delta, in {@code (0, 1)}
+     * @param delta the target delta, in {@code [0, 1)}; 0 gives {@code +infinity}
      */
     public static EpsilonAndOrder epsilon(double[] orders, double[] rdp, double delta) {
         if (orders.length != rdp.length) {
             throw new IllegalArgumentException("orders and rdp must have the same length, got "
                     + orders.length + " and " + rdp.length);
         }
-        Checks.delta(delta);
+        Require.delta(delta);
+        if (delta == 0) {
+            return new EpsilonAndOrder(Double.POSITIVE_INFINITY, Double.NaN); // RDP implies no pure DP
+        }
         double best = Double.POSITIVE_INFINITY;
         double bestOrder = Double.NaN;
         double logDelta = Math.log(delta);

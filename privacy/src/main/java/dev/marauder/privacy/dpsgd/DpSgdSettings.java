@@ -1,6 +1,7 @@
 package dev.marauder.privacy.dpsgd;
 
 import dev.marauder.privacy.accounting.AccountantType;
+import dev.marauder.stats.Require;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +36,9 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
         if (!Double.isNaN(targetEpsilon) && (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon))) {
             throw new IllegalArgumentException("target epsilon must be a positive number, got " + targetEpsilon);
         }
-        if (!(delta > 0 && delta < 1)) {
-            throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
+        if (Require.delta(delta) == 0) {
+            throw new IllegalArgumentException("DP-SGD needs a delta in (0, 1): Gaussian noise gives no pure-DP"
+                    + " guarantee (epsilon at delta 0 is infinite)");
         }
         if (accountant == null) {
             throw new IllegalArgumentException("accountant is required");

@@ -72,7 +72,7 @@ class NoiseCalibrationTest {
         assertThatThrownBy(() -> NoiseCalibration.calibrate(RdpAccountant::new, 0, 1e-5, 0.1, 100))
                 .hasMessage("target epsilon must be finite and > 0, got 0.0");
         assertThatThrownBy(() -> NoiseCalibration.calibrate(RdpAccountant::new, 1, 2, 0.1, 100))
-                .hasMessage("delta must be in (0, 1), got 2.0");
+                .hasMessage("delta must be in [0, 1), got 2.0");
         // Without sampling, epsilon 1e-4 after 1e9 steps needs a noise multiplier far above 1e6.
         assertThatThrownBy(() -> NoiseCalibration.calibrate(RdpAccountant::new, 1e-4, 1e-5, 1, 1_000_000_000))
                 .hasMessageContaining("not reachable");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.marauder.privacy.accounting.PrivacyLossDistribution.Adjacency;
-import dev.marauder.privacy.math.StandardNormal;
+import dev.marauder.stats.StandardNormal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -171,7 +171,7 @@ class PrivacyLossDistributionTest {
         assertThatThrownBy(() -> PrivacyLossDistribution.identity(H).compose(PrivacyLossDistribution.identity(1e-3)))
                 .hasMessageContaining("intervals");
         assertThatThrownBy(() -> PrivacyLossDistribution.identity(H).epsilonForDelta(1))
-                .hasMessageContaining("delta must be in (0, 1), got 1.0");
+                .hasMessageContaining("delta must be in [0, 1), got 1.0");
         assertThatThrownBy(() -> PrivacyLossDistribution.subsampledGaussian(1e-3, 1, Adjacency.ADD, H))
                 .hasMessageContaining("use a larger interval");
     }

@@ -1,0 +1,343 @@
+package dev.marauder.attacks.inference.membership;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.marauder.core.data.FloatTensor;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.Permutations;
+import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.OutputKind;
+import dev.marauder.core.model.Tensors;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.core.provenance.Provenance;
+import dev.marauder.core.train.Training;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Membership inference against a classifier: given examples known to be members of its training
+ * set and examples known not to be, how well can an attacker tell them apart? Three kinds:
+ * <ul>
+ *   <li>{@link Kind#THRESHOLD}: the loss threshold of Yeom et al. 2018 ("Privacy Risk in Machine
+ *       Learning"), and the confidence, entropy and modified-entropy thresholds (Song &amp; Mittal
+ *       2021); no shadow models. The loss attack is the headline.
+ *   <li>{@link Kind#SHADOW}: the shadow-model attack of Shokri et al. 2017 ("Membership Inference
+ *       Attacks Against Machine Learning Models"), per-class attack models learned from shadow
+ *       models' behaviour on their own members and non-members.
+ *   <li>{@link Kind#LIRA}: the likelihood-ratio attack of Carlini et al. 2022 ("Membership
+ *       Inference Attacks From First Principles"), online (IN and OUT Gaussians per example) as the
+ *       headline and offline, each with per-example and global variance; the headline uses
+ *       per-example variances from {@value #PER_EXAMPLE_VARIANCE_SHADOWS} shadow models on, the
+ *       global variance below that, as the paper recommends.
+ * </ul>
+ * Shadow models are trained on random halves of the pool of members and non-members with the
+ * target's recipe, so every pool example has IN and OUT shadows. Every attack is evaluated with
+ * {@link MembershipMetrics}: ROC AUC, balanced accuracy, TPR at low FPR, and an epsilon lower bound.
+ *
+ * @param kind the attack family
+ * @param shadows how many shadow models (SHADOW and LIRA)
+ * @param seed seeds shadow halves and initialisations (reproducible runs)
+ * @param metrics how each attack is scored
+ * @param workers how many processes train shadow models at once (1: this process only)
+ */
+public record MembershipInference(Kind kind, int shadows, long seed, MembershipMetrics metrics, int workers) {
+
+    /** The attack families. */
+    public enum Kind {
+        THRESHOLD, SHADOW, LIRA;
+
+        /** The name on the command line. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The kind named {@code id}. */
+        public static Kind of(String id) {
+            for (Kind k : values()) {
+                if (k.id().equals(id.toLowerCase(Locale.ROOT))) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown membership inference kind '" + id
+                    + "'; choose threshold, shadow or lira");
+        }
+    }
+
+    /** Shadow models from which LiRA's headline uses per-example variances (Carlini et al. 2022, Sec. VI). */
+    public static final int PER_EXAMPLE_VARIANCE_SHADOWS = 64;
+
+    public MembershipInference {
+        if (kind == null) {
+            throw new IllegalArgumentException("a membership inference kind is needed");
+        }
+        if (kind != Kind.THRESHOLD && shadows < 2) {
+            throw new IllegalArgumentException(kind.id() + " needs at least 2 shadow models, got " + shadows);
+        }
+        if (metrics == null) {
+            metrics = MembershipMetrics.defaults();
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+    }
+
+    /** Shadow models trained in this process ({@code workers} 1). */
+    public MembershipInference(Kind kind, int shadows, long seed, MembershipMetrics metrics) {
+        this(kind, shadows, seed, metrics, 1);
+    }
+
+    /** The same attack with shadow models trained by {@code n} worker processes at once ({@link ShadowModels}). */
+    public MembershipInference withWorkers(int n) {
+        return new MembershipInference(kind, shadows, seed, metrics, n);
+    }
+
+    /**
+     * The outcome of one run.
+     *
+     * @param kind the attack family
+     * @param headline the name of the attack whose metrics are the run's headline
+     * @param attacks every attack's evaluation, by name, headline first
+     * @param seconds wall-clock time of the run (shadow training included)
+     * @param shadowsTrained shadow models trained in this run (the rest were resumed)
+     * @param target facts about the target: accuracies on members and held-out data, training
+     * @param provenance versions, settings and data hashes
+     */
+    public record Report(Kind kind, String headline, Map<String, MembershipEvaluation> attacks, double seconds,
+            int shadowsTrained, Map<String, Object> target, Provenance provenance) {
+
+        /** The headline attack's evaluation. */
+        public MembershipEvaluation headlineEvaluation() {
+            return attacks.get(headline);
+        }
+
+        /**
+         * The JSON form shared by {@code marauder mia} and the audit report: the headline attack's
+         * {@code auc, balanced_accuracy, tpr_at_fpr} (keys "0.01", "0.001", ...),
+         * {@code epsilon_lower_bound, confidence}, then {@code seconds}, counts, the target's facts,
+         * and every attack's metrics with its ROC points ({@code [fpr, tpr]}).
+         */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", kind.id());
+            m.put("attack", headline);
+            m.putAll(metricsMap(headlineEvaluation(), false));
+            m.put("seconds", seconds);
+            m.put("shadows_trained", shadowsTrained);
+            m.put("target", target);
+            Map<String, Object> all = new LinkedHashMap<>();
+            attacks.forEach((name, e) -> all.put(name, metricsMap(e, true)));
+            m.put("attacks", all);
+            m.put("provenance", provenance);
+            return m;
+        }
+
+        private static Map<String, Object> metricsMap(MembershipEvaluation e, boolean roc) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("auc", e.auc());
+            m.put("balanced_accuracy", e.balancedAccuracy());
+            Map<String, Object> tpr = new LinkedHashMap<>();
+            e.truePositiveRateAtFalsePositiveRate().forEach((fpr, rate) -> tpr.put(String.valueOf(fpr), rate));
+            m.put("tpr_at_fpr", tpr);
+            m.put("epsilon_lower_bound", e.epsilonLowerBound());
+            m.put("confidence", e.confidence());
+            m.put("members", e.members());
+            m.put("non_members", e.nonMembers());
+            if (roc) {
+                m.put("roc", e.roc().stream().map(p -> List.of(p.falsePositiveRate(), p.truePositiveRate())).toList());
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Attacks {@code target} on {@code members} versus {@code nonMembers}.
+     *
+     * @param shadowRecipe how shadow models are trained (the target's recipe); ignored for THRESHOLD
+     * @param shadowDirectory where shadows are kept for resuming, or null
+     * @param bounds the valid input range
+     */
+    public Report attack(Classifier target, LabeledData members, LabeledData nonMembers, TrainingRecipe shadowRecipe,
+            Path shadowDirectory, float[] bounds, Progress progress, Consumer<String> warnings) {
+        long start = System.nanoTime();
+        if (members.size() < 1 || nonMembers.size() < 1) {
+            throw new IllegalArgumentException("membership inference needs members and non-members, got "
+                    + members.size() + " and " + nonMembers.size());
+        }
+        if (kind != Kind.THRESHOLD && shadowRecipe == null) {
+            throw new IllegalArgumentException(kind.id() + " trains shadow models like the target, so it needs the"
+                    + " target's training recipe (a model trained by Marauder, whose card records it)");
+        }
+        LabeledData pool = concat(members, nonMembers);
+        int[] labels = pool.labels();
+        ClassProbabilities targetPredictions = predictions(target, pool.features());
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        int trained = 0;
+        switch (kind) {
+            case THRESHOLD -> {
+                scores.put("loss", ThresholdScores.negativeLoss(targetPredictions, labels));
+                scores.put("confidence", ThresholdScores.trueClassProbability(targetPredictions, labels));
+                scores.put("entropy", ThresholdScores.negativeEntropy(targetPredictions));
+                scores.put("modified_entropy", ThresholdScores.negativeModifiedEntropy(targetPredictions, labels));
+            }
+            case SHADOW, LIRA -> {
+                ShadowModels.Predictions s = new ShadowModels(shadows, shadowRecipe, seed, shadowDirectory, workers)
+                        .obtain(pool, nonMembers, bounds, progress, warnings);
+                trained = s.trained();
+                if (kind == Kind.SHADOW) {
+                    scores.put("shadow", shokri(s, labels).score(targetPredictions, labels));
+                } else {
+                    // Carlini et al. recommend per-example variances only with many shadow models (64 or
+                    // more); with fewer, the global variance is the better estimate and leads.
+                    Lira.Variance[] variances = shadows >= PER_EXAMPLE_VARIANCE_SHADOWS
+                            ? new Lira.Variance[] {Lira.Variance.PER_EXAMPLE, Lira.Variance.GLOBAL}
+                            : new Lira.Variance[] {Lira.Variance.GLOBAL, Lira.Variance.PER_EXAMPLE};
+                    for (Lira.Mode mode : new Lira.Mode[] {Lira.Mode.ONLINE, Lira.Mode.OFFLINE}) {
+                        for (Lira.Variance v : variances) {
+                            Lira lira = Lira.builder().optMode(mode).optVariance(v).build();
+                            String name = "lira_" + mode.name().toLowerCase(Locale.ROOT) + "_"
+                                    + v.name().toLowerCase(Locale.ROOT).replace("per_example", "per_example_variance")
+                                            .replace("global", "global_variance");
+                            scores.put(name, lira.score(targetPredictions, s.predictions(), labels, s.trainedOn()).scores());
+                        }
+                    }
+                }
+                // the loss threshold beside it, for comparison on the same examples
+                scores.put("loss", ThresholdScores.negativeLoss(targetPredictions, labels));
+            }
+            default -> throw new IllegalStateException(kind.toString());
+        }
+        Map<String, MembershipEvaluation> attacks = new LinkedHashMap<>();
+        int m = members.size();
+        for (Map.Entry<String, double[]> e : scores.entrySet()) {
+            double[] all = e.getValue();
+            attacks.put(e.getKey(), metrics.evaluate(Arrays.copyOfRange(all, 0, m), Arrays.copyOfRange(all, m, all.length)));
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("model", target.info().name());
+        facts.put("member_accuracy", Training.accuracy(target, members, 256));
+        facts.put("non_member_accuracy", Training.accuracy(target, nonMembers, 256));
+        Provenance provenance = Provenance.start().setting("kind", kind.id()).setting("shadows", shadows)
+                .setting("seed", seed).setting("metrics", metrics.toString())
+                .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe.asMap().toString())
+                .hash("members", members.sha256()).hash("non_members", nonMembers.sha256()).seed(seed).finish();
+        return new Report(kind, scores.keySet().iterator().next(), attacks, (System.nanoTime() - start) / 1e9, trained,
+                facts, provenance);
+    }
+
+    /**
+     * End to end: draws a pool of {@code 2 * trainSize} random examples from {@code data}'s
+     * training part, trains the target with {@code recipe} on a random half of it (the members;
+     * the other half are the non-members), then attacks it with shadows trained on their own
+     * random halves of the pool.
+     */
+    public Report endToEnd(TrainingRecipe recipe, TrainTestSplit data, int trainSize, Path shadowDirectory, float[] bounds,
+            Progress progress, Consumer<String> warnings) {
+        long start = System.nanoTime();
+        if (trainSize < 2 || 2L * trainSize > data.train().size()) {
+            throw new IllegalArgumentException("--train-size must be between 2 and half the training set ("
+                    + data.train().size() / 2 + "), got " + trainSize);
+        }
+        int[] poolIndex = Arrays.copyOf(
+                Permutations.shuffled(data.train().size(), new SplittableRandom(seed ^ 0x5EEDL)), 2 * trainSize);
+        Arrays.sort(poolIndex);
+        LabeledData pool = data.train().select(poolIndex);
+        int[] memberRows = ShadowModels.half(pool.size(), seed ^ 0x7A16E7L);
+        boolean[] isMember = new boolean[pool.size()];
+        for (int i : memberRows) {
+            isMember[i] = true;
+        }
+        int[] nonMemberRows = java.util.stream.IntStream.range(0, pool.size()).filter(i -> !isMember[i]).toArray();
+        LabeledData members = pool.select(memberRows);
+        LabeledData nonMembers = pool.select(nonMemberRows);
+        Map<String, Object> facts;
+        Report report;
+        try (BuiltinClassifier target = recipe.withSeed(seed ^ 0x7A16E7L).train(members, data.test(), "target", bounds,
+                progress, warnings)) {
+            report = attack(target, members, nonMembers, recipe, shadowDirectory, bounds, progress, warnings);
+            facts = new LinkedHashMap<>(report.target());
+            facts.put("test_accuracy", target.card().testAccuracy());
+            facts.put("training", recipe.asMap());
+            if (target.card().privacy() != null) {
+                facts.put("epsilon", target.card().privacy().get("epsilon"));
+                facts.put("delta", target.card().privacy().get("delta"));
+            }
+        }
+        return new Report(report.kind(), report.headline(), report.attacks(), (System.nanoTime() - start) / 1e9,
+                report.shadowsTrained(), facts, report.provenance());
+    }
+
+    /** Shokri et al.: the attack models learn from every shadow's predictions on the pool, labelled IN/OUT. */
+    private ShadowAttackModel shokri(ShadowModels.Predictions s, int[] labels) {
+        int models = s.predictions().size();
+        int n = labels.length;
+        int classes = s.predictions().get(0).classes();
+        double[][] logProbabilities = new double[models * n][];
+        int[] allLabels = new int[models * n];
+        boolean[] members = new boolean[models * n];
+        for (int k = 0; k < models; k++) {
+            for (int i = 0; i < n; i++) {
+                logProbabilities[k * n + i] = s.predictions().get(k).logProbabilities(i);
+                allLabels[k * n + i] = labels[i];
+                members[k * n + i] = s.trainedOn()[k][i];
+            }
+        }
+        double[][] probabilities = new double[logProbabilities.length][classes];
+        for (int r = 0; r < logProbabilities.length; r++) {
+            for (int c = 0; c < classes; c++) {
+                probabilities[r][c] = Math.exp(logProbabilities[r][c]);
+            }
+        }
+        return ShadowModelAttack.builder().optSeed(seed).build()
+                .train(ClassProbabilities.fromProbabilities(probabilities), allLabels, members);
+    }
+
+    /** The class probabilities {@code classifier} gives each example of {@code x}, batched. */
+    public static ClassProbabilities predictions(Classifier classifier, FloatTensor x) {
+        if (classifier.outputKind() == OutputKind.LABELS) {
+            throw new IllegalArgumentException("membership inference needs scores, but the model outputs labels only");
+        }
+        int n = x.examples();
+        int classes = classifier.classes();
+        float[][] rows = new float[n][];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int start = 0; start < n; start += 256) {
+                int end = Math.min(n, start + 256);
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray out = classifier.predict(Tensors.toNDArray(scope, x.slice(start, end)));
+                    float[] v = out.toFloatArray();
+                    for (int i = start; i < end; i++) {
+                        rows[i] = Arrays.copyOfRange(v, (i - start) * classes, (i - start + 1) * classes);
+                    }
+                }
+            }
+        }
+        return classifier.outputKind() == OutputKind.LOGITS ? ClassProbabilities.fromLogits(rows)
+                : ClassProbabilities.fromProbabilities(rows);
+    }
+
+    /** {@code a} then {@code b}, as one data set. */
+    static LabeledData concat(LabeledData a, LabeledData b) {
+        FloatTensor fa = a.features();
+        FloatTensor fb = b.features();
+        if (!Arrays.equals(fa.exampleShape(), fb.exampleShape())) {
+            throw new IllegalArgumentException("members and non-members have different example shapes: "
+                    + Arrays.toString(fa.exampleShape()) + " and " + Arrays.toString(fb.exampleShape()));
+        }
+        float[] data = Arrays.copyOf(fa.data(), fa.size() + fb.size());
+        System.arraycopy(fb.data(), 0, data, fa.size(), fb.size());
+        int[] shape = fa.shape().clone();
+        shape[0] = fa.examples() + fb.examples();
+        int[] labels = Arrays.copyOf(a.labels(), a.size() + b.size());
+        System.arraycopy(b.labels(), 0, labels, a.size(), b.size());
+        return new LabeledData(new FloatTensor(data, shape), labels, a.source() + " + " + b.source(),
+                dev.marauder.core.provenance.FileHash.combine(java.util.List.of(a.sha256(), b.sha256())));
+    }
+}

@@ -1,0 +1,195 @@
+package dev.marauder.attacks.inference.membership;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.data.NpyWriter;
+import dev.marauder.core.json.Json;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.progress.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Trains shadow models in worker processes, several at once. DJL allows one gradient collector per
+ * process, so parallel training needs separate JVMs: each worker gets a share of the missing
+ * shadows (shadow k goes to worker {@code k mod W}) and of the cores (engine threads), trains them
+ * with the same recipe, seeds and pool, and saves them in the shadow directory exactly as
+ * {@link ShadowModels} would; the calling process then loads them from there.
+ *
+ * <p>The pool and test data go to the workers as {@code .npy} files in a work folder inside the
+ * shadow directory, with a JSON job per worker; the folder is deleted afterwards. A worker that
+ * fails makes the whole run fail with the last line it wrote to its log.
+ */
+final class ShadowWorkers {
+    private static final String WORK = ".workers";
+
+    private ShadowWorkers() {}
+
+    /** Trains {@code missing} shadows of {@code shadows} in {@code shadows.workers()} processes. */
+    static void train(ShadowModels shadows, LabeledData pool, LabeledData test, float[] bounds, int[] missing,
+            Progress progress) {
+        Path work = shadows.directory().resolve(WORK);
+        int workers = Math.min(shadows.workers(), missing.length);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // if this JVM is stopped (Ctrl-C), its workers stop too
+        Thread stopWorkers = new Thread(() -> processes.forEach(Process::destroyForcibly), "stop-shadow-workers");
+        Runtime.getRuntime().addShutdownHook(stopWorkers);
+        try {
+            Files.createDirectories(work);
+            NpyWriter.write(work.resolve("pool-x.npy"), pool.features());
+            NpyWriter.writeLabels(work.resolve("pool-y.npy"), pool.labels());
+            NpyWriter.write(work.resolve("test-x.npy"), test.features());
+            NpyWriter.writeLabels(work.resolve("test-y.npy"), test.labels());
+            for (int w = 0; w < workers; w++) {
+                List<Integer> mine = new ArrayList<>();
+                for (int i = w; i < missing.length; i += workers) {
+                    mine.add(missing[i]);
+                }
+                Map<String, Object> job = new LinkedHashMap<>();
+                job.put("directory", shadows.directory().toAbsolutePath().toString());
+                job.put("count", shadows.count());
+                job.put("seed", shadows.seed());
+                job.put("recipe", shadows.recipe().asMap());
+                job.put("bounds", List.of(bounds[0], bounds[1]));
+                job.put("pool_source", pool.source());
+                job.put("pool_sha256", pool.sha256());
+                job.put("test_source", test.source());
+                job.put("test_sha256", test.sha256());
+                job.put("shadows", mine);
+                Path jobFile = work.resolve("job-" + w + ".json");
+                Json.mapper().writeValue(jobFile.toFile(), job);
+                processes.add(new ProcessBuilder(command(threads, jobFile))
+                        .redirectErrorStream(true).redirectOutput(work.resolve("worker-" + w + ".log").toFile()).start());
+            }
+            try (Progress.Task task = progress.start("shadow models (" + workers + " workers)", missing.length)) {
+                int reported = 0;
+                while (processes.stream().anyMatch(Process::isAlive)) {
+                    Thread.sleep(250);
+                    int done = (int) java.util.Arrays.stream(missing).filter(k -> shadows.isSaved(pool, k)).count();
+                    task.advance(done - reported);
+                    reported = done;
+                }
+                task.advance(missing.length - reported);
+            }
+            for (int w = 0; w < processes.size(); w++) {
+                if (processes.get(w).exitValue() != 0) {
+                    throw new IllegalStateException("shadow-model worker " + w + " failed: "
+                            + lastLine(work.resolve("worker-" + w + ".log")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run shadow-model workers in " + work + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while shadow-model workers were training", e);
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopWorkers);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+            deleteQuietly(work);
+        }
+    }
+
+    /** This JVM, this class path, the engine's settings, {@code threads} engine threads, this class as main. */
+    static List<String> command(int threads, Path job) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java));
+        System.getProperties().stringPropertyNames().stream().sorted()
+                .filter(name -> name.startsWith("ai.djl.") && !name.equals("ai.djl.pytorch.num_threads"))
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.add("-Dai.djl.pytorch.num_threads=" + threads);
+        command.add("-Djava.awt.headless=true");
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShadowWorkers.class.getName(),
+                job.toString()));
+        return command;
+    }
+
+    /**
+     * A worker: trains the shadows its job lists (those not already saved) and saves them.
+     *
+     * @param args the job file
+     */
+    public static void main(String[] args) {
+        try {
+            Map<String, Object> job = Json.mapper().readValue(Path.of(args[0]).toFile(), new TypeReference<>() {});
+            Path work = Path.of(args[0]).getParent();
+            LabeledData pool = read(work, "pool", job);
+            LabeledData test = read(work, "test", job);
+            @SuppressWarnings("unchecked")
+            List<Number> bounds = (List<Number>) job.get("bounds");
+            @SuppressWarnings("unchecked")
+            List<Number> mine = (List<Number>) job.get("shadows");
+            ShadowModels shadows = new ShadowModels(((Number) job.get("count")).intValue(),
+                    TrainingRecipe.fromMap((Map<?, ?>) job.get("recipe")), ((Number) job.get("seed")).longValue(),
+                    Path.of((String) job.get("directory")));
+            float[] range = {bounds.get(0).floatValue(), bounds.get(1).floatValue()};
+            for (Number k : mine) {
+                if (!shadows.isSaved(pool, k.intValue())) {
+                    try (BuiltinClassifier model = shadows.trainAndSave(pool, test, range, k.intValue(),
+                            w -> System.err.println("warning: " + w))) {
+                        System.err.println("shadow " + k + " trained");
+                    }
+                }
+            }
+            System.exit(0);
+        } catch (Exception e) {
+            System.err.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static LabeledData read(Path work, String name, Map<String, Object> job) {
+        LabeledData files = Datasets.loadPair(work.resolve(name + "-x.npy"), work.resolve(name + "-y.npy"));
+        // the source and hash of the data the parent read, which the shadows' keys record
+        return new LabeledData(files.features(), files.labels(), (String) job.get(name + "_source"),
+                (String) job.get(name + "_sha256"));
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).trim();
+                }
+            }
+            return "no output (exit without a message)";
+        } catch (IOException e) {
+            return "its log " + log + " is unreadable: " + e.getMessage();
+        }
+    }
+
+    static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("marauder-shadows");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for shadow models: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary folder is harmless
+        }
+    }
+}

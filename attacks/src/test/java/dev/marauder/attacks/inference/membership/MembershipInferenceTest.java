@@ -1,0 +1,123 @@
+package dev.marauder.attacks.inference.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.model.Architecture;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.TrainingSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end membership inference on real data with the project's own trainers. */
+class MembershipInferenceTest {
+    private static final float[] UNIT = {0f, 1f};
+    /** An MLP trained for many epochs on few examples: overfit, so membership shows. */
+    private static final TrainingRecipe OVERFIT = new TrainingRecipe(new TrainingSettings(Architecture.MLP, 15, 32, 2e-3, 0),
+            null);
+
+    @Test
+    void thresholdAttacksSeeMembershipOfAnOverfitModel() {
+        TrainTestSplit data = Datasets.load("mnist");
+        MembershipInference.Report r = new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 1, null)
+                .endToEnd(OVERFIT, data, 300, null, UNIT, Progress.NONE, w -> { });
+        assertThat(r.headline()).isEqualTo("loss");
+        assertThat(r.attacks()).containsKeys("loss", "confidence", "entropy", "modified_entropy");
+        MembershipEvaluation loss = r.headlineEvaluation();
+        assertThat(loss.members()).isEqualTo(300);
+        assertThat(loss.nonMembers()).isEqualTo(300);
+        // Members are fit perfectly, non-members are not: the loss tells them apart.
+        assertThat((Double) r.target().get("member_accuracy")).isGreaterThan(0.99);
+        assertThat((Double) r.target().get("non_member_accuracy")).isLessThan(0.95);
+        assertThat(loss.auc()).isGreaterThan(0.6);
+        assertThat(loss.balancedAccuracy()).isGreaterThan(0.55);
+        assertThat(loss.truePositiveRateAtFalsePositiveRate()).containsKeys(0.01, 0.001);
+    }
+
+    @Test
+    void liraAndShadowAttacksTrainShadowsOnceAndResume(@TempDir Path dir) {
+        TrainTestSplit data = Datasets.load("mnist");
+        TrainingRecipe quick = new TrainingRecipe(new TrainingSettings(Architecture.LOGREG, 8, 32, 5e-3, 0), null);
+        MembershipInference lira = new MembershipInference(MembershipInference.Kind.LIRA, 4, 2, null);
+        MembershipInference.Report first = lira.endToEnd(quick, data, 200, dir, UNIT, Progress.NONE, w -> { });
+        assertThat(first.shadowsTrained()).isEqualTo(4);
+        assertThat(first.headline()).isEqualTo("lira_online_global_variance"); // few shadows: global variance leads
+        assertThat(first.attacks()).containsKeys("lira_online_per_example_variance", "lira_offline_global_variance", "loss");
+        assertThat(Files.isDirectory(dir.resolve("shadow-3"))).isTrue();
+        first.attacks().values().forEach(e -> assertThat(e.auc()).isBetween(0.0, 1.0));
+
+        MembershipInference.Report again = lira.endToEnd(quick, data, 200, dir, UNIT, Progress.NONE, w -> { });
+        assertThat(again.shadowsTrained()).isZero();
+        assertThat(again.headlineEvaluation().auc()).isEqualTo(first.headlineEvaluation().auc());
+
+        // The shadow-model attack reuses the same shadows (same pool, recipe and seed).
+        MembershipInference.Report shokri = new MembershipInference(MembershipInference.Kind.SHADOW, 4, 2, null)
+                .endToEnd(quick, data, 200, dir, UNIT, Progress.NONE, w -> { });
+        assertThat(shokri.shadowsTrained()).isZero();
+        assertThat(shokri.headline()).isEqualTo("shadow");
+        assertThat(shokri.headlineEvaluation().auc()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void workerProcessesTrainShadowsThatThisProcessThenResumes(@TempDir Path dir) {
+        TrainTestSplit data = Datasets.load("mnist");
+        TrainingRecipe quick = new TrainingRecipe(new TrainingSettings(Architecture.LOGREG, 3, 32, 5e-3, 0), null);
+        MembershipInference lira = new MembershipInference(MembershipInference.Kind.LIRA, 4, 3, null);
+        MembershipInference.Report parallel = lira.withWorkers(2).endToEnd(quick, data, 100, dir, UNIT, Progress.NONE,
+                w -> { });
+        assertThat(parallel.shadowsTrained()).isEqualTo(4);
+        assertThat(dir.resolve("shadow-0")).isDirectory();
+        assertThat(dir.resolve("shadow-3")).isDirectory();
+        assertThat(dir.resolve(".workers")).doesNotExist();
+        // the workers saved exactly the shadows a single process expects: nothing is retrained
+        MembershipInference.Report again = lira.endToEnd(quick, data, 100, dir, UNIT, Progress.NONE, w -> { });
+        assertThat(again.shadowsTrained()).isZero();
+        assertThat(again.headlineEvaluation().auc()).isEqualTo(parallel.headlineEvaluation().auc());
+        // without a directory the workers use a temporary one
+        MembershipInference.Report noDirectory = lira.withWorkers(2).endToEnd(quick, data, 100, null, UNIT, Progress.NONE,
+                w -> { });
+        assertThat(noDirectory.shadowsTrained()).isEqualTo(4);
+        assertThatThrownBy(() -> lira.withWorkers(0)).hasMessageContaining("workers must be at least 1, got 0");
+    }
+
+    @Test
+    void aWorkerThatCannotRunItsJobExitsWithOneLine(@TempDir Path dir) throws Exception {
+        Process worker = new ProcessBuilder(ShadowWorkers.command(1, dir.resolve("missing-job.json")))
+                .redirectErrorStream(true).start();
+        String output = new String(worker.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(worker.waitFor()).isEqualTo(1);
+        assertThat(output.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""))
+                .contains("missing-job.json");
+    }
+
+    @Test
+    void recipesRoundTripThroughTheirJson() throws Exception {
+        TrainingSettings settings = new TrainingSettings(Architecture.CNN, 7, 128, 5e-3, 11);
+        var mapper = dev.marauder.core.json.Json.mapper();
+        for (TrainingRecipe recipe : new TrainingRecipe[] {new TrainingRecipe(settings, null),
+                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(0.8, 1.3, Double.NaN, 1e-6,
+                        dev.marauder.privacy.accounting.AccountantType.PLD, 9.0, null)),
+                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(1.0, Double.NaN, 2.5, 1e-5,
+                        dev.marauder.privacy.accounting.AccountantType.RDP, Double.NaN, 4L))}) {
+            java.util.Map<?, ?> json = mapper.readValue(mapper.writeValueAsBytes(recipe.asMap()), java.util.Map.class);
+            assertThat(TrainingRecipe.fromMap(json)).isEqualTo(recipe);
+        }
+        assertThatThrownBy(() -> TrainingRecipe.fromMap(java.util.Map.of("architecture", "mlp")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a training recipe");
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThatThrownBy(() -> new MembershipInference(MembershipInference.Kind.LIRA, 1, 0, null))
+                .hasMessageContaining("at least 2 shadow models");
+        assertThatThrownBy(() -> MembershipInference.Kind.of("magic")).hasMessageContaining("threshold, shadow or lira");
+        TrainTestSplit data = Datasets.load("mnist");
+        assertThatThrownBy(() -> new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
+                .endToEnd(OVERFIT, data, data.train().size(), null, UNIT, Progress.NONE, w -> { }))
+                .hasMessageContaining("--train-size");
+    }
+}
