@@ -72,8 +72,8 @@ public final class DemoPrivacyAudit {
     private static Map<String, Object> key(TrainTestSplit data) {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("dataset_sha256", data.train().sha256());
-        key.put("settings", DemoModel.SETTINGS.asMap().toString());
-        key.put("dp_settings", DP_SETTINGS.asMap().toString() + " " + DP);
+        key.put("settings", DemoModel.SETTINGS.toString());
+        key.put("dp_settings", DP_SETTINGS + " " + DP);
         key.put("canaries", CANARIES);
         return key;
     }

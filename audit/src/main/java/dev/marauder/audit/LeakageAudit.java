@@ -1,6 +1,6 @@
 package dev.marauder.audit;
 
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;

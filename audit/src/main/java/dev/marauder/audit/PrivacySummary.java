@@ -35,12 +35,14 @@ public record PrivacySummary(Map<String, Object> guarantee, long[] steps, double
         if (card == null || card.privacy() == null) {
             return none();
         }
-        Map<String, Object> p = card.privacy();
-        double noise = ((Number) p.get("noise_multiplier")).doubleValue();
-        double rate = ((Number) p.get("sample_rate")).doubleValue();
-        long total = ((Number) p.get("steps")).longValue();
-        double delta = ((Number) p.get("delta")).doubleValue();
-        AccountantType type = AccountantType.valueOf(String.valueOf(p.get("accountant")).toUpperCase(Locale.ROOT));
+        var g = card.privacy();
+        Map<String, Object> p = dev.marauder.core.json.Json.mapper().convertValue(g,
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+        double noise = g.noiseMultiplier();
+        double rate = g.sampleRate();
+        long total = g.steps();
+        double delta = g.delta();
+        AccountantType type = AccountantType.valueOf(g.accountant().toUpperCase(Locale.ROOT));
         int n = (int) Math.min(points, total);
         long[] steps = new long[n];
         double[] eps = new double[n];

@@ -1,7 +1,7 @@
 package dev.marauder.bench;
 
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.dpsgd.DpTraining;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.progress.Progress;
@@ -59,7 +59,8 @@ public final class DpSgdBenchmark {
                 data.test().slice(0, Math.min(64, data.test().size())));
         float[] unit = {0f, 1f};
         try (BuiltinClassifier a = Training.train(oneEpoch, warm, unit, Progress.NONE);
-                BuiltinClassifier b = DpTraining.train(oneEpoch, dp, warm, unit, Progress.NONE, w -> { })) {
+                BuiltinClassifier b = Training.train(oneEpoch.architecture(), DpSgdTrainer.of(oneEpoch, dp), warm, unit, Progress.NONE,
+                        w -> { })) {
             // warm-up only
         }
         List<Double> plainSeconds = new ArrayList<>();
@@ -84,9 +85,10 @@ public final class DpSgdBenchmark {
             resetPeak();
             long privateStart = residentBytes();
             long t1 = System.nanoTime();
-            try (BuiltinClassifier priv = DpTraining.train(oneEpoch, dp, data, unit, Progress.NONE, w -> { })) {
+            try (BuiltinClassifier priv = Training.train(oneEpoch.architecture(),
+                    DpSgdTrainer.of(oneEpoch, dp), data, unit, Progress.NONE, w -> { })) {
                 privateAccuracy = priv.card().testAccuracy();
-                epsilon = (Double) priv.card().privacy().get("epsilon");
+                epsilon = priv.card().privacy().epsilon();
             }
             privateSeconds.add((System.nanoTime() - t1) / 1e9);
             privatePeak = Math.max(privatePeak, peakBytes());

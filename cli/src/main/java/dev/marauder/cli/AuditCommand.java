@@ -164,11 +164,11 @@ final class AuditCommand implements Callable<Integer> {
                 run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
                         new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
             } catch (java.io.IOException e) {
-                throw new dev.marauder.core.data.DataFormatException(file, "not a JSON membership-inference result ("
+                throw new dev.marauder.core.io.DataFormatException(file, "not a JSON membership-inference result ("
                         + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
             }
             if (!(run.get("attacks") instanceof Map) || !run.containsKey("auc")) {
-                throw new dev.marauder.core.data.DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");
+                throw new dev.marauder.core.io.DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");
             }
             result = result.withLeakage(result.leakage().withMembership(run));
         }
@@ -179,11 +179,11 @@ final class AuditCommand implements Callable<Integer> {
                 run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
                         new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
             } catch (java.io.IOException e) {
-                throw new dev.marauder.core.data.DataFormatException(file, "not a JSON exposure result ("
+                throw new dev.marauder.core.io.DataFormatException(file, "not a JSON exposure result ("
                         + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
             }
             if (!(run.get("mean_exposure_by_repetitions") instanceof Map) || !(run.get("canaries") instanceof List)) {
-                throw new dev.marauder.core.data.DataFormatException(file,
+                throw new dev.marauder.core.io.DataFormatException(file,
                         "has no mean_exposure_by_repetitions and canaries: not written by 'marauder exposure'");
             }
             result = result.withLeakage(result.leakage().withExposure(run));
@@ -195,11 +195,11 @@ final class AuditCommand implements Callable<Integer> {
                 audit = dev.marauder.core.json.Json.mapper().readValue(privacyAudit.toFile(),
                         new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
             } catch (java.io.IOException e) {
-                throw new dev.marauder.core.data.DataFormatException(privacyAudit, "not a JSON privacy audit ("
+                throw new dev.marauder.core.io.DataFormatException(privacyAudit, "not a JSON privacy audit ("
                         + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
             }
             if (!audit.containsKey("epsilon_lower_bound")) {
-                throw new dev.marauder.core.data.DataFormatException(privacyAudit,
+                throw new dev.marauder.core.io.DataFormatException(privacyAudit,
                         "has no epsilon_lower_bound: not written by 'marauder privacy audit'");
             }
             result = result.withPrivacy(result.privacy().withEmpiricalAudits(List.of(audit)));

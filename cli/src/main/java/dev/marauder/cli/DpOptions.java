@@ -1,6 +1,9 @@
 package dev.marauder.cli;
 
+import dev.marauder.core.train.AdamTrainer;
+import dev.marauder.core.train.Trainer;
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import picocli.CommandLine.Option;
 
 /** The DP-SGD options of commands that train with a fixed noise multiplier: --dp --noise --clip --delta. */
@@ -35,6 +38,17 @@ public final class DpOptions {
         }
         try {
             return DpSgdSettings.withNoise(clip, noise, delta);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** DP-SGD with these settings under {@code --dp}, else plain Adam, with the given hyper-parameters. */
+    Trainer trainer(int epochs, int batch, double learningRate, long seed) {
+        DpSgdSettings dpSettings = settings();
+        try {
+            return dpSettings == null ? new AdamTrainer(epochs, batch, learningRate, seed)
+                    : new DpSgdTrainer(epochs, batch, learningRate, seed, dpSettings);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

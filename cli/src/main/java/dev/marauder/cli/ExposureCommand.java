@@ -1,7 +1,6 @@
 package dev.marauder.cli;
 
 import dev.marauder.core.data.TextCorpus;
-import dev.marauder.privacy.dpsgd.DpSgdSettings;
 import dev.marauder.attacks.inference.memorization.CanaryFormat;
 import dev.marauder.attacks.inference.memorization.CharLanguageModel;
 import dev.marauder.attacks.inference.memorization.SecretSharer;
@@ -76,10 +75,10 @@ final class ExposureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SecretSharer experiment;
-        DpSgdSettings privacy = dpOptions.settings();
         try {
             experiment = new SecretSharer(CanaryFormat.parse(format), repetitions, canaries, chars,
-                    new CharLanguageModel.Settings(embedding, hidden, sequence, batch, epochs, lr, seed), samples,
+                    new CharLanguageModel.Settings(embedding, hidden, sequence),
+                    dpOptions.trainer(epochs, batch, lr, seed), samples,
                     1_000_000, 20_000, seed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -94,12 +93,12 @@ final class ExposureCommand implements Callable<Integer> {
         var stderr = spec.commandLine().getErr();
         SecretSharer.Result r;
         try {
-            r = experiment.run(corpus, privacy, output.progress(), w -> stderr.println("marauder: warning: " + w));
+            r = experiment.run(corpus, output.progress(), w -> stderr.println("marauder: warning: " + w));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         Map<Integer, Double> means = r.meanExposureByRepetitions();
-        output.emit(spec.commandLine().getOut(), r.asMap(), String.format(Locale.ROOT,
+        output.emit(spec.commandLine().getOut(), r, String.format(Locale.ROOT,
                 "mean exposure by repetitions (max %.2f bits): %s; extracted %d of %d canaries; %.1f s",
                 r.maxExposure(), means.entrySet().stream().map(e -> String.format(Locale.ROOT, "%dx %.2f", e.getKey(),
                         e.getValue())).collect(Collectors.joining(", ")),

@@ -1,6 +1,6 @@
 package dev.marauder.cli;
 
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;

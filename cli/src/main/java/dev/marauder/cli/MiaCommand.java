@@ -7,7 +7,8 @@ import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.train.TrainingSettings;
-import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.core.train.Trainer;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import dev.marauder.attacks.inference.membership.MembershipEvaluation;
 import dev.marauder.attacks.inference.membership.MembershipInference;
 import dev.marauder.attacks.inference.membership.TrainingRecipe;
@@ -105,7 +106,7 @@ final class MiaCommand implements Callable<Integer> {
             throw new UsageException(given ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
                     : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
-        DpSgdSettings privacy = dpOptions.settings();
+        boolean privacy = dpOptions.settings() != null;
         float[] range = Inputs.bounds(bounds);
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
@@ -113,7 +114,7 @@ final class MiaCommand implements Callable<Integer> {
             if (model == null || members == null || nonMembers == null) {
                 throw new UsageException("--model, --members and --non-members go together");
             }
-            if (privacy != null) {
+            if (privacy) {
                 throw new UsageException("--dp is for end-to-end runs; a given model's DP settings come from its card");
             }
             String[] memberFiles = files(members, "--members");
@@ -123,7 +124,9 @@ final class MiaCommand implements Callable<Integer> {
             LabeledData out = load(nonMemberFiles, "--non-members");
             try (Classifier target = Inputs.openChecked(model, in, range)) {
                 Inputs.openChecked(model, out, range).close();
-                TrainingRecipe recipe = target instanceof BuiltinClassifier b ? TrainingRecipe.of(b.card()) : null;
+                Trainer recorded = target instanceof BuiltinClassifier b ? DpSgdTrainer.recordedIn(b.card()) : null;
+                TrainingRecipe recipe = recorded == null ? null
+                        : new TrainingRecipe(Architecture.of(((BuiltinClassifier) target).card().architecture()), recorded);
                 if (recipe == null && !kind.equalsIgnoreCase("threshold")) {
                     throw new UsageException("--kind " + kind + " trains shadow models with the target's recipe, which only"
                             + " a model trained by Marauder records; use --kind threshold, or the end-to-end mode");
@@ -137,7 +140,7 @@ final class MiaCommand implements Callable<Integer> {
             }
             TrainingRecipe recipe;
             try {
-                recipe = new TrainingRecipe(new TrainingSettings(Architecture.of(arch), epochs, batch, lr, seed), privacy);
+                recipe = new TrainingRecipe(Architecture.of(arch), dpOptions.trainer(epochs, batch, lr, seed));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

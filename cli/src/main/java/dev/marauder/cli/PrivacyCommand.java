@@ -253,7 +253,7 @@ final class PrivacyCommand implements Runnable {
             var stderr = spec.commandLine().getErr();
             var r = audit.run(settings, privacy, split, output.progress(), w -> stderr.println("marauder: warning: " + w));
             var b = r.bound();
-            var prov = dev.marauder.core.provenance.Provenance.start().settings(settings.asMap())
+            var prov = dev.marauder.core.provenance.Provenance.start().setting("training", settings)
                     .setting("canaries", canaries).setting("confidence", confidence).hash("data", split.train().sha256())
                     .finish();
             Map<String, Object> result = new LinkedHashMap<>(r.asMap());

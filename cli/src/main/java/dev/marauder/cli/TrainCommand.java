@@ -9,7 +9,8 @@ import dev.marauder.core.train.Training;
 import dev.marauder.core.train.TrainingSettings;
 import dev.marauder.privacy.accounting.AccountantType;
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.dpsgd.DpTraining;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
+import dev.marauder.core.train.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -112,14 +113,15 @@ final class TrainCommand implements Callable<Integer> {
         o.quiet = quiet;
         if (privacy != null) {
             try {
-                DpTraining.plan(settings, privacy, split.train().size());
+                DpSgdTrainer.of(settings, privacy).plan(split.train().size());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
         }
         var stderr = spec.commandLine().getErr();
-        try (BuiltinClassifier model = privacy == null ? Training.train(settings, split, range, o.progress())
-                : DpTraining.train(settings, privacy, split, range, o.progress(), w -> {
+        Trainer trainer = privacy == null ? settings.trainer() : DpSgdTrainer.of(settings, privacy);
+        try (BuiltinClassifier model = Training.train(settings.architecture(), trainer, split, range, o.progress(),
+                w -> {
                     stderr.println("marauder: warning: " + w);
                     stderr.flush();
                 })) {
@@ -133,10 +135,9 @@ final class TrainCommand implements Callable<Integer> {
                         card.testAccuracy());
                 if (card.privacy() != null) {
                     stdout.printf("differential privacy: epsilon %.4g at delta %s (%s), noise multiplier %.4g, clip %s,"
-                            + " %s steps at sample rate %.4g%n", (Double) card.privacy().get("epsilon"),
-                            card.privacy().get("delta"), card.privacy().get("accountant"),
-                            (Double) card.privacy().get("noise_multiplier"), card.privacy().get("clip_norm"),
-                            card.privacy().get("steps"), (Double) card.privacy().get("sample_rate"));
+                            + " %s steps at sample rate %.4g%n", card.privacy().epsilon(),
+                            card.privacy().delta(), card.privacy().accountant(), card.privacy().noiseMultiplier(),
+                            card.privacy().clipNorm(), card.privacy().steps(), card.privacy().sampleRate());
                 }
                 stdout.printf("wrote %s%n", out);
             }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.NpyReader;

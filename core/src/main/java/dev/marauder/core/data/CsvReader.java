@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

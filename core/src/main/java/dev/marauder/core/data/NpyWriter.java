@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.AtomicFiles;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -13,8 +13,10 @@
  *   <li>{@link dev.marauder.core.data.DataChecks}: finite values, bounds, shapes, labels.
  * </ul>
  *
- * <p>Every problem with a file is a {@link dev.marauder.core.data.DataFormatException} whose
+ * <p>Every problem with a file is a {@link dev.marauder.core.io.DataFormatException} whose
  * one-line message names the file and the problem, fit to show a user as it is. Files are read
  * only where the caller points, and nothing in a file is ever executed (no pickles).
  */
 package dev.marauder.core.data;
+
+import dev.marauder.core.io.DataFormatException;

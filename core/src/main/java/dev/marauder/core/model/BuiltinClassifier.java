@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.engine.Engines;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.json.Json;

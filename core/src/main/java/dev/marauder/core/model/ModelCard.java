@@ -2,7 +2,6 @@ package dev.marauder.core.model;
 
 import dev.marauder.core.provenance.Provenance;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a Marauder model directory says about its model (Mitchell et al. 2019, "Model Cards for
@@ -52,7 +51,7 @@ public record ModelCard(
         double testAccuracy,
         double trainingSeconds,
         String parametersSha256,
-        Map<String, Object> privacy,
+        PrivacyGuarantee privacy,
         Provenance provenance) {
 
     /** Current layout version of {@code model.json}. */

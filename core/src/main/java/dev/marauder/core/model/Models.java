@@ -1,6 +1,6 @@
 package dev.marauder.core.model;
 
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.provenance.FileHash;
 import java.nio.FloatBuffer;

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.engine.Engines;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.provenance.FileHash;

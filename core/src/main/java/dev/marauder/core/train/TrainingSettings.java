@@ -1,11 +1,10 @@
 package dev.marauder.core.train;
 
 import dev.marauder.core.model.Architecture;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * How to train a built-in architecture: immutable, validated on construction.
+ * How to train a built-in architecture with plain Adam ({@link #trainer()}): immutable, validated on
+ * construction.
  *
  * @param architecture the network to train
  * @param epochs passes over the training data (at least 1)
@@ -19,6 +18,11 @@ public record TrainingSettings(Architecture architecture, int epochs, int batchS
         if (architecture == null) {
             throw new IllegalArgumentException("architecture is required");
         }
+        checkHyperparameters(epochs, batchSize, learningRate);
+    }
+
+    /** The checks every trainer applies to its epochs, batch size and learning rate. */
+    public static void checkHyperparameters(int epochs, int batchSize, double learningRate) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         }
@@ -35,15 +39,14 @@ public record TrainingSettings(Architecture architecture, int epochs, int batchS
         return new TrainingSettings(architecture, 3, 64, 1e-3, 0);
     }
 
-    /** The settings as an ordered map for provenance. */
-    public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", architecture.id());
-        m.put("epochs", epochs);
-        m.put("batch_size", batchSize);
-        m.put("learning_rate", learningRate);
-        m.put("optimizer", "adam");
-        m.put("seed", seed);
-        return m;
+    /** Plain Adam training with these hyper-parameters. */
+    public AdamTrainer trainer() {
+        return new AdamTrainer(epochs, batchSize, learningRate, seed);
+    }
+
+    /** The settings of {@code trainer} for {@code architecture}. */
+    public static TrainingSettings of(Architecture architecture, Trainer trainer) {
+        return new TrainingSettings(architecture, trainer.epochs(), trainer.batchSize(), trainer.learningRate(),
+                trainer.seed());
     }
 }

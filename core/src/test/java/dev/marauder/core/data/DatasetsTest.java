@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

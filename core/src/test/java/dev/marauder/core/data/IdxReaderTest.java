@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import static dev.marauder.core.data.Fixtures.gzip;
 import static dev.marauder.core.data.Fixtures.idx;
 import static org.assertj.core.api.Assertions.assertThat;

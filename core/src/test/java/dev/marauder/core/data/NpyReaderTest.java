@@ -1,5 +1,6 @@
 package dev.marauder.core.data;
 
+import dev.marauder.core.io.DataFormatException;
 import static dev.marauder.core.data.Fixtures.concat;
 import static dev.marauder.core.data.Fixtures.dict;
 import static dev.marauder.core.data.Fixtures.npy;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.Architecture;

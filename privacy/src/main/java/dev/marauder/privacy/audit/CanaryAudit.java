@@ -1,7 +1,7 @@
 package dev.marauder.privacy.audit;
 
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.dpsgd.DpTraining;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import dev.marauder.stats.Require;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -119,10 +119,10 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
         double claimed;
         double delta = dp == null ? 1e-5 : dp.delta();
         double accuracy;
-        try (BuiltinClassifier model = dp == null ? Training.train(settings, split, unit, progress)
-                : DpTraining.train(settings, dp, split, unit, progress, warnings)) {
+        try (BuiltinClassifier model = Training.train(settings.architecture(),
+                dp == null ? settings.trainer() : DpSgdTrainer.of(settings, dp), split, unit, progress, warnings)) {
             scores = canaryScores(model, train.features().slice(base, train.size()), canaryLabels);
-            claimed = dp == null ? Double.POSITIVE_INFINITY : ((Number) model.card().privacy().get("epsilon")).doubleValue();
+            claimed = dp == null ? Double.POSITIVE_INFINITY : model.card().privacy().epsilon();
             accuracy = model.card().testAccuracy();
         }
         List<OneRunAudit.Split> candidates = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class AttributeInferenceExperiment {
                 .optValueNames(table.sensitiveValues())
                 .build();
         Provenance.Recorder provenance = Provenance.start()
-                .setting("training", training.asMap())
+                .setting("training", training)
                 .setting("attack", attack.settings())
                 .setting("split", "members: first ceil(n/2) of a Fisher-Yates shuffle with java.util.Random("
                         + training.seed() + ")")

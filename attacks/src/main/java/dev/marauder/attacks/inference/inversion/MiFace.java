@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * {@code alpha} iterations; stop when {@code c(x_i) >= max(c(x_{i-1}), ..., c(x_{i-beta}))} (the
  * paper's window rule: the cost has risen to the worst of the last {@code beta} iterates) or when
  * {@code c(x_i) <= gamma}; return the iterate of lowest cost. {@code PROCESS} is documented in
- * {@code Process}: optional 3x3 Gaussian smoothing blended with strength {@code s}, then clipping
+ * {@link ProcessStep}: optional 3x3 Gaussian smoothing blended with strength {@code s}, then clipping
  * to the model's input bounds. All target classes descend together in one batch; a class that
  * has stopped is no longer queried.
  *
@@ -171,7 +171,7 @@ public final class MiFace<M extends Classifier> {
         int[] targets = targets(model.classes(), targetClasses);
         InputSpec spec = model.inputSpec();
         int[] shape = spec.shape();
-        if (smoothing > 0 && !Process.isImage(shape)) {
+        if (smoothing > 0 && !ProcessStep.isImage(shape)) {
             throw new IllegalArgumentException("smoothing needs image inputs [H, W] or [C, H, W], but the model takes "
                     + Arrays.toString(shape) + "; set smoothing to 0");
         }
@@ -231,7 +231,7 @@ public final class MiFace<M extends Classifier> {
                     for (int j = 0; j < x.length; j++) {
                         x[j] -= (float) (step * g[j]);
                     }
-                    Process.apply(x, shape, smoothing, spec.lower(), spec.upper());
+                    ProcessStep.apply(x, shape, smoothing, spec.lower(), spec.upper());
                     batch[i].iterations++;
                 }
             }

@@ -226,7 +226,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         facts.put("non_member_accuracy", Training.accuracy(target, nonMembers, 256));
         Provenance provenance = Provenance.start().setting("kind", kind.id()).setting("shadows", shadows)
                 .setting("seed", seed).setting("metrics", metrics.toString())
-                .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe.asMap().toString())
+                .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe)
                 .hash("members", members.sha256()).hash("non_members", nonMembers.sha256()).seed(seed).finish();
         return new Report(kind, scores.keySet().iterator().next(), attacks, (System.nanoTime() - start) / 1e9, trained,
                 facts, provenance);
@@ -264,10 +264,10 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
             report = attack(target, members, nonMembers, recipe, shadowDirectory, bounds, progress, warnings);
             facts = new LinkedHashMap<>(report.target());
             facts.put("test_accuracy", target.card().testAccuracy());
-            facts.put("training", recipe.asMap());
+            facts.put("training", recipe);
             if (target.card().privacy() != null) {
-                facts.put("epsilon", target.card().privacy().get("epsilon"));
-                facts.put("delta", target.card().privacy().get("delta"));
+                facts.put("epsilon", target.card().privacy().epsilon());
+                facts.put("delta", target.card().privacy().delta());
             }
         }
         return new Report(report.kind(), report.headline(), report.attacks(), (System.nanoTime() - start) / 1e9,

@@ -1,7 +1,7 @@
 package dev.marauder.attacks.inference.membership;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.marauder.core.data.DataFormatException;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.Permutations;
 import dev.marauder.core.io.AtomicFiles;
@@ -178,7 +178,7 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         key.put("shadow", k);
         key.put("seed", seed + k);
         key.put("half_hash", Arrays.hashCode(half));
-        key.put("recipe", recipe.asMap().toString());
+        key.put("recipe", Json.mapper().valueToTree(recipe).toString());
         // in the types the key reads back as from JSON, so a saved key compares equal
         try {
             return Json.mapper().readValue(Json.mapper().writeValueAsBytes(key), new TypeReference<Map<String, Object>>() {});

@@ -56,17 +56,9 @@ final class ShadowWorkers {
                 for (int i = w; i < missing.length; i += workers) {
                     mine.add(missing[i]);
                 }
-                Map<String, Object> job = new LinkedHashMap<>();
-                job.put("directory", shadows.directory().toAbsolutePath().toString());
-                job.put("count", shadows.count());
-                job.put("seed", shadows.seed());
-                job.put("recipe", shadows.recipe().asMap());
-                job.put("bounds", List.of(bounds[0], bounds[1]));
-                job.put("pool_source", pool.source());
-                job.put("pool_sha256", pool.sha256());
-                job.put("test_source", test.source());
-                job.put("test_sha256", test.sha256());
-                job.put("shadows", mine);
+                Job job = new Job(shadows.directory().toAbsolutePath().toString(), shadows.count(), shadows.seed(),
+                        shadows.recipe(), bounds.clone(), pool.source(), pool.sha256(), test.source(), test.sha256(),
+                        mine.stream().mapToInt(Integer::intValue).toArray());
                 Path jobFile = work.resolve("job-" + w + ".json");
                 Json.mapper().writeValue(jobFile.toFile(), job);
                 processes.add(new ProcessBuilder(command(threads, jobFile))
@@ -126,21 +118,14 @@ final class ShadowWorkers {
      */
     public static void main(String[] args) {
         try {
-            Map<String, Object> job = Json.mapper().readValue(Path.of(args[0]).toFile(), new TypeReference<>() {});
+            Job job = Json.read(Path.of(args[0]), Job.class);
             Path work = Path.of(args[0]).getParent();
-            LabeledData pool = read(work, "pool", job);
-            LabeledData test = read(work, "test", job);
-            @SuppressWarnings("unchecked")
-            List<Number> bounds = (List<Number>) job.get("bounds");
-            @SuppressWarnings("unchecked")
-            List<Number> mine = (List<Number>) job.get("shadows");
-            ShadowModels shadows = new ShadowModels(((Number) job.get("count")).intValue(),
-                    TrainingRecipe.fromMap((Map<?, ?>) job.get("recipe")), ((Number) job.get("seed")).longValue(),
-                    Path.of((String) job.get("directory")));
-            float[] range = {bounds.get(0).floatValue(), bounds.get(1).floatValue()};
-            for (Number k : mine) {
-                if (!shadows.isSaved(pool, k.intValue())) {
-                    try (BuiltinClassifier model = shadows.trainAndSave(pool, test, range, k.intValue(),
+            LabeledData pool = read(work, "pool", job.poolSource(), job.poolSha256());
+            LabeledData test = read(work, "test", job.testSource(), job.testSha256());
+            ShadowModels shadows = new ShadowModels(job.count(), job.recipe(), job.seed(), Path.of(job.directory()));
+            for (int k : job.shadows()) {
+                if (!shadows.isSaved(pool, k)) {
+                    try (BuiltinClassifier model = shadows.trainAndSave(pool, test, job.bounds(), k,
                             w -> System.err.println("warning: " + w))) {
                         System.err.println("shadow " + k + " trained");
                     }
@@ -153,11 +138,14 @@ final class ShadowWorkers {
         }
     }
 
-    private static LabeledData read(Path work, String name, Map<String, Object> job) {
+    /** What one worker process is asked to do; written as JSON by the parent, read by the worker. */
+    record Job(String directory, int count, long seed, TrainingRecipe recipe, float[] bounds, String poolSource,
+            String poolSha256, String testSource, String testSha256, int[] shadows) {}
+
+    private static LabeledData read(Path work, String name, String source, String sha256) {
         LabeledData files = Datasets.loadPair(work.resolve(name + "-x.npy"), work.resolve(name + "-y.npy"));
         // the source and hash of the data the parent read, which the shadows' keys record
-        return new LabeledData(files.features(), files.labels(), (String) job.get(name + "_source"),
-                (String) job.get(name + "_sha256"));
+        return new LabeledData(files.features(), files.labels(), source, sha256);
     }
 
     private static String lastLine(Path log) {

@@ -1,9 +1,12 @@
 package dev.marauder.attacks.inference.memorization;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.marauder.core.data.TextCorpus;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.provenance.Provenance;
-import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.core.model.PrivacyGuarantee;
+import dev.marauder.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,18 +31,19 @@ import java.util.function.Consumer;
  * @param repetitions how often each group of canaries is inserted (e.g. 1, 4, 16, 64)
  * @param canariesPerRepetition canaries per repetition count
  * @param characters how much of the corpus to use (its first characters), or 0 for all
- * @param model the language model's settings
+ * @param model the language model's architecture
+ * @param trainer how it is trained (plain, or DP-SGD with each sequence as one example)
  * @param samples candidates sampled for the extrapolated exposure
  * @param enumerationLimit the largest space whose secrets are all scored for exact exposure
  * @param extractionBudget prefixes the extraction search may score
  * @param seed the auditor's randomness
  */
 public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesPerRepetition, int characters,
-        CharLanguageModel.Settings model, int samples, long enumerationLimit, long extractionBudget, long seed) {
+        CharLanguageModel.Settings model, Trainer trainer, int samples, long enumerationLimit, long extractionBudget, long seed) {
 
     public SecretSharer {
-        if (format == null || model == null) {
-            throw new IllegalArgumentException("the Secret Sharer needs a canary format and model settings");
+        if (format == null || model == null || trainer == null) {
+            throw new IllegalArgumentException("the Secret Sharer needs a canary format, model settings and a trainer");
         }
         if (repetitions == null || repetitions.length == 0 || Arrays.stream(repetitions).anyMatch(r -> r < 1)) {
             throw new IllegalArgumentException("repetitions must be positive counts, got " + Arrays.toString(repetitions));
@@ -52,44 +56,26 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
     }
 
     /** One canary's outcome. */
-    public record Canary(String secret, int repetitions, double logPerplexity, double exactExposure,
-            double extrapolatedExposure, long extractionRank) {}
+    public record Canary(String secret, int repetitions, double logPerplexity, @JsonIgnore double exactExposure,
+            double extrapolatedExposure, long extractionRank) {
 
-    /** The outcome of a run. */
-    public record Result(List<Canary> canaries, double maxExposure, boolean exact, Map<String, Object> training,
-            Map<String, Object> privacy, double seconds, Provenance provenance) {
-
-        /**
-         * The JSON form shared by {@code marauder exposure} and the audit report:
-         * {@code max_exposure, exact, mean_exposure_by_repetitions} (keys are the counts),
-         * {@code canaries} (secret, repetitions, log_perplexity, exposure, extrapolated_exposure,
-         * extraction_rank; -1 when not extracted), {@code training, privacy, seconds, provenance}.
-         */
-        public Map<String, Object> asMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("max_exposure", maxExposure);
-            m.put("exact", exact);
-            Map<String, Object> means = new LinkedHashMap<>();
-            meanExposureByRepetitions().forEach((k, v) -> means.put(String.valueOf(k), v));
-            m.put("mean_exposure_by_repetitions", means);
-            m.put("canaries", canaries.stream().map(c -> {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("secret", c.secret());
-                e.put("repetitions", c.repetitions());
-                e.put("log_perplexity", c.logPerplexity());
-                e.put("exposure", exact ? c.exactExposure() : null);
-                e.put("extrapolated_exposure", c.extrapolatedExposure());
-                e.put("extraction_rank", c.extractionRank());
-                return e;
-            }).toList());
-            m.put("training", training);
-            m.put("privacy", privacy);
-            m.put("seconds", seconds);
-            m.put("provenance", provenance);
-            return m;
+        /** The exact exposure, or null when the space was too large to enumerate. */
+        @JsonProperty("exposure")
+        public Double exposure() {
+            return Double.isNaN(exactExposure) ? null : exactExposure;
         }
+    }
+
+    /**
+     * The outcome of a run; its JSON (shared by {@code marauder exposure} and the audit report) has
+     * {@code canaries, max_exposure, exact, training, privacy, seconds, provenance} and
+     * {@code mean_exposure_by_repetitions} (keys are the counts).
+     */
+    public record Result(List<Canary> canaries, double maxExposure, boolean exact, CharLanguageModel.Run training,
+            PrivacyGuarantee privacy, double seconds, Provenance provenance) {
 
         /** Mean exposure (exact where available, else extrapolated) per repetition count. */
+        @JsonProperty("mean_exposure_by_repetitions")
         public Map<Integer, Double> meanExposureByRepetitions() {
             Map<Integer, double[]> sums = new java.util.TreeMap<>();
             for (Canary c : canaries) {
@@ -104,8 +90,8 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
         }
     }
 
-    /** Inserts the canaries into {@code corpus}, trains (privately when {@code dp} is set) and measures. */
-    public Result run(TextCorpus corpus, DpSgdSettings dp, Progress progress, Consumer<String> warnings) {
+    /** Inserts the canaries into {@code corpus}, trains with the trainer and measures. */
+    public Result run(TextCorpus corpus, Progress progress, Consumer<String> warnings) {
         long start = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
         String text = characters > 0 && characters < corpus.length() ? corpus.text().substring(0, characters) : corpus.text();
@@ -125,13 +111,11 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
         }
         int[] encoded = corpus.alphabet().encode(withCanaries);
         List<Canary> results = new ArrayList<>();
-        Map<String, Object> training = new LinkedHashMap<>(model.asMap());
-        Map<String, Object> privacy;
+        CharLanguageModel.Run training;
+        PrivacyGuarantee privacy;
         boolean exact = format.space() <= enumerationLimit;
-        try (CharLanguageModel lm = CharLanguageModel.train(encoded, corpus.alphabet(), model, dp, progress, warnings)) {
-            training.put("characters", encoded.length);
-            training.put("parameters", lm.parameterCount());
-            training.put("final_loss", lm.finalLoss());
+        try (CharLanguageModel lm = CharLanguageModel.train(encoded, corpus.alphabet(), model, trainer, progress, warnings)) {
+            training = lm.run();
             privacy = lm.privacy();
             SequenceScorer scorer = lm.scorer(format);
             SecretExtraction search = new SecretExtraction(Math.max(100, secrets.size()), extractionBudget, 1024);
@@ -164,7 +148,7 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
         }
         Provenance provenance = Provenance.start().setting("format", format.toString())
                 .setting("repetitions", Arrays.toString(repetitions)).setting("canaries_per_repetition", canariesPerRepetition)
-                .setting("samples", samples).settings(model.asMap()).setting("dp", dp == null ? "none" : dp.asMap())
+                .setting("samples", samples).setting("model", model).setting("trainer", trainer)
                 .hash("corpus", corpus.sha256()).seed(seed).finish();
         return new Result(results, format.log2Space(), exact, training, privacy, (System.nanoTime() - start) / 1e9,
                 provenance);

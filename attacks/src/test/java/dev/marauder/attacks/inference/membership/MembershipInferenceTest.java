@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MembershipInferenceTest {
     private static final float[] UNIT = {0f, 1f};
     /** An MLP trained for many epochs on few examples: overfit, so membership shows. */
-    private static final TrainingRecipe OVERFIT = new TrainingRecipe(new TrainingSettings(Architecture.MLP, 15, 32, 2e-3, 0),
-            null);
+    private static final TrainingRecipe OVERFIT = new TrainingRecipe(Architecture.MLP, new dev.marauder.core.train.AdamTrainer(15, 32, 2e-3, 0));
 
     @Test
     void thresholdAttacksSeeMembershipOfAnOverfitModel() {
@@ -41,7 +40,7 @@ class MembershipInferenceTest {
     @Test
     void liraAndShadowAttacksTrainShadowsOnceAndResume(@TempDir Path dir) {
         TrainTestSplit data = Datasets.load("mnist");
-        TrainingRecipe quick = new TrainingRecipe(new TrainingSettings(Architecture.LOGREG, 8, 32, 5e-3, 0), null);
+        TrainingRecipe quick = new TrainingRecipe(Architecture.LOGREG, new dev.marauder.core.train.AdamTrainer(8, 32, 5e-3, 0));
         MembershipInference lira = new MembershipInference(MembershipInference.Kind.LIRA, 4, 2, null);
         MembershipInference.Report first = lira.endToEnd(quick, data, 200, dir, UNIT, Progress.NONE, w -> { });
         assertThat(first.shadowsTrained()).isEqualTo(4);
@@ -65,7 +64,7 @@ class MembershipInferenceTest {
     @Test
     void workerProcessesTrainShadowsThatThisProcessThenResumes(@TempDir Path dir) {
         TrainTestSplit data = Datasets.load("mnist");
-        TrainingRecipe quick = new TrainingRecipe(new TrainingSettings(Architecture.LOGREG, 3, 32, 5e-3, 0), null);
+        TrainingRecipe quick = new TrainingRecipe(Architecture.LOGREG, new dev.marauder.core.train.AdamTrainer(3, 32, 5e-3, 0));
         MembershipInference lira = new MembershipInference(MembershipInference.Kind.LIRA, 4, 3, null);
         MembershipInference.Report parallel = lira.withWorkers(2).endToEnd(quick, data, 100, dir, UNIT, Progress.NONE,
                 w -> { });
@@ -96,18 +95,12 @@ class MembershipInferenceTest {
 
     @Test
     void recipesRoundTripThroughTheirJson() throws Exception {
-        TrainingSettings settings = new TrainingSettings(Architecture.CNN, 7, 128, 5e-3, 11);
         var mapper = dev.marauder.core.json.Json.mapper();
-        for (TrainingRecipe recipe : new TrainingRecipe[] {new TrainingRecipe(settings, null),
-                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(0.8, 1.3, Double.NaN, 1e-6,
-                        dev.marauder.privacy.accounting.AccountantType.PLD, 9.0, null)),
-                new TrainingRecipe(settings, new dev.marauder.privacy.dpsgd.DpSgdSettings(1.0, Double.NaN, 2.5, 1e-5,
-                        dev.marauder.privacy.accounting.AccountantType.RDP, Double.NaN, 4L))}) {
-            java.util.Map<?, ?> json = mapper.readValue(mapper.writeValueAsBytes(recipe.asMap()), java.util.Map.class);
-            assertThat(TrainingRecipe.fromMap(json)).isEqualTo(recipe);
-        }
-        assertThatThrownBy(() -> TrainingRecipe.fromMap(java.util.Map.of("architecture", "mlp")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a training recipe");
+        TrainingRecipe recipe = new TrainingRecipe(Architecture.CNN, new dev.marauder.core.train.AdamTrainer(7, 128, 5e-3, 11));
+        assertThat(mapper.readValue(mapper.writeValueAsString(recipe), TrainingRecipe.class)).isEqualTo(recipe);
+        assertThat(recipe.withSeed(3).trainer().seed()).isEqualTo(3);
+        assertThatThrownBy(() -> new TrainingRecipe(Architecture.MLP, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a training recipe needs");
     }
 
     @Test

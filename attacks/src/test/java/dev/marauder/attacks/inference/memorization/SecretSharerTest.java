@@ -14,9 +14,10 @@ class SecretSharerTest {
     @Test
     void repeatedCanariesAreExposedAndTheScorerAgreesWithTheModel() {
         CanaryFormat format = CanaryFormat.digits("my pin is ", 4);
-        CharLanguageModel.Settings lm = new CharLanguageModel.Settings(16, 64, 32, 32, 4, 1e-2, 0);
-        SecretSharer experiment = new SecretSharer(format, new int[] {1, 64}, 1, 30_000, lm, 500, 1_000_000, 2_000, 3);
-        SecretSharer.Result r = experiment.run(TextCorpus.shipped(), null, Progress.NONE, w -> { });
+        CharLanguageModel.Settings lm = new CharLanguageModel.Settings(16, 64, 32);
+        SecretSharer experiment = new SecretSharer(format, new int[] {1, 64}, 1, 30_000, lm,
+                new dev.marauder.core.train.AdamTrainer(4, 32, 1e-2, 0), 500, 1_000_000, 2_000, 3);
+        SecretSharer.Result r = experiment.run(TextCorpus.shipped(), Progress.NONE, w -> { });
         assertThat(r.exact()).isTrue();
         assertThat(r.maxExposure()).isCloseTo(Math.log(1e4) / Math.log(2), within(1e-9));
         assertThat(r.canaries()).hasSize(2);
@@ -32,7 +33,9 @@ class SecretSharerTest {
         assertThat(often.exactExposure()).isGreaterThan(once.exactExposure()).isGreaterThan(r.maxExposure() - 2);
         assertThat(often.extractionRank()).isBetween(1L, 4L);
         assertThat(r.meanExposureByRepetitions()).containsOnlyKeys(1, 64);
-        assertThat(r.training()).containsKeys("final_loss", "parameters", "characters");
+        assertThat(r.training().parameters()).isPositive();
+        assertThat(r.training().characters()).as("30,000 characters and 65 canary lines").isEqualTo(30_000 + 65 * "my pin is 0000\n".length());
+        assertThat(r.training().finalLoss()).isFinite();
         assertThat(r.privacy()).isNull();
     }
 

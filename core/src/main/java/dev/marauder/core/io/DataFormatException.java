@@ -1,4 +1,4 @@
-package dev.marauder.core.data;
+package dev.marauder.core.io;
 
 import java.nio.file.Path;
 

@@ -17,8 +17,8 @@ package dev.marauder.attacks.inference.inversion;
  *   <li>Clipping to the model's input bounds, so that every iterate is a valid input.</li>
  * </ol>
  */
-final class Process {
-    private Process() {}
+final class ProcessStep {
+    private ProcessStep() {}
 
     /** True if {@code shape} (one example) can be smoothed: {@code [H, W]} or {@code [C, H, W]}. */
     static boolean isImage(int[] shape) {

@@ -1,0 +1,89 @@
+package dev.marauder.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+
+/**
+ * The dependency rules of the code base (issue "Architecture for the second half"), checked on
+ * the main classes of every module: this module depends on all of them, so all are on its class
+ * path. Modules, bottom to top: {@code stats} (engine-free math), {@code core}, {@code privacy}
+ * and {@code attacks} (independent of each other), {@code report} (independent of all), then
+ * {@code audit}, {@code bench}, and {@code cli} on top.
+ */
+@AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("dev.marauder.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule statsIsEngineFreeAndSelfContained = noClasses().that().resideInAPackage("dev.marauder.stats..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..",
+                    "dev.marauder.attacks..", "dev.marauder.privacy..", "dev.marauder.report..", "dev.marauder.audit..",
+                    "dev.marauder.bench..", "dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule accountingIsEngineFree = noClasses().that().resideInAPackage("dev.marauder.privacy.accounting..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..");
+
+    @ArchTest
+    static final ArchRule attacksNeverDependOnPrivacy = noClasses().that().resideInAPackage("dev.marauder.attacks..")
+            .should().dependOnClassesThat().resideInAPackage("dev.marauder.privacy..");
+
+    @ArchTest
+    static final ArchRule privacyNeverDependsOnAttacks = noClasses().that().resideInAPackage("dev.marauder.privacy..")
+            .should().dependOnClassesThat().resideInAPackage("dev.marauder.attacks..");
+
+    @ArchTest
+    static final ArchRule coreDependsOnlyOnStats = noClasses().that().resideInAPackage("dev.marauder.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.attacks..", "dev.marauder.privacy..",
+                    "dev.marauder.report..", "dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule reportKnowsNothingOfTheRest = noClasses().that().resideInAPackage("dev.marauder.report..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.core..", "dev.marauder.stats..",
+                    "dev.marauder.attacks..", "dev.marauder.privacy..", "dev.marauder.audit..", "dev.marauder.bench..",
+                    "dev.marauder.cli..", "ai.djl..");
+
+    @ArchTest
+    static final ArchRule libraryModulesNeverDependOnTheTopLayers = noClasses().that()
+            .resideInAnyPackage("dev.marauder.stats..", "dev.marauder.core..", "dev.marauder.attacks..",
+                    "dev.marauder.privacy..", "dev.marauder.report..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.audit..", "dev.marauder.bench..",
+                    "dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule onlyTheCommandLineSitsOnTop = noClasses().that().resideOutsideOfPackage("dev.marauder.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule auditIsUsedOnlyByTheCommandLineAndBenchmarks = noClasses().that()
+            .resideOutsideOfPackages("dev.marauder.audit..", "dev.marauder.cli..", "dev.marauder.bench..")
+            .should().dependOnClassesThat().resideInAPackage("dev.marauder.audit..");
+
+    @ArchTest
+    static final ArchRule noClassIsNamedLikeAJdkClass = classes().that().resideInAPackage("dev.marauder..")
+            .and().areTopLevelClasses().should(new ArchCondition<JavaClass>("not share a name with a java.lang or java.util class") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    for (String p : new String[] {"java.lang.", "java.util."}) {
+                        try {
+                            Class.forName(p + c.getSimpleName(), false, ClassLoader.getPlatformClassLoader());
+                            events.add(SimpleConditionEvent.violated(c, c.getName() + " shadows " + p + c.getSimpleName()));
+                        } catch (ClassNotFoundException e) {
+                            // no clash
+                        }
+                    }
+                }
+            });
+}
