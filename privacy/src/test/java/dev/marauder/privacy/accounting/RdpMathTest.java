@@ -203,7 +203,8 @@ class RdpMathTest {
         assertThatThrownBy(() -> RdpMath.rdp(-1, 0.1, 2)).hasMessageContaining("-1.0");
         assertThatThrownBy(() -> RdpMath.rdp(1, 1.5, 2)).hasMessageContaining("1.5");
         assertThatThrownBy(() -> RdpMath.rdp(1, 0.1, 1)).hasMessageContaining("order must be > 1, got 1.0");
-        assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1}, 0)).hasMessageContaining("delta");
+        assertThat(RdpMath.epsilon(new double[] {2}, new double[] {1}, 0).epsilon()).as("no pure DP from RDP").isInfinite();
+        assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1}, 1)).hasMessageContaining("delta");
         assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1, 2}, 1e-5))
                 .hasMessageContaining("same length");
     }
