@@ -2,7 +2,9 @@ package dev.marauder.cli;
 
 import dev.marauder.attacks.evasion.CarliniWagnerL2;
 import dev.marauder.attacks.evasion.DeepFool;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.marauder.attacks.evasion.EvasionAttack;
+import dev.marauder.attacks.evasion.EvasionSettings;
 import dev.marauder.attacks.evasion.FastGradientMethod;
 import dev.marauder.attacks.evasion.MomentumIterativeFgsm;
 import dev.marauder.attacks.evasion.ProjectedGradientDescent;
@@ -11,12 +13,13 @@ import dev.marauder.attacks.evasion.RobustnessResult;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
+import dev.marauder.core.json.Json;
+import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.norm.Norm;
 import dev.marauder.core.provenance.Provenance;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Spec;
 /** {@code marauder attack}: a white-box evasion attack over labelled data, per epsilon. */
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a white-box evasion attack and report robust accuracy per epsilon.",
-            "Attacks: fgsm (fgm with --norm l2), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."})
+            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."})
 final class AttackCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -48,11 +51,14 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
     Path labels;
 
-    @Option(names = "--norm", paramLabel = "linf|l2", description = "Perturbation norm (default linf; l2 for cw).")
+    @Option(names = "--norm", paramLabel = "linf|l2|l1",
+            description = "Perturbation norm (default linf; l2 for cw). fgm, pgd, bim and mifgsm take any of the three,"
+                    + " deepfool linf or l2, cw only l2.")
     String norm;
 
     @Option(names = "--eps", split = ",", paramLabel = "E",
-            description = "Budgets (default 0.01,0.03,0.1 for linf and 0.5,1,2 for l2, times the input range).")
+            description = "Budgets (default 0.01,0.03,0.1 for linf, 0.5,1,2 for l2 and 2.5,5,10 for l1, times the input"
+                    + " range).")
     double[] eps;
 
     @Option(names = "--step", paramLabel = "S", description = "Absolute step size (pgd; default 2.5*eps/steps).")
@@ -71,6 +77,11 @@ final class AttackCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", description = "pgd: seed of the random start (default 0).")
     Long seed;
+
+    @Option(names = "--loss", paramLabel = "ce|dlr",
+            description = "fgsm, pgd, mifgsm: the loss ascended: ce, the cross-entropy (default), or dlr, the difference"
+                    + " of logits ratio of Croce & Hein 2020.")
+    String loss;
 
     @Option(names = "--confidence", paramLabel = "K", description = "cw: margin kappa (default 0).")
     Double confidence;
@@ -107,7 +118,7 @@ final class AttackCommand implements Callable<Integer> {
 
     /** The JSON result of {@code marauder attack}. */
     record AttackResult(String attack, String norm, boolean targeted, int examples, double cleanAccuracy,
-            List<PerEpsilon> perEpsilon, Map<String, Object> settings, String model, String savedAdversarial,
+            List<PerEpsilon> perEpsilon, EvasionSettings settings, String model, String savedAdversarial,
             Provenance provenance) {}
 
     @Override
@@ -128,7 +139,9 @@ final class AttackCommand implements Callable<Integer> {
             throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
         }
         Inputs.requireExists(model, "--model");
-        Provenance.Recorder prov = Provenance.start().settings(attack.settings());
+        // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
+        Provenance.Recorder prov = Provenance.start()
+                .settings(Json.mapper().convertValue(attack.settings(), new TypeReference<Map<String, Object>>() {}));
         LabeledData d = Inputs.evaluationData(data, labels);
         int[] targets = null;
         try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {
@@ -177,16 +190,20 @@ final class AttackCommand implements Callable<Integer> {
     }
 
     private EvasionAttack<DifferentiableClassifier> build(String name, Norm n) {
+        if (loss != null && !List.of("fgsm", "fgm", "pgd", "bim", "mifgsm").contains(name)) {
+            throw new UsageException(name + " does not take --loss");
+        }
+        AttackLoss l = loss == null ? AttackLoss.CROSS_ENTROPY : parseLoss(loss);
         switch (name) {
             case "fgsm", "fgm" -> {
                 refuse(name, "--steps", steps, "--step", step, "--restarts", restarts, "--random-start", randomStart,
                         "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
-                return new FastGradientMethod(n);
+                return new FastGradientMethod(n, l);
             }
             case "pgd", "bim" -> {
                 refuse(name, "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot);
                 ProjectedGradientDescent.Builder b = ProjectedGradientDescent.builder(n)
-                        .optRandomStart(randomStart == null ? name.equals("pgd") : randomStart);
+                        .optRandomStart(randomStart == null ? name.equals("pgd") : randomStart).optLoss(l);
                 if (steps != null) {
                     b.optSteps(steps);
                 }
@@ -204,7 +221,7 @@ final class AttackCommand implements Callable<Integer> {
             case "mifgsm" -> {
                 refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart,
                         "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
-                return usage(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0));
+                return usage(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0, l));
             }
             case "cw" -> {
                 refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart, "--overshoot", overshoot,
@@ -253,8 +270,24 @@ final class AttackCommand implements Callable<Integer> {
         }
     }
 
+    private static AttackLoss parseLoss(String text) {
+        try {
+            return AttackLoss.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--loss: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Default budgets per norm, for inputs in [0, 1] (scaled by the range): common choices in the
+     * literature for MNIST-sized inputs; 10 is Tramer &amp; Boneh 2019's L1 budget on MNIST.
+     */
     static double[] defaultEpsilons(Norm n, double range) {
-        double[] base = n == Norm.LINF ? new double[] {0.01, 0.03, 0.1} : new double[] {0.5, 1.0, 2.0};
+        double[] base = switch (n) {
+            case LINF -> new double[] {0.01, 0.03, 0.1};
+            case L2 -> new double[] {0.5, 1.0, 2.0};
+            case L1 -> new double[] {2.5, 5.0, 10.0};
+        };
         for (int i = 0; i < base.length; i++) {
             base[i] *= range;
         }

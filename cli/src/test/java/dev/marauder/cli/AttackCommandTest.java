@@ -68,6 +68,21 @@ class AttackCommandTest {
     }
 
     @Test
+    void pgdTakesTheL1NormAndTheDlrLoss() throws Exception {
+        CliTest.Run r = run("attack", "pgd", "--model", MODEL, "--data", X, "--labels", Y, "--norm", "l1", "--eps", "0,10",
+                "--steps", "20", "--loss", "dlr", "--json", "--quiet", "--batch", "200");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(r.out());
+        assertThat(json.get("norm").asText()).isEqualTo("l1");
+        assertThat(json.get("settings").get("loss").asText()).isEqualTo("dlr");
+        assertThat(json.get("settings").get("norm").asText()).isEqualTo("l1");
+        assertThat(json.get("provenance").get("settings").get("loss").asText()).isEqualTo("dlr");
+        JsonNode rows = json.get("per_epsilon");
+        assertThat(rows.get(1).get("mean_perturbation").asDouble()).isLessThanOrEqualTo(10 + 1e-3);
+        assertThat(rows.get(1).get("robust_accuracy").asDouble()).isLessThan(rows.get(0).get("robust_accuracy").asDouble());
+    }
+
+    @Test
     void targetedPgdReachesTheTargets(@TempDir Path dir) throws Exception {
         int[] y = NpyReader.read(Path.of(Y)).toLabels();
         int[] targets = Arrays.stream(y).map(l -> (l + 3) % 10).toArray();
@@ -78,6 +93,9 @@ class AttackCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("targeted").asBoolean()).isTrue();
+        // The default loss is not written: the settings keep their earlier keys.
+        assertThat(json.get("settings").has("loss")).isFalse();
+        assertThat(json.get("settings").get("relative_step").asDouble()).isEqualTo(2.5 / 20);
         assertThat(json.get("per_epsilon").get(0).get("attack_success_rate").asDouble()).isGreaterThan(0.5);
 
         Path shortTargets = dir.resolve("short.npy");
@@ -98,7 +116,10 @@ class AttackCommandTest {
         "deepfool --targeted --target-labels y.npy|deepfool is untargeted",
         "pgd --targeted|--targeted needs --target-labels",
         "pgd --restarts 3 --no-random-start|restarts without a random start",
-        "pgd --norm l1|--norm: unknown norm 'l1'",
+        "pgd --norm l3|--norm: unknown norm 'l3'",
+        "deepfool --norm l1|supports the linf and l2 norms, not l1",
+        "cw --loss dlr|cw does not take --loss",
+        "pgd --loss hinge|--loss: unknown loss 'hinge'",
         "boom|unknown attack 'boom'",
         "pgd --save-adversarial out.txt|--save-adversarial must name a .npy file"})
     void wrongCombinationsAreUsageErrors(String args, String message, @TempDir Path dir) throws Exception {

@@ -8,9 +8,8 @@ import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The Carlini &amp; Wagner L2 attack (Carlini &amp; Wagner 2017, "Towards Evaluating the Robustness
@@ -73,15 +72,28 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
     }
 
     @Override
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", "l2");
-        m.put("binary_search_steps", binarySearchSteps);
-        m.put("steps", steps);
-        m.put("learning_rate", learningRate);
-        m.put("initial_const", initialConst);
-        m.put("confidence", confidence);
-        return m;
+    public Settings settings() {
+        return new Settings(norm(), binarySearchSteps, steps, learningRate, initialConst, confidence);
+    }
+
+    /**
+     * The settings of a C&amp;W L2 attack.
+     *
+     * @param norm always {@link Norm#L2}
+     * @param binarySearchSteps rounds of the search over c
+     * @param steps Adam iterations per round
+     * @param learningRate Adam's learning rate
+     * @param initialConst starting value of c
+     * @param confidence the margin kappa
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(Norm norm, int binarySearchSteps, int steps, double learningRate, double initialConst,
+            double confidence) implements EvasionSettings {
+
+        @Override
+        public String toString() {
+            return EvasionSettings.describe(this);
+        }
     }
 
     @Override

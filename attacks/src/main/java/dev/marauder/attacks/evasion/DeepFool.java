@@ -7,9 +7,8 @@ import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.Tensors;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.norm.Norm;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * DeepFool (Moosavi-Dezfooli, Fawzi &amp; Frossard 2016, "DeepFool: a simple and accurate method to
@@ -18,8 +17,13 @@ import java.util.Map;
  * {@code candidates} most likely classes of the clean input. The accumulated perturbation is
  * scaled by {@code 1 + overshoot} to cross the boundary.
  *
- * <p>Threat model: white-box, untargeted, minimal perturbation in L2 (or L-infinity, using the
- * dual L1 norm of the boundary normal); epsilons restrict the result afterwards.
+ * <p>Threat model: white-box, untargeted, minimal perturbation in L2 or L-infinity; epsilons
+ * restrict the result afterwards. The distance to a linearised boundary {@code f + <w, r> = 0} in
+ * the budget norm is {@code |f| / ||w||_*} with the {@link Norm#dual() dual norm}, reached by a
+ * step of that length along the norm's steepest-ascent direction of {@code w} (the paper's
+ * extension to l_p norms). That step is exact only when the steepest-ascent direction attains
+ * the dual norm, which holds for L2 and L-infinity but not for {@link Norm#L1}'s sparse step, so
+ * L1 is refused.
  */
 public final class DeepFool extends MinimizationAttack<DifferentiableClassifier> {
     private final int steps;
@@ -36,6 +40,10 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
      */
     public DeepFool(Norm norm, int steps, int candidates, double overshoot) {
         super(norm);
+        if (norm == Norm.L1) {
+            throw new IllegalArgumentException("DeepFool supports the linf and l2 norms, not l1: its step needs the exact"
+                    + " steepest-ascent direction, which for l1 moves a single coordinate; use pgd or fgm for l1");
+        }
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
@@ -61,13 +69,25 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
     }
 
     @Override
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", norm().id());
-        m.put("steps", steps);
-        m.put("candidates", candidates);
-        m.put("overshoot", overshoot);
-        return m;
+    public Settings settings() {
+        return new Settings(norm(), steps, candidates, overshoot);
+    }
+
+    /**
+     * The settings of a DeepFool attack.
+     *
+     * @param norm the norm of the perturbation
+     * @param steps maximum iterations
+     * @param candidates top classes of the clean input considered
+     * @param overshoot factor by which the boundary is exceeded
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(Norm norm, int steps, int candidates, double overshoot) implements EvasionSettings {
+
+        @Override
+        public String toString() {
+            return EvasionSettings.describe(this);
+        }
     }
 
     @Override
@@ -105,10 +125,10 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
                     // f = Z_candidate - Z_label and w = its input gradient, per example.
                     NDArray f = g.logits().mul(step.create(weights, g.logits().getShape())).sum(new int[] {1});
                     NDArray w = g.gradient();
-                    NDArray wNorm = (norm() == Norm.L2 ? Norm.L2.norms(w) : w.abs().reshape(perExample[0], -1).sum(new int[] {1}))
-                            .maximum(1e-12f);
+                    // Distance to the linearised boundary in the budget norm: |f| / ||w||_* (dual norm).
+                    NDArray wNorm = norm().dual().norms(w).maximum(1e-12f);
                     NDArray distance = f.abs().add(1e-4f).div(wNorm);
-                    NDArray direction = norm() == Norm.L2 ? w.div(wNorm.reshape(perExample)) : w.sign();
+                    NDArray direction = norm().steepestAscent(w);
                     NDArray move = direction.mul(distance.reshape(perExample));
                     if (bestDistance == null) {
                         bestDistance = distance;

@@ -2,7 +2,6 @@ package dev.marauder.attacks.evasion;
 
 import ai.djl.ndarray.NDArray;
 import dev.marauder.core.model.Classifier;
-import java.util.Map;
 
 /**
  * An evasion attack: immutable settings, with the model passed at call time so one instance
@@ -20,8 +19,8 @@ public interface EvasionAttack<M extends Classifier> {
     /** The norm its budgets and perturbation sizes are measured in. */
     dev.marauder.core.norm.Norm norm();
 
-    /** The attack's settings by name, for results and provenance. */
-    Map<String, Object> settings();
+    /** The attack's settings, for results and provenance (a record that serialises to JSON). */
+    EvasionSettings settings();
 
     /**
      * Attacks a batch at every epsilon.

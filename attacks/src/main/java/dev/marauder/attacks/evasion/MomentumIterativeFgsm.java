@@ -2,10 +2,15 @@ package dev.marauder.attacks.evasion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.model.LogitsObjective;
+import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Momentum iterative FGSM (Dong et al. 2018, "Boosting Adversarial Attacks with Momentum"):
@@ -13,11 +18,14 @@ import java.util.Map;
  * accumulated gradient {@code g = decay * g + grad / ||grad||_1}, projected onto the epsilon ball
  * and the bounds. The momentum stabilises the direction and improves transfer to other models.
  *
- * <p>Threat model: white-box; targeted criteria descend the target's loss.
+ * <p>Threat model: white-box; untargeted criteria ascend the loss (default the cross-entropy, as
+ * in the paper), targeted criteria its targeted form. Any {@link Norm}: the momentum is always
+ * normalised by its L1 norm as in the paper, the step follows the budget norm's steepest ascent.
  */
 public final class MomentumIterativeFgsm extends FixedEpsilonAttack<DifferentiableClassifier> {
     private final int steps;
     private final double decay;
+    private final AttackLoss loss;
 
     /**
      * An MI-FGSM attack.
@@ -27,7 +35,22 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
      * @param decay momentum decay factor mu (paper: 1.0)
      */
     public MomentumIterativeFgsm(Norm norm, int steps, double decay) {
+        this(norm, steps, decay, AttackLoss.CROSS_ENTROPY);
+    }
+
+    /**
+     * An MI-FGSM attack on {@code loss}.
+     *
+     * @param norm budget norm
+     * @param steps iterations (at least 1)
+     * @param decay momentum decay factor mu (finite, at least 0)
+     * @param loss the loss ascended
+     */
+    public MomentumIterativeFgsm(Norm norm, int steps, double decay, AttackLoss loss) {
         super(norm);
+        if (loss == null) {
+            throw new IllegalArgumentException("loss is required");
+        }
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
@@ -36,6 +59,7 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
         }
         this.steps = steps;
         this.decay = decay;
+        this.loss = loss;
     }
 
     /** The paper's setting: L-infinity, 10 steps, decay 1.0. */
@@ -49,31 +73,51 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
     }
 
     @Override
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", norm().id());
-        m.put("steps", steps);
-        m.put("decay", decay);
-        return m;
+    public Settings settings() {
+        return new Settings(norm(), steps, decay, loss);
+    }
+
+    /**
+     * The settings of an MI-FGSM attack.
+     *
+     * @param norm the budget's norm
+     * @param steps iterations
+     * @param decay momentum decay factor
+     * @param loss the loss ascended; written to JSON only when it is not the default cross-entropy
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(Norm norm, int steps, double decay, @JsonIgnore AttackLoss loss) implements EvasionSettings {
+
+        /** The loss as written to JSON: null (left out) for the default cross-entropy. */
+        @JsonProperty("loss")
+        AttackLoss chosenLoss() {
+            return loss == AttackLoss.CROSS_ENTROPY ? null : loss;
+        }
+
+        @Override
+        public String toString() {
+            return EvasionSettings.describe(this);
+        }
     }
 
     @Override
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
-        BallProjection ball = new BallProjection(norm(), x, epsilon, model.inputSpec());
-        double alpha = (criterion.targeted() ? -epsilon : epsilon) / steps;
+        UnaryOperator<NDArray> feasible = norm().projectionAround(x, epsilon, model.inputSpec().lower(),
+                model.inputSpec().upper());
+        LogitsObjective objective = criterion.objective(loss);
+        double alpha = epsilon / steps;
         NDArray adv = x.duplicate();
         NDArray momentum = x.zerosLike();
-        long[] perExample = dev.marauder.core.model.Tensors.perExampleShape(x);
+        long[] perExample = Tensors.perExampleShape(x);
         for (int i = 0; i < steps; i++) {
             try (NDManager step = scope.newSubManager()) {
                 adv.attach(step);
                 momentum.attach(step);
-                NDArray gradient = model.lossGradient(adv, criterion.lossLabels()).gradient();
-                NDArray l1 = gradient.abs().reshape(perExample[0], -1).sum(new int[] {1}).reshape(perExample)
-                        .maximum(1e-12f);
+                NDArray gradient = model.gradient(adv, objective).gradient();
+                NDArray l1 = Norm.L1.norms(gradient).reshape(perExample).maximum(1e-12f);
                 NDArray nextMomentum = momentum.mul(decay).add(gradient.div(l1));
-                NDArray next = ball.project(adv.add(norm().steepestAscent(nextMomentum).mul(alpha)));
+                NDArray next = feasible.apply(adv.add(norm().steepestAscent(nextMomentum).mul(alpha)));
                 nextMomentum.attach(scope);
                 next.attach(scope);
                 momentum = nextMomentum;

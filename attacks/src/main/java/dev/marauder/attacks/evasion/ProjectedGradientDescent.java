@@ -3,28 +3,33 @@ package dev.marauder.attacks.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.LogitsObjective;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Projected gradient descent on the loss (Madry, Makelov, Schmidt, Tsipras &amp; Vladu 2018,
  * "Towards Deep Learning Models Resistant to Adversarial Attacks"); without a random start it is
  * the basic iterative method, BIM (Kurakin, Goodfellow &amp; Bengio 2017).
  *
- * <p>Threat model: white-box. Each step moves by {@code step} along the norm's steepest-ascent
- * direction of the cross-entropy (descent of the target's loss for targeted criteria), then
- * projects back onto the epsilon ball and the model's bounds. With restarts, each example keeps
- * its strongest result: a successful one over an unsuccessful one, then the higher loss (lower
- * target loss when targeted).
+ * <p>Threat model: white-box, untargeted or targeted (the criterion decides). Each step moves by
+ * {@code step} along the norm's steepest-ascent direction of the loss (its targeted form for a
+ * targeted criterion, which for the cross-entropy descends the target's loss), then projects back
+ * onto the epsilon ball and the model's bounds. With restarts, each example keeps its strongest
+ * result: a successful one over an unsuccessful one, then the higher loss.
  *
- * <p>Settings: norm; steps (at least 1); step size, absolute or relative to epsilon (default
- * {@code 2.5 * eps / steps}, Madry et al.'s choice); random start from a uniform point of the ball;
- * restarts (at least 1; more than one needs the random start); seed of the random start.
+ * <p>Settings: norm (any {@link Norm}); steps (at least 1); step size, absolute or relative to
+ * epsilon (default {@code 2.5 * eps / steps}, Madry et al.'s choice); random start from a uniform
+ * point of the ball; restarts (at least 1; more than one needs the random start); seed of the
+ * random start; the loss (default the cross-entropy of Madry et al.; {@link AttackLoss#DLR} is the
+ * margin loss of Croce &amp; Hein 2020's APGD-DLR, which resists rescaled logits).
  */
 public final class ProjectedGradientDescent extends FixedEpsilonAttack<DifferentiableClassifier> {
     private final int steps;
@@ -33,6 +38,7 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     private final boolean randomStart;
     private final int restarts;
     private final long seed;
+    private final AttackLoss loss;
 
     private ProjectedGradientDescent(Builder b) {
         super(b.norm);
@@ -42,9 +48,10 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
         this.randomStart = b.randomStart;
         this.restarts = b.restarts;
         this.seed = b.seed;
+        this.loss = b.loss;
     }
 
-    /** A builder with Madry et al.'s defaults: 40 steps of 2.5 eps / 40, random start, one run. */
+    /** A builder with Madry et al.'s defaults: 40 steps of 2.5 eps / 40, random start, one run, cross-entropy. */
     public static Builder builder(Norm norm) {
         return new Builder(norm);
     }
@@ -55,21 +62,39 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     }
 
     @Override
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", norm().id());
-        m.put("steps", steps);
-        if (Double.isNaN(absoluteStep)) {
-            m.put("relative_step", relativeStep);
-        } else {
-            m.put("step", absoluteStep);
+    public Settings settings() {
+        boolean relative = Double.isNaN(absoluteStep);
+        return new Settings(norm(), steps, relative ? null : absoluteStep, relative ? relativeStep : null, randomStart,
+                restarts, randomStart ? seed : null, loss);
+    }
+
+    /**
+     * The settings of a PGD (or BIM) attack.
+     *
+     * @param norm the budget's norm
+     * @param steps gradient steps
+     * @param step absolute step size, or null when relative
+     * @param relativeStep step size as a fraction of epsilon, or null when absolute
+     * @param randomStart whether each run starts from a uniform point of the ball
+     * @param restarts runs per example
+     * @param seed seed of the random start, or null without one
+     * @param loss the loss ascended; written to JSON only when it is not the default cross-entropy, so
+     *     results of the default attack keep their earlier form
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(Norm norm, int steps, Double step, Double relativeStep, boolean randomStart, int restarts,
+            Long seed, @JsonIgnore AttackLoss loss) implements EvasionSettings {
+
+        /** The loss as written to JSON: null (left out) for the default cross-entropy. */
+        @JsonProperty("loss")
+        AttackLoss chosenLoss() {
+            return loss == AttackLoss.CROSS_ENTROPY ? null : loss;
         }
-        m.put("random_start", randomStart);
-        m.put("restarts", restarts);
-        if (randomStart) {
-            m.put("seed", seed);
+
+        @Override
+        public String toString() {
+            return EvasionSettings.describe(this);
         }
-        return m;
     }
 
     /** Step size used at budget {@code epsilon}. */
@@ -80,21 +105,22 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     @Override
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
-        NDArray labels = criterion.lossLabels();
-        BallProjection ball = new BallProjection(norm(), x, epsilon, model.inputSpec());
-        double signedStep = criterion.targeted() ? -stepSize(epsilon) : stepSize(epsilon);
+        UnaryOperator<NDArray> feasible = norm().projectionAround(x, epsilon, model.inputSpec().lower(),
+                model.inputSpec().upper());
+        LogitsObjective objective = criterion.objective(loss);
+        double step = stepSize(epsilon);
         SplittableRandom random = new SplittableRandom(seed ^ Double.doubleToLongBits(epsilon));
         NDArray best = null;
         NDArray bestScore = null;
         for (int r = 0; r < restarts; r++) {
             NDArray adv = randomStart
-                    ? ball.project(x.add(RandomStart.perturbation(x, norm(), epsilon, random)))
+                    ? feasible.apply(x.add(norm().uniformInBall(x, epsilon, random)))
                     : x.duplicate();
             for (int i = 0; i < steps; i++) {
-                try (NDManager step = scope.newSubManager()) {
-                    adv.attach(step); // the previous iterate dies with this step
-                    NDArray gradient = model.lossGradient(adv, labels).gradient();
-                    NDArray next = ball.project(adv.add(norm().steepestAscent(gradient).mul(signedStep)));
+                try (NDManager iteration = scope.newSubManager()) {
+                    adv.attach(iteration); // the previous iterate dies with this step
+                    NDArray gradient = model.gradient(adv, objective).gradient();
+                    NDArray next = feasible.apply(adv.add(norm().steepestAscent(gradient).mul(step)));
                     next.attach(scope);
                     adv = next;
                 }
@@ -102,7 +128,7 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
             if (restarts == 1) {
                 return adv;
             }
-            NDArray score = strength(model, adv, criterion);
+            NDArray score = strength(model, adv, criterion, loss);
             if (best == null) {
                 best = adv;
                 bestScore = score;
@@ -116,16 +142,15 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     }
 
     /**
-     * How strong each example's result is: successful results score above all others, then by
-     * loss (higher for untargeted, lower target loss for targeted).
+     * How strong each example's result is: successful results score above all others, then by the
+     * value of the ascended loss.
      */
-    private static NDArray strength(DifferentiableClassifier model, NDArray adv, Criterion criterion) {
+    private static NDArray strength(DifferentiableClassifier model, NDArray adv, Criterion criterion, AttackLoss loss) {
         NDArray logits = model.logits(adv);
-        NDArray loss = LogitsObjective.perExampleCrossEntropy(logits, criterion.lossLabels());
-        NDArray signed = criterion.targeted() ? loss.neg() : loss;
-        NDArray success = criterion.isAdversarial(logits).toType(signed.getDataType(), false);
+        NDArray value = criterion.loss(loss, logits);
+        NDArray success = criterion.isAdversarial(logits).toType(value.getDataType(), false);
         // Squash the loss into (-1, 1) so that success (+2) always dominates.
-        return signed.tanh().add(success.mul(2));
+        return value.tanh().add(success.mul(2));
     }
 
     private static NDArray broadcastable(NDArray perExample, NDArray like) {
@@ -141,6 +166,7 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
         private boolean randomStart = true;
         private int restarts = 1;
         private long seed = 0;
+        private AttackLoss loss = AttackLoss.CROSS_ENTROPY;
 
         private Builder(Norm norm) {
             this.norm = norm;
@@ -182,8 +208,17 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
             return this;
         }
 
+        /** The loss to ascend (default {@link AttackLoss#CROSS_ENTROPY}, Madry et al.'s). */
+        public Builder optLoss(AttackLoss value) {
+            loss = value;
+            return this;
+        }
+
         /** The attack. */
         public ProjectedGradientDescent build() {
+            if (loss == null) {
+                throw new IllegalArgumentException("loss is required");
+            }
             if (steps < 1) {
                 throw new IllegalArgumentException("steps must be at least 1, got " + steps);
             }

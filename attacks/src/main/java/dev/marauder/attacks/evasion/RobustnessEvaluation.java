@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
-import dev.marauder.core.model.OutputKind;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.progress.Progress;
 import java.util.ArrayList;
@@ -73,12 +72,11 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
                     LabeledData batch = data.slice(start, end);
                     NDArray x = Tensors.toNDArray(scope, batch.features());
                     NDArray labels = Tensors.labels(scope, batch.labels());
-                    NDArray scores = confidences(model, model.predict(x));
-                    copyPrediction(scores, cleanPred, cleanConf, start);
+                    copyPrediction(model.probabilities(x), cleanPred, cleanConf, start);
                     Criterion criterion = targets == null
                             ? Criterion.misclassification(labels)
                             : Criterion.targetedMisclassification(
-                                    Tensors.labels(scope, Arrays.copyOfRange(targets, start, end)));
+                                    Tensors.labels(scope, Arrays.copyOfRange(targets, start, end)), labels);
                     EvasionResult r = attack.run(model, x, criterion, epsilons);
                     for (int k = 0; k < e; k++) {
                         EvasionResult.Outcome o = r.outcomes().get(k);
@@ -88,7 +86,7 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
                             normSum[k] += v;
                         }
                         NDArray adv = Tensors.toNDArray(scope, o.adversarial());
-                        copyPrediction(confidences(model, model.predict(adv)), advPred[k], advConf[k], start);
+                        copyPrediction(model.probabilities(adv), advPred[k], advConf[k], start);
                         float[] values = o.adversarial().data();
                         if (keepAdversarial) {
                             System.arraycopy(values, 0, adversarial[k], start * exampleSize, values.length);
@@ -133,10 +131,6 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
         FloatTensor originals = data.features().slice(0, keep);
         return new RobustnessResult(attack.name(), attack.settings(), n, (double) cleanCorrect / n, cleanPred,
                 cleanConf, originals, Arrays.copyOf(labels, n), rows);
-    }
-
-    private static NDArray confidences(Classifier model, NDArray scores) {
-        return model.outputKind() == OutputKind.LOGITS ? scores.softmax(1) : scores;
     }
 
     private static void copyPrediction(NDArray probabilities, int[] pred, float[] conf, int offset) {

@@ -2,7 +2,6 @@ package dev.marauder.attacks.evasion;
 
 import dev.marauder.core.data.FloatTensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The outcome of a {@link RobustnessEvaluation}: clean accuracy and, per epsilon, robust
@@ -19,7 +18,7 @@ import java.util.Map;
  * @param labels true label per example
  * @param perEpsilon one row per epsilon
  */
-public record RobustnessResult(String attack, Map<String, Object> settings, int examples, double cleanAccuracy,
+public record RobustnessResult(String attack, EvasionSettings settings, int examples, double cleanAccuracy,
         int[] cleanPredictions, float[] cleanConfidences, FloatTensor sampleOriginals, int[] labels,
         List<AtEpsilon> perEpsilon) {
 

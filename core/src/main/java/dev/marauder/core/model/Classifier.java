@@ -25,6 +25,26 @@ public interface Classifier extends AutoCloseable {
      */
     NDArray predict(NDArray x);
 
+    /**
+     * Class probabilities {@code [N, classes]} for a batch: the one place where scores become
+     * probabilities. Logits go through the softmax; probabilities are returned as the model gave
+     * them; label-only models give their one-hot rows (probability 1 on the predicted label).
+     * One query per example, like {@link #predict}; the result belongs to {@code x}'s manager and
+     * the intermediate scores are freed.
+     */
+    default NDArray probabilities(NDArray x) {
+        NDArray scores = predict(x);
+        if (outputKind() != OutputKind.LOGITS) {
+            return scores;
+        }
+        try (NDManager scope = x.getManager().newSubManager()) {
+            scores.attach(scope);
+            NDArray p = scores.softmax(1);
+            p.attach(x.getManager());
+            return p;
+        }
+    }
+
     /** Whether {@link #predict} returns logits, probabilities or one-hot labels. */
     OutputKind outputKind();
 
