@@ -37,8 +37,7 @@ final class Queries {
      * queries the model once per row.
      */
     static float[][] probabilities(Classifier model, NDArray batch) {
-        NDArray scores = model.predict(batch);
-        NDArray p = model.outputKind() == OutputKind.LOGITS ? scores.softmax(1) : scores;
+        NDArray p = model.probabilities(batch);
         int n = Math.toIntExact(p.getShape().get(0));
         int classes = Math.toIntExact(p.getShape().get(1));
         float[] flat = p.toFloatArray();
