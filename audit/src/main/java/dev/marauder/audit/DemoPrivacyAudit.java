@@ -53,8 +53,8 @@ public final class DemoPrivacyAudit {
             }
         }
         List<Map<String, Object>> audits = new ArrayList<>();
-        audits.add(AUDIT.run(DemoModel.SETTINGS, null, data, progress, warnings).asMap());
-        audits.add(AUDIT.run(DP_SETTINGS, DP, data, progress, warnings).asMap());
+        audits.add(asMap(AUDIT.run(DemoModel.SETTINGS, null, data, progress, warnings)));
+        audits.add(asMap(AUDIT.run(DP_SETTINGS, DP, data, progress, warnings)));
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("key", key);
         content.put("audits", audits);
@@ -66,6 +66,10 @@ public final class DemoPrivacyAudit {
             warnings.accept("could not cache the demo privacy audit in " + file + ": " + e.getMessage());
         }
         return audits;
+    }
+
+    private static Map<String, Object> asMap(Object result) {
+        return Json.mapper().convertValue(result, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
     }
 
     /** What the cached result depends on, in the JSON types it reads back as. */

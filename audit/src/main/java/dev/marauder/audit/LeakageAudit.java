@@ -24,10 +24,11 @@ public final class LeakageAudit {
     public static Map<String, Object> thresholdAttack(Classifier model, LabeledData members, LabeledData nonMembers,
             int limit) {
         int n = Math.min(limit, Math.min(members.size(), nonMembers.size()));
-        return new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
+        return dev.marauder.core.json.Json.mapper().convertValue(
+                new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
                 .attack(model, members.slice(0, n), nonMembers.slice(0, n), null, null, new float[] {
-                    model.inputSpec().lower(), model.inputSpec().upper()}, Progress.NONE, w -> { })
-                .asMap();
+                    model.inputSpec().lower(), model.inputSpec().upper()}, Progress.NONE, w -> { }),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
     }
 
     /**

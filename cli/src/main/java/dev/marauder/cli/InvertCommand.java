@@ -99,7 +99,7 @@ final class InvertCommand implements Callable<Integer> {
 
     /** The JSON result of {@code marauder invert}. */
     record InvertResult(String attack, String access, String model, int[] inputShape, List<PerClass> classes,
-            long queries, Map<String, Object> settings, String savedImages, Provenance provenance) {}
+            long queries, MiFace.Settings settings, String savedImages, Provenance provenance) {}
 
     @Override
     public Integer call() {
@@ -118,7 +118,7 @@ final class InvertCommand implements Callable<Integer> {
         }
         InputSpec inputSpec = inputSpec(range);
         InversionResult result;
-        Map<String, Object> settings;
+        MiFace.Settings settings;
         if (white) {
             MiFace<DifferentiableClassifier> attack = usage(() -> configure(MiFace.whiteBox()).build());
             settings = attack.settings();

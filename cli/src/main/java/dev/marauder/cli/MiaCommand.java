@@ -153,7 +153,7 @@ final class MiaCommand implements Callable<Integer> {
                     w -> stderr.println("marauder: warning: " + w));
         }
         MembershipEvaluation e = report.headlineEvaluation();
-        output.emit(spec.commandLine().getOut(), report.asMap(), String.format(Locale.ROOT,
+        output.emit(spec.commandLine().getOut(), report, String.format(Locale.ROOT,
                 "%s (%s): AUC %.4f, balanced accuracy %.4f, TPR %.4f at 1%% FPR and %.4f at 0.1%% FPR, epsilon >= %.3f"
                         + " (confidence %s); %d members, %d non-members, %.1f s",
                 report.kind().id(), report.headline(), e.auc(), e.balancedAccuracy(), e.truePositiveRateAt(0.01),

@@ -253,14 +253,9 @@ final class PrivacyCommand implements Runnable {
             var stderr = spec.commandLine().getErr();
             var r = audit.run(settings, privacy, split, output.progress(), w -> stderr.println("marauder: warning: " + w));
             var b = r.bound();
-            var prov = dev.marauder.core.provenance.Provenance.start().setting("training", settings)
-                    .setting("canaries", canaries).setting("confidence", confidence).hash("data", split.train().sha256())
-                    .finish();
-            Map<String, Object> result = new LinkedHashMap<>(r.asMap());
-            result.put("provenance", prov);
             String claim = Double.isInfinite(r.claimedEpsilon()) ? "no formal guarantee (non-private training)"
                     : String.format(Locale.ROOT, "claimed epsilon %.4f", r.claimedEpsilon());
-            output.emit(spec.commandLine().getOut(), result, String.format(Locale.ROOT,
+            output.emit(spec.commandLine().getOut(), r, String.format(Locale.ROOT,
                     "audited epsilon lower bound %.4f with confidence %s at delta %s (%d of %d guesses correct on %d"
                             + " canaries, %d included); %s; test accuracy %.4f", b.epsilonLowerBound(),
                     number(b.confidence()), number(r.delta()), b.correct(), b.guesses(), b.canaries(), r.included(), claim,

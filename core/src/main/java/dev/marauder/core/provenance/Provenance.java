@@ -1,5 +1,6 @@
 package dev.marauder.core.provenance;
 
+import dev.marauder.core.json.Json;
 import dev.marauder.core.engine.Engines;
 import java.time.Instant;
 import java.util.Collections;
@@ -62,6 +63,15 @@ public record Provenance(
         /** Records all {@code values} as settings. */
         public Recorder settings(Map<String, ?> values) {
             settings.putAll(values);
+            return this;
+        }
+
+        /**
+         * Records every property of {@code settings} (a settings record) as a setting, by its
+         * JSON (snake_case) name; nested values stay structured.
+         */
+        public Recorder settings(Record settings) {
+            Json.mapper().valueToTree(settings).fields().forEachRemaining(e -> this.settings.put(e.getKey(), e.getValue()));
             return this;
         }
 

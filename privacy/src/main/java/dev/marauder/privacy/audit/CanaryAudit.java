@@ -1,5 +1,10 @@
 package dev.marauder.privacy.audit;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.marauder.core.provenance.Provenance;
 import dev.marauder.privacy.dpsgd.DpSgdSettings;
 import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import dev.marauder.stats.Require;
@@ -47,29 +52,33 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
         Require.confidence(confidence);
     }
 
-    /** The audit's outcome beside the claim it tests. */
-    public record Result(AuditBound bound, double claimedEpsilon, double delta, int included, double testAccuracy,
-            String training) {
+    /**
+     * The audit's outcome beside the claim it tests. Its JSON, shared by {@code marauder privacy
+     * audit} and the audit report: the bound's {@code epsilon_lower_bound, confidence, delta,
+     * canaries, guesses, correct, method}, then {@code claimed_epsilon} (absent without DP),
+     * {@code included, test_accuracy, training, provenance}.
+     *
+     * @param bound the audited lower bound and the counts behind it
+     * @param claimedEpsilon the accountant's epsilon, +infinity for non-private training
+     * @param included canaries that were trained on
+     * @param testAccuracy the audited model's test accuracy
+     * @param training "non-private" or "dp-sgd"
+     * @param provenance versions, settings and data hash
+     */
+    @JsonPropertyOrder({"epsilon_lower_bound", "confidence", "claimed_epsilon", "delta"})
+    public record Result(@JsonUnwrapped AuditBound bound, @JsonIgnore double claimedEpsilon, int included,
+            double testAccuracy, String training, Provenance provenance) {
 
-        /**
-         * The JSON form shared by {@code marauder privacy audit} and the audit report:
-         * {@code epsilon_lower_bound, confidence, claimed_epsilon} (null without DP), {@code delta,
-         * canaries, included, guesses, correct, method, training, test_accuracy}.
-         */
-        public Map<String, Object> asMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("epsilon_lower_bound", bound.epsilonLowerBound());
-            m.put("confidence", bound.confidence());
-            m.put("claimed_epsilon", Double.isInfinite(claimedEpsilon) ? null : claimedEpsilon);
-            m.put("delta", delta);
-            m.put("canaries", bound.canaries());
-            m.put("included", included);
-            m.put("guesses", bound.guesses());
-            m.put("correct", bound.correct());
-            m.put("method", bound.method());
-            m.put("training", training);
-            m.put("test_accuracy", testAccuracy);
-            return m;
+        /** The delta of the audited guarantee. */
+        @JsonIgnore
+        public double delta() {
+            return bound.delta();
+        }
+
+        /** The claimed epsilon as in JSON: null (absent) for non-private training. */
+        @JsonProperty("claimed_epsilon")
+        public Double claimed() {
+            return Double.isInfinite(claimedEpsilon) ? null : claimedEpsilon;
         }
     }
 
@@ -134,7 +143,10 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
             }
         }
         AuditBound bound = OneRunAudit.bestSplit(scores, included, candidates, delta, confidence).bound();
-        return new Result(bound, claimed, delta, in, accuracy, dp == null ? "non-private" : "dp-sgd");
+        Provenance provenance = Provenance.start().setting("training", settings).setting("dp", dp)
+                .setting("canaries", canaries).setting("confidence", confidence).seed(seed)
+                .hash("data", train.sha256()).finish();
+        return new Result(bound, claimed, in, accuracy, dp == null ? "non-private" : "dp-sgd", provenance);
     }
 
     /** Log-probability the model gives each canary's canary label: higher means more likely trained on. */

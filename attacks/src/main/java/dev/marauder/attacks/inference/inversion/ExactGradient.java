@@ -23,8 +23,8 @@ final class ExactGradient implements GradientSource<DifferentiableClassifier> {
     }
 
     @Override
-    public Map<String, Object> settings() {
-        return Map.of("gradient", "exact");
+    public Settings settings() {
+        return new Settings("exact", null, null, null);
     }
 
     @Override

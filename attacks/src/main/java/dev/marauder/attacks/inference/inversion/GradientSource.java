@@ -1,8 +1,8 @@
 package dev.marauder.attacks.inference.inversion;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.Classifier;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -19,7 +19,18 @@ interface GradientSource<M extends Classifier> {
     String access();
 
     /** The strategy's own settings, for results and provenance. */
-    Map<String, Object> settings();
+    Settings settings();
+
+    /**
+     * A gradient strategy's settings as recorded in results.
+     *
+     * @param gradient "exact" or "nes"
+     * @param samples NES: antithetic sample pairs per estimate, or null
+     * @param sigma NES: the probe radius relative to the input range, or null
+     * @param seed NES: the seed of the probes, or null
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Settings(String gradient, Integer samples, Double sigma, Long seed) {}
 
     /** Model queries one call of {@link #gradient} spends per row. */
     long queriesPerRow();

@@ -81,15 +81,21 @@ public final class MapAttributeInference {
         return best;
     }
 
-    /** The settings by name, for results and provenance. */
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attack", name());
-        m.put("prior", prior.clone());
-        m.put("values", valueNames);
-        m.put("label_only_error_model", errorModel != null);
-        m.put("batch_size", batchSize);
-        return m;
+    /**
+     * The settings of the attack, as recorded in results and provenance.
+     *
+     * @param attack the attack's name
+     * @param prior the prior over the sensitive values
+     * @param values the sensitive values' names
+     * @param labelOnlyErrorModel whether a confusion matrix stands in for confidence scores
+     * @param batchSize queries per batch
+     */
+    public record Settings(String attack, double[] prior, List<String> values, boolean labelOnlyErrorModel,
+            int batchSize) {}
+
+    /** The settings, for results and provenance. */
+    public Settings settings() {
+        return new Settings(name(), prior.clone(), valueNames, errorModel != null, batchSize);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.marauder.attacks.inference.inversion;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.model.Classifier;
@@ -123,22 +125,29 @@ public final class MiFace<M extends Classifier> {
         return queryBudget;
     }
 
-    /** The settings by name, for results and provenance. */
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("access", access());
-        m.put("steps", steps);
-        m.put("step", step);
-        m.put("patience", patience);
-        m.put("threshold", threshold);
-        m.put("smoothing", smoothing);
-        m.put("start", startImage != null ? "image" : start.name().toLowerCase(Locale.ROOT));
-        m.put("auxiliary", auxiliary.description());
-        if (queryBudget != Long.MAX_VALUE) {
-            m.put("query_budget", queryBudget);
-        }
-        m.putAll(gradients.settings());
-        return m;
+    /**
+     * The settings of an MI-Face attack, as recorded in results and provenance.
+     *
+     * @param access "white-box" or "black-box"
+     * @param steps the most gradient steps per class
+     * @param step the step size
+     * @param patience steps without improvement before stopping
+     * @param threshold the confidence at which a class is done
+     * @param smoothing the smoothing strength of the process step
+     * @param start "zero", "mean", "random" or "image"
+     * @param auxiliary the auxiliary term of the cost
+     * @param queryBudget the query budget, or null for none
+     * @param gradient how gradients are obtained
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Settings(String access, int steps, double step, int patience, double threshold, double smoothing,
+            String start, String auxiliary, Long queryBudget, @JsonUnwrapped GradientSource.Settings gradient) {}
+
+    /** The settings, for results and provenance. */
+    public Settings settings() {
+        return new Settings(access(), steps, step, patience, threshold, smoothing,
+                startImage != null ? "image" : start.name().toLowerCase(Locale.ROOT), auxiliary.description(),
+                queryBudget == Long.MAX_VALUE ? null : queryBudget, gradients.settings());
     }
 
     /**

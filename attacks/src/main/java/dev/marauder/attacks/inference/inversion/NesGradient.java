@@ -44,13 +44,8 @@ final class NesGradient implements GradientSource<Classifier> {
     }
 
     @Override
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("gradient", "nes");
-        m.put("samples", samples);
-        m.put("sigma", relativeSigma);
-        m.put("seed", seed);
-        return m;
+    public Settings settings() {
+        return new Settings("nes", samples, relativeSigma, seed);
     }
 
     long seed() {

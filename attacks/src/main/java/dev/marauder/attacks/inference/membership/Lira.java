@@ -186,12 +186,17 @@ public final class Lira {
         return new LiraScores(scores, offline, pooled, shifted);
     }
 
-    /** The settings, for reports: stable snake_case keys. */
-    public Map<String, Object> settings() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", mode.name().toLowerCase(Locale.ROOT));
-        out.put("variance", variance.name().toLowerCase(Locale.ROOT));
-        return out;
+    /**
+     * The settings of a LiRA attack, for reports.
+     *
+     * @param mode "online" or "offline"
+     * @param variance "per_example" or "global"
+     */
+    public record Settings(String mode, String variance) {}
+
+    /** The settings, for reports. */
+    public Settings settings() {
+        return new Settings(mode.name().toLowerCase(Locale.ROOT), variance.name().toLowerCase(Locale.ROOT));
     }
 
     @Override

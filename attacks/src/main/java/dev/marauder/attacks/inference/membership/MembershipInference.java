@@ -1,5 +1,11 @@
 package dev.marauder.attacks.inference.membership;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.marauder.core.model.PrivacyGuarantee;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
@@ -100,7 +106,12 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
     }
 
     /**
-     * The outcome of one run.
+     * The outcome of one run. Its JSON, shared by {@code marauder mia} and the audit report, has
+     * {@code kind}, {@code attack} (the headline attack's name), the headline attack's metrics
+     * ({@code auc, balanced_accuracy, tpr_at_fpr} with keys "0.01", "0.001", ...,
+     * {@code epsilon_lower_bound, confidence, members, non_members}), {@code seconds},
+     * {@code shadows_trained}, {@code target}, every attack's metrics with its ROC points
+     * ({@code [fpr, tpr]}) under {@code attacks}, and {@code provenance}.
      *
      * @param kind the attack family
      * @param headline the name of the attack whose metrics are the run's headline
@@ -110,50 +121,83 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param target facts about the target: accuracies on members and held-out data, training
      * @param provenance versions, settings and data hashes
      */
-    public record Report(Kind kind, String headline, Map<String, MembershipEvaluation> attacks, double seconds,
-            int shadowsTrained, Map<String, Object> target, Provenance provenance) {
+    @JsonPropertyOrder({"kind", "attack", "auc", "balanced_accuracy", "tpr_at_fpr", "epsilon_lower_bound", "confidence",
+        "members", "non_members", "seconds", "shadows_trained", "target", "attacks", "provenance"})
+    public record Report(@JsonIgnore Kind kind, @JsonProperty("attack") String headline,
+            @JsonIgnore Map<String, MembershipEvaluation> attacks, double seconds, int shadowsTrained, Target target,
+            Provenance provenance) {
 
         /** The headline attack's evaluation. */
         public MembershipEvaluation headlineEvaluation() {
             return attacks.get(headline);
         }
 
-        /**
-         * The JSON form shared by {@code marauder mia} and the audit report: the headline attack's
-         * {@code auc, balanced_accuracy, tpr_at_fpr} (keys "0.01", "0.001", ...),
-         * {@code epsilon_lower_bound, confidence}, then {@code seconds}, counts, the target's facts,
-         * and every attack's metrics with its ROC points ({@code [fpr, tpr]}).
-         */
-        public Map<String, Object> asMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", kind.id());
-            m.put("attack", headline);
-            m.putAll(metricsMap(headlineEvaluation(), false));
-            m.put("seconds", seconds);
-            m.put("shadows_trained", shadowsTrained);
-            m.put("target", target);
-            Map<String, Object> all = new LinkedHashMap<>();
-            attacks.forEach((name, e) -> all.put(name, metricsMap(e, true)));
-            m.put("attacks", all);
-            m.put("provenance", provenance);
-            return m;
+        /** The attack family's id, as in JSON. */
+        @JsonProperty("kind")
+        public String kindId() {
+            return kind.id();
         }
 
-        private static Map<String, Object> metricsMap(MembershipEvaluation e, boolean roc) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("auc", e.auc());
-            m.put("balanced_accuracy", e.balancedAccuracy());
-            Map<String, Object> tpr = new LinkedHashMap<>();
+        /** The headline attack's metrics (flattened into the report's JSON). */
+        @JsonUnwrapped
+        public Metrics headlineMetrics() {
+            return Metrics.of(headlineEvaluation(), false);
+        }
+
+        /** Every attack's metrics with its ROC points, by name. */
+        @JsonProperty("attacks")
+        public Map<String, Metrics> attackMetrics() {
+            Map<String, Metrics> all = new LinkedHashMap<>();
+            attacks.forEach((name, e) -> all.put(name, Metrics.of(e, true)));
+            return all;
+        }
+    }
+
+    /**
+     * Facts about an attacked model.
+     *
+     * @param model its name
+     * @param memberAccuracy its accuracy on the members
+     * @param nonMemberAccuracy its accuracy on the non-members
+     * @param testAccuracy its test accuracy when this run trained it, else null
+     * @param training how this run trained it, else null
+     * @param epsilon its DP epsilon when it was trained with DP-SGD, else null
+     * @param delta the delta of that epsilon, else null
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Target(String model, double memberAccuracy, double nonMemberAccuracy, Double testAccuracy,
+            TrainingRecipe training, Double epsilon, Double delta) {
+
+        /** These facts with those of a run that trained the target. */
+        Target trainedBy(TrainingRecipe recipe, BuiltinClassifier trained) {
+            PrivacyGuarantee p = trained.card().privacy();
+            return new Target(model, memberAccuracy, nonMemberAccuracy, trained.card().testAccuracy(), recipe,
+                    p == null ? null : p.epsilon(), p == null ? null : p.delta());
+        }
+    }
+
+    /**
+     * One attack's metrics as reported (see {@link MembershipEvaluation}).
+     *
+     * @param auc area under the ROC curve
+     * @param balancedAccuracy the best balanced accuracy over thresholds
+     * @param tprAtFpr the TPR at each FPR target, keyed by the target as text ("0.001")
+     * @param epsilonLowerBound the epsilon lower bound the attack's success implies
+     * @param confidence its confidence
+     * @param members members scored
+     * @param nonMembers non-members scored
+     * @param roc the thinned ROC curve as {@code [fpr, tpr]} pairs, or null where left out
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Metrics(double auc, double balancedAccuracy, Map<String, Double> tprAtFpr, double epsilonLowerBound,
+            double confidence, int members, int nonMembers, List<double[]> roc) {
+
+        static Metrics of(MembershipEvaluation e, boolean withRoc) {
+            Map<String, Double> tpr = new LinkedHashMap<>();
             e.truePositiveRateAtFalsePositiveRate().forEach((fpr, rate) -> tpr.put(String.valueOf(fpr), rate));
-            m.put("tpr_at_fpr", tpr);
-            m.put("epsilon_lower_bound", e.epsilonLowerBound());
-            m.put("confidence", e.confidence());
-            m.put("members", e.members());
-            m.put("non_members", e.nonMembers());
-            if (roc) {
-                m.put("roc", e.roc().stream().map(p -> List.of(p.falsePositiveRate(), p.truePositiveRate())).toList());
-            }
-            return m;
+            return new Metrics(e.auc(), e.balancedAccuracy(), tpr, e.epsilonLowerBound(), e.confidence(), e.members(),
+                    e.nonMembers(), withRoc ? e.roc().stream()
+                            .map(p -> new double[] {p.falsePositiveRate(), p.truePositiveRate()}).toList() : null);
         }
     }
 
@@ -220,10 +264,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
             double[] all = e.getValue();
             attacks.put(e.getKey(), metrics.evaluate(Arrays.copyOfRange(all, 0, m), Arrays.copyOfRange(all, m, all.length)));
         }
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("model", target.info().name());
-        facts.put("member_accuracy", Training.accuracy(target, members, 256));
-        facts.put("non_member_accuracy", Training.accuracy(target, nonMembers, 256));
+        Target facts = new Target(target.info().name(), Training.accuracy(target, members, 256),
+                Training.accuracy(target, nonMembers, 256), null, null, null, null);
         Provenance provenance = Provenance.start().setting("kind", kind.id()).setting("shadows", shadows)
                 .setting("seed", seed).setting("metrics", metrics.toString())
                 .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe)
@@ -257,18 +299,12 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         int[] nonMemberRows = java.util.stream.IntStream.range(0, pool.size()).filter(i -> !isMember[i]).toArray();
         LabeledData members = pool.select(memberRows);
         LabeledData nonMembers = pool.select(nonMemberRows);
-        Map<String, Object> facts;
+        Target facts;
         Report report;
         try (BuiltinClassifier target = recipe.withSeed(seed ^ 0x7A16E7L).train(members, data.test(), "target", bounds,
                 progress, warnings)) {
             report = attack(target, members, nonMembers, recipe, shadowDirectory, bounds, progress, warnings);
-            facts = new LinkedHashMap<>(report.target());
-            facts.put("test_accuracy", target.card().testAccuracy());
-            facts.put("training", recipe);
-            if (target.card().privacy() != null) {
-                facts.put("epsilon", target.card().privacy().epsilon());
-                facts.put("delta", target.card().privacy().delta());
-            }
+            facts = report.target().trainedBy(recipe, target);
         }
         return new Report(report.kind(), report.headline(), report.attacks(), (System.nanoTime() - start) / 1e9,
                 report.shadowsTrained(), facts, report.provenance());

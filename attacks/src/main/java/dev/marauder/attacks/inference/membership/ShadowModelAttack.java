@@ -79,15 +79,21 @@ public final class ShadowModelAttack {
         return new Builder();
     }
 
-    /** The settings, for reports: stable snake_case keys. */
-    public Map<String, Object> settings() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("features", features.name().toLowerCase(Locale.ROOT));
-        out.put("top_classes", topClasses == 0 ? "all" : topClasses);
-        out.put("min_examples_per_class", minExamplesPerClass);
-        out.put("epochs", epochs);
-        out.put("seed", seed);
-        return out;
+    /**
+     * The settings of a shadow-model attack, for reports.
+     *
+     * @param features the attack model's input features
+     * @param topClasses how many top probabilities it sees ("all" or a count)
+     * @param minExamplesPerClass the fewest training examples for a per-class attack model
+     * @param epochs the attack model's training epochs
+     * @param seed its seed
+     */
+    public record Settings(String features, String topClasses, int minExamplesPerClass, int epochs, long seed) {}
+
+    /** The settings, for reports. */
+    public Settings settings() {
+        return new Settings(features.name().toLowerCase(Locale.ROOT), topClasses == 0 ? "all" : String.valueOf(topClasses),
+                minExamplesPerClass, epochs, seed);
     }
 
     /**

@@ -156,8 +156,7 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
             return false;
         }
         try {
-            return key(pool, k).equals(Json.mapper().readValue(membership.toFile(),
-                    new TypeReference<Map<String, Object>>() {}));
+            return key(pool, k).equals(Json.read(membership, Key.class));
         } catch (IOException e) {
             return false;
         }
@@ -170,21 +169,15 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         return half;
     }
 
-    private Map<String, Object> key(LabeledData pool, int k) {
-        int[] half = half(pool.size(), seed + k);
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("pool_sha256", pool.sha256());
-        key.put("pool_size", pool.size());
-        key.put("shadow", k);
-        key.put("seed", seed + k);
-        key.put("half_hash", Arrays.hashCode(half));
-        key.put("recipe", Json.mapper().valueToTree(recipe).toString());
-        // in the types the key reads back as from JSON, so a saved key compares equal
-        try {
-            return Json.mapper().readValue(Json.mapper().writeValueAsBytes(key), new TypeReference<Map<String, Object>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * What a saved shadow model was trained on and how: a saved shadow is reused only when its key
+     * equals the one this run would write.
+     */
+    record Key(String poolSha256, int poolSize, int shadow, long seed, int halfHash, String recipe) {}
+
+    private Key key(LabeledData pool, int k) {
+        return new Key(pool.sha256(), pool.size(), k, seed + k, Arrays.hashCode(half(pool.size(), seed + k)),
+                Json.mapper().valueToTree(recipe).toString());
     }
 
     /** Shadow {@code k} loaded from the directory, or null when it is not there (or unreadable). */
@@ -199,7 +192,7 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
         }
     }
 
-    private void save(BuiltinClassifier model, int k, Map<String, Object> key, Consumer<String> warnings) {
+    private void save(BuiltinClassifier model, int k, Key key, Consumer<String> warnings) {
         if (directory == null) {
             return;
         }

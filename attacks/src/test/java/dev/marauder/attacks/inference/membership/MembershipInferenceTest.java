@@ -30,8 +30,8 @@ class MembershipInferenceTest {
         assertThat(loss.members()).isEqualTo(300);
         assertThat(loss.nonMembers()).isEqualTo(300);
         // Members are fit perfectly, non-members are not: the loss tells them apart.
-        assertThat((Double) r.target().get("member_accuracy")).isGreaterThan(0.99);
-        assertThat((Double) r.target().get("non_member_accuracy")).isLessThan(0.95);
+        assertThat(r.target().memberAccuracy()).isGreaterThan(0.99);
+        assertThat(r.target().nonMemberAccuracy()).isLessThan(0.95);
         assertThat(loss.auc()).isGreaterThan(0.6);
         assertThat(loss.balancedAccuracy()).isGreaterThan(0.55);
         assertThat(loss.truePositiveRateAtFalsePositiveRate()).containsKeys(0.01, 0.001);
