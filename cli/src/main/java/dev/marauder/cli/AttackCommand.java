@@ -2,7 +2,6 @@ package dev.marauder.cli;
 
 import dev.marauder.attacks.evasion.CarliniWagnerL2;
 import dev.marauder.attacks.evasion.DeepFool;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.marauder.attacks.evasion.EvasionAttack;
 import dev.marauder.attacks.evasion.EvasionSettings;
 import dev.marauder.attacks.evasion.FastGradientMethod;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -141,7 +139,7 @@ final class AttackCommand implements Callable<Integer> {
         Inputs.requireExists(model, "--model");
         // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
         Provenance.Recorder prov = Provenance.start()
-                .settings(Json.mapper().convertValue(attack.settings(), new TypeReference<Map<String, Object>>() {}));
+                .settings(attack.settings());
         LabeledData d = Inputs.evaluationData(data, labels);
         int[] targets = null;
         try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {

@@ -1,7 +1,13 @@
 package dev.marauder.cli;
 
 import dev.marauder.privacy.accounting.Schedule;
+import dev.marauder.core.io.DataFormatException;
+import dev.marauder.core.io.Messages;
+import dev.marauder.core.json.Json;
+import dev.marauder.privacy.accounting.AccountantState;
 import dev.marauder.privacy.accounting.AccountantType;
+import java.io.IOException;
+import java.nio.file.Path;
 import dev.marauder.privacy.accounting.NoiseCalibration;
 import dev.marauder.privacy.accounting.PldAccountant;
 import dev.marauder.privacy.accounting.PrivacyAccountant;
@@ -128,6 +134,14 @@ final class PrivacyCommand implements Runnable {
                 description = "Noise multiplier: noise standard deviation over the clipping norm.")
         double noise;
 
+        @Option(names = "--history", paramLabel = "FILE",
+                description = "Resume: replay the steps of a saved accountant history (JSON) before this run's.")
+        Path history;
+
+        @Option(names = "--save-history", paramLabel = "FILE",
+                description = "Write the accountant's history after this run (JSON), to resume or replay it later.")
+        Path saveHistory;
+
         @Mixin
         OutputOptions output;
 
@@ -138,7 +152,20 @@ final class PrivacyCommand implements Runnable {
                 throw new UsageException("--noise must be finite and >= 0, got " + noise);
             }
             PrivacyAccountant accountant = run.accountant.newAccountant();
+            if (history != null) {
+                Inputs.requireExists(history, "--history");
+                AccountantState saved;
+                try {
+                    saved = Json.read(history, AccountantState.class);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new DataFormatException(history, "not an accountant history: " + Messages.firstLine(e));
+                }
+                accountant = saved.replay(run.accountant);
+            }
             accountant.step(noise, run.sampleRate(), run.steps());
+            if (saveHistory != null) {
+                Json.writeFile(saveHistory, accountant.state());
+            }
             double epsilon;
             Double order = null;
             if (accountant instanceof RdpAccountant rdp) {

@@ -42,6 +42,37 @@ class PrivacyCommandTest {
     }
 
     @Test
+    void aSavedHistoryResumesToTheEpsilonOfTheWholeRun(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("history.json");
+        String[] half = {"privacy", "epsilon", "--n", "60000", "--batch", "256", "--epochs", "30", "--delta", "1e-5",
+            "--noise", "1.1", "--json"};
+        Result first = run(concat(half, "--save-history", saved.toString()));
+        assertThat(first.code()).as(first.err()).isZero();
+        JsonNode state = JSON.readTree(saved.toFile());
+        assertThat(state.get("accountant").asText()).isEqualTo("rdp");
+        assertThat(state.get("history").get(0).get("steps").asLong()).isEqualTo(7032);
+        assertThat(state.get("history").get(0).get("noise_multiplier").asDouble()).isEqualTo(1.1);
+
+        Result resumed = run(concat(half, "--history", saved.toString()));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        RdpAccountant whole = new RdpAccountant();
+        whole.step(1.1, 256.0 / 60000, 2 * 7032);
+        assertThat(JSON.readTree(resumed.out()).get("epsilon").asDouble()).isEqualTo(whole.epsilon(1e-5));
+
+        Files.writeString(dir.resolve("bad.json"), "{\"accountant\": \"rdp\", \"history\": [{\"noise_multiplier\": -1,"
+                + " \"sample_rate\": 0.1, \"steps\": 3}]}");
+        Result bad = run(concat(half, "--history", dir.resolve("bad.json").toString()));
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("bad.json").contains("not an accountant history").doesNotContain("\tat ");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void epsilonWithRdp() throws Exception {
         Result r = run(args("epsilon", "--noise", "1.1", "--json"));
         assertThat(r.code()).as(r.err()).isZero();

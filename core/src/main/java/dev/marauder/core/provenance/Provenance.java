@@ -70,7 +70,7 @@ public record Provenance(
          * Records every property of {@code settings} (a settings record) as a setting, by its
          * JSON (snake_case) name; nested values stay structured.
          */
-        public Recorder settings(Record settings) {
+        public Recorder settings(Object settings) {
             Json.mapper().valueToTree(settings).fields().forEachRemaining(e -> this.settings.put(e.getKey(), e.getValue()));
             return this;
         }

@@ -57,6 +57,11 @@ public interface PrivacyAccountant {
         return total;
     }
 
+    /** The accountant's kind and history, to save as JSON and {@link AccountantState#restore() restore}. */
+    default AccountantState state() {
+        return new AccountantState(mechanism(), history());
+    }
+
     /** An independent accountant of the same kind and settings, with a copy of the history. */
     PrivacyAccountant copy();
 

@@ -2,14 +2,14 @@ package dev.marauder.privacy.dpsgd;
 
 import dev.marauder.privacy.accounting.AccountantType;
 import dev.marauder.stats.Require;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The differential-privacy settings of a DP-SGD run (Abadi et al. 2016): immutable, validated.
  * Either {@code noiseMultiplier} is given, or {@code targetEpsilon}, from which the smallest
  * sufficient noise is calibrated for the run's sample rate and steps.
+ *
+ * <p>Serialises with Jackson (a value not set, such as the noise multiplier of a calibrated run, is
+ * written as {@code "NaN"}).
  *
  * @param clipNorm per-example L2 clipping norm C (> 0)
  * @param noiseMultiplier sigma: the noise's standard deviation is sigma * C (>= 0), or NaN to calibrate
@@ -51,50 +51,6 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targ
     /** Fixed noise, RDP accounting, no budget, secure randomness. */
     public static DpSgdSettings withNoise(double clipNorm, double noiseMultiplier, double delta) {
         return new DpSgdSettings(clipNorm, noiseMultiplier, Double.NaN, delta, AccountantType.RDP, Double.NaN, null);
-    }
-
-    /** The settings as JSON-ready values, as recorded in results and provenance. */
-    public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mechanism", "DP-SGD");
-        if (Double.isNaN(noiseMultiplier)) {
-            m.put("target_epsilon", targetEpsilon);
-        } else {
-            m.put("noise_multiplier", noiseMultiplier);
-        }
-        m.put("clip_norm", clipNorm);
-        m.put("delta", delta);
-        m.put("accountant", accountant.label());
-        if (!Double.isNaN(epsilonBudget)) {
-            m.put("epsilon_budget", epsilonBudget);
-        }
-        m.put("secure_randomness", seed == null);
-        if (seed != null) {
-            m.put("seed", seed);
-        }
-        return m;
-    }
-
-    /**
-     * The settings {@link #asMap()} recorded.
-     *
-     * @throws IllegalArgumentException if the map does not describe valid settings
-     */
-    public static DpSgdSettings fromMap(Map<?, ?> m) {
-        try {
-            return new DpSgdSettings(number(m, "clip_norm"), m.containsKey("noise_multiplier")
-                    ? number(m, "noise_multiplier") : Double.NaN, m.containsKey("target_epsilon")
-                    ? number(m, "target_epsilon") : Double.NaN, number(m, "delta"),
-                    AccountantType.valueOf(String.valueOf(m.get("accountant")).toUpperCase(Locale.ROOT)),
-                    m.containsKey("epsilon_budget") ? number(m, "epsilon_budget") : Double.NaN,
-                    m.get("seed") == null ? null : ((Number) m.get("seed")).longValue());
-        } catch (ClassCastException | NullPointerException e) {
-            throw new IllegalArgumentException("not DP-SGD settings: " + m, e);
-        }
-    }
-
-    private static double number(Map<?, ?> m, String key) {
-        return ((Number) m.get(key)).doubleValue();
     }
 
     /** A copy with reproducible (NOT private) randomness from {@code value}. */

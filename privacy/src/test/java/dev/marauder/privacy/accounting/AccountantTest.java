@@ -9,6 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.Scale;
 import net.jqwik.api.constraints.IntRange;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -83,6 +84,22 @@ class AccountantTest {
         assertThat(epsilon(type, 0, 0, 10, 1e-5)).isZero(); // nothing sampled: nothing spent
         assertThat(epsilon(type, 1, 0, 10, 1e-5)).isZero();
         assertThat(epsilon(type, 1e3, 0.001, 1, 1e-5)).isLessThan(1e-3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(AccountantType.class)
+    void theStateRoundTripsThroughJsonAndRestoresTheSameEpsilon(AccountantType type) throws Exception {
+        PrivacyAccountant a = type.newAccountant();
+        a.step(1.1, 0.01, 500);
+        a.step(0.9, 0.02, 100);
+        var mapper = dev.marauder.core.json.Json.mapper();
+        AccountantState read = mapper.readValue(mapper.writeValueAsString(a.state()), AccountantState.class);
+        assertThat(read).isEqualTo(a.state());
+        PrivacyAccountant restored = read.restore();
+        assertThat(restored.mechanism()).isEqualTo(type.label());
+        assertThat(restored.history()).isEqualTo(a.history());
+        assertThat(restored.epsilon(1e-5)).isEqualTo(a.epsilon(1e-5));
+        assertThatThrownBy(() -> new AccountantState("gdp", List.of())).hasMessageContaining("rdp or pld");
     }
 
     @ParameterizedTest

@@ -121,8 +121,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param target facts about the target: accuracies on members and held-out data, training
      * @param provenance versions, settings and data hashes
      */
-    @JsonPropertyOrder({"kind", "attack", "auc", "balanced_accuracy", "tpr_at_fpr", "epsilon_lower_bound", "confidence",
-        "members", "non_members", "seconds", "shadows_trained", "target", "attacks", "provenance"})
+    @JsonPropertyOrder({"kind", "attack", "seconds", "shadows_trained", "target", "attacks", "provenance"})
     public record Report(@JsonIgnore Kind kind, @JsonProperty("attack") String headline,
             @JsonIgnore Map<String, MembershipEvaluation> attacks, double seconds, int shadowsTrained, Target target,
             Provenance provenance) {
