@@ -24,7 +24,7 @@ public record AccountantState(String accountant, List<Segment> history) {
         if (accountant == null || !List.of("rdp", "pld").contains(accountant.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("accountant must be rdp or pld, got " + accountant);
         }
-        if (history == null || history.contains(null)) {
+        if (history == null || history.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("an accountant state needs its history (a list of segments)");
         }
         history = List.copyOf(history);
