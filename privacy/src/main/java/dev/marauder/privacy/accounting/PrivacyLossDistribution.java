@@ -559,9 +559,9 @@ public final class PrivacyLossDistribution {
         double loss(double x) {
             double g = (2 * x - 1) / (2 * sigma * sigma);
             if (remove) {
-                return q == 1 ? g : RdpMath.logAdd(log1mQ, logQ + g);
+                return q == 1 ? g : dev.marauder.stats.LogSpace.add(log1mQ, logQ + g);
             }
-            return q == 1 ? g : -RdpMath.logAdd(log1mQ, logQ - g);
+            return q == 1 ? g : -dev.marauder.stats.LogSpace.add(log1mQ, logQ - g);
         }
 
         /** The x at which the loss equals {@code loss}: -Infinity/+Infinity past the loss's range. */

@@ -1,5 +1,6 @@
 package dev.marauder.privacy.accounting;
 
+import dev.marauder.stats.LogSpace;
 import dev.marauder.stats.Require;
 import dev.marauder.stats.StandardNormal;
 import java.util.stream.DoubleStream;
@@ -247,7 +248,7 @@ public final class RdpMath {
                     if (below.signum() <= 0 || above.signum() <= 0) {
                         return Double.POSITIVE_INFINITY;
                     }
-                    return logAdd(below.logMagnitude(), above.logMagnitude());
+                    return LogSpace.add(below.logMagnitude(), above.logMagnitude());
                 }
             }
             previous0 = logS0;
@@ -259,16 +260,6 @@ public final class RdpMath {
             }
         }
         return Double.POSITIVE_INFINITY;
-    }
-
-    /** {@code log(exp(a) + exp(b))}. */
-    static double logAdd(double a, double b) {
-        double hi = Math.max(a, b);
-        double lo = Math.min(a, b);
-        if (lo == Double.NEGATIVE_INFINITY) {
-            return hi;
-        }
-        return hi + Math.log1p(Math.exp(lo - hi));
     }
 
     private static void checkOrder(double order) {

@@ -1,5 +1,6 @@
 package dev.marauder.stats.dp;
 
+import dev.marauder.stats.LogSpace;
 import dev.marauder.stats.Require;
 import dev.marauder.stats.ClopperPearson;
 import dev.marauder.stats.IncompleteBeta;
@@ -284,7 +285,7 @@ public final class OneRunAudit {
         }
         double logAlpha = logAlpha(r, v, epsilon, q, oneMinusQ, logQ, logOneMinusQ);
         double logExtra = Math.log(2.0 * m * delta) + logAlpha;
-        return Math.min(0, logAddExp(logTail, logExtra));
+        return Math.min(0, LogSpace.add(logTail, logExtra));
     }
 
     /**
@@ -327,14 +328,6 @@ public final class OneRunAudit {
             }
         }
         return Math.log(best) + scale;
-    }
-
-    private static double logAddExp(double a, double b) {
-        double max = Math.max(a, b);
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        return max + Math.log1p(Math.exp(Math.min(a, b) - max));
     }
 
     // ---- guesses from scores ----------------------------------------------------------------

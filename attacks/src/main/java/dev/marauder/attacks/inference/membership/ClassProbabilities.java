@@ -1,5 +1,6 @@
 package dev.marauder.attacks.inference.membership;
 
+import dev.marauder.stats.LogSpace;
 /**
  * A model's predicted class distribution for a batch of examples, stored as log-probabilities so
  * that the membership scores built on it (the loss, the logit-scaled confidence of LiRA, the
@@ -42,7 +43,7 @@ public final class ClassProbabilities {
                 logits == null || logits.length == 0 ? 0 : rowLength(logits[0]));
         double[][] out = new double[logits.length][];
         for (int i = 0; i < logits.length; i++) {
-            out[i] = logSoftmax(checkRow("logits", i, logits[i], classes));
+            out[i] = LogSpace.logSoftmax(checkRow("logits", i, logits[i], classes));
         }
         return new ClassProbabilities(out);
     }
@@ -130,7 +131,7 @@ public final class ClassProbabilities {
         if (row[c] <= LOG_ONE_HALF) {
             return Math.log1p(-Math.exp(row[c]));
         }
-        return logSumExpExcept(row, c);
+        return LogSpace.sumExcept(row, c);
     }
 
     /** A copy of the log-probabilities of one example. */
@@ -141,53 +142,6 @@ public final class ClassProbabilities {
     /** The row itself, not copied: package code must not modify it. */
     double[] row(int example) {
         return logProbabilities[example];
-    }
-
-    /**
-     * {@code log sum_{j != skip} exp(row[j])} ({@code skip = -1} sums every entry), as
-     * {@code max + log1p(sum of the others' exp(row[j] - max))}, so that a sum dominated by one
-     * entry keeps the digits of the rest.
-     */
-    static double logSumExpExcept(double[] row, int skip) {
-        int top = largestExcept(row, skip);
-        if (top < 0 || row[top] == Double.NEGATIVE_INFINITY) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        return row[top] + Math.log1p(sumExpExcept(row, skip, top));
-    }
-
-    /**
-     * The log-softmax: {@code (z_c - max) - log1p(sum_{j != argmax} exp(z_j - max))}, which keeps
-     * the digits of {@code log p} for the top class even when it rounds to 0 in other forms.
-     */
-    private static double[] logSoftmax(double[] logits) {
-        int top = largestExcept(logits, -1);
-        double logRest = Math.log1p(sumExpExcept(logits, -1, top));
-        double[] out = new double[logits.length];
-        for (int c = 0; c < logits.length; c++) {
-            out[c] = (logits[c] - logits[top]) - logRest;
-        }
-        return out;
-    }
-
-    private static int largestExcept(double[] row, int skip) {
-        int top = -1;
-        for (int j = 0; j < row.length; j++) {
-            if (j != skip && (top < 0 || row[j] > row[top])) {
-                top = j;
-            }
-        }
-        return top;
-    }
-
-    private static double sumExpExcept(double[] row, int skip, int top) {
-        double sum = 0;
-        for (int j = 0; j < row.length; j++) {
-            if (j != skip && j != top) {
-                sum += Math.exp(row[j] - row[top]);
-            }
-        }
-        return sum;
     }
 
     private static int rowLength(double[] row) {

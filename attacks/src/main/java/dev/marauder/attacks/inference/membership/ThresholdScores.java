@@ -124,7 +124,7 @@ public final class ThresholdScores {
         double[] out = new double[labels.length];
         for (int i = 0; i < out.length; i++) {
             double[] row = predictions.row(i);
-            out[i] = row[labels[i]] - ClassProbabilities.logSumExpExcept(row, labels[i]);
+            out[i] = row[labels[i]] - dev.marauder.stats.LogSpace.sumExcept(row, labels[i]);
         }
         return out;
     }
