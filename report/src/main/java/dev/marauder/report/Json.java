@@ -66,9 +66,14 @@ final class Json {
    *
    * @param value any value Jackson can write, including a {@link JsonNode}
    * @param what names the value in the error message
+   * @return a tree that shares no mutable state with {@code value}
    * @throws IllegalArgumentException if Jackson cannot write the value
    */
   static JsonNode toTree(Object value, String what) {
+    if (value instanceof JsonNode node) {
+      // Copied so that later changes to the caller's node cannot reach the report.
+      return node.deepCopy();
+    }
     try {
       return MAPPER.valueToTree(value);
     } catch (IllegalArgumentException e) {
@@ -93,11 +98,9 @@ final class Json {
           what + " must be written as a JSON object (a record, bean or map), got "
               + tree.getNodeType() + " from " + value.getClass().getName());
     }
-    // valueToTree returns a JsonNode argument as it is; copy so later changes to it cannot leak.
-    ObjectNode copy = value instanceof JsonNode ? object.deepCopy() : object;
-    for (Iterator<String> it = copy.fieldNames(); it.hasNext(); ) {
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
       Keys.requireSnakeCase(it.next(), keyWhat);
     }
-    return copy;
+    return object;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -89,6 +90,11 @@ class ReportJsonTest {
     report.provenance().put("host", "changed");
     assertThat(section.data().get("note").asText()).isEqualTo("white-box");
     assertThat(report.provenance().get("host").asText()).isEqualTo("ci-1");
+    // nor through a JSON node the caller handed in and kept
+    ObjectNode node = Json.MAPPER.createObjectNode().put("epsilon", 0.1);
+    Section fromNode = Section.builder("s", "S").data(node).build();
+    node.put("epsilon", 99.0);
+    assertThat(fromNode.data().get("epsilon").asDouble()).isEqualTo(0.1);
   }
 
   @Test
