@@ -1,8 +1,6 @@
 package dev.marauder.audit;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What an audit runs: immutable, validated on construction.
@@ -15,6 +13,7 @@ import java.util.Map;
  */
 public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples, int batchSize, int gridExamples) {
 
+    /** Validates and copies the epsilons. */
     public AuditSettings {
         epsilons = epsilons.clone();
         if (epsilons.length == 0) {
@@ -49,17 +48,6 @@ public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples,
         return epsilons.clone();
     }
 
-    /** The settings as an ordered map for provenance. */
-    public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epsilons", Arrays.stream(epsilons).boxed().toList());
-        m.put("pgd_steps", pgdSteps);
-        m.put("attack_examples", attackExamples);
-        m.put("batch_size", batchSize);
-        m.put("grid_examples", gridExamples);
-        return m;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof AuditSettings s && Arrays.equals(epsilons, s.epsilons) && pgdSteps == s.pgdSteps
@@ -73,6 +61,7 @@ public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples,
 
     @Override
     public String toString() {
-        return "AuditSettings" + asMap();
+        return "AuditSettings[epsilons=" + Arrays.toString(epsilons) + ", pgdSteps=" + pgdSteps
+                + ", attackExamples=" + attackExamples + ", batchSize=" + batchSize + ", gridExamples=" + gridExamples + "]";
     }
 }

@@ -1,6 +1,5 @@
 package dev.marauder.audit;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.json.Json;
@@ -11,10 +10,7 @@ import dev.marauder.privacy.dpsgd.DpSgdSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -35,50 +31,37 @@ public final class DemoPrivacyAudit {
 
     private DemoPrivacyAudit() {}
 
+    /** What the cached result depends on. */
+    record Key(String datasetSha256, String settings, String dpSettings, int canaries) {}
+
+    /** The cache file's content. */
+    record Cached(Key key, List<CanaryAuditRun> audits) {}
+
     /** The cached audits if current, else runs both (about a minute) and caches them. */
-    public static List<Map<String, Object>> obtain(TrainTestSplit data, Path cache, Progress progress,
+    public static List<CanaryAuditRun> obtain(TrainTestSplit data, Path cache, Progress progress,
             Consumer<String> warnings) {
         Path file = cache.resolve("demo-privacy-audit.json");
-        Map<String, Object> key = key(data);
+        Key key = new Key(data.train().sha256(), DemoModel.SETTINGS.toString(), DP_SETTINGS + " " + DP, CANARIES);
         if (Files.isRegularFile(file)) {
             try {
-                Map<String, Object> cached = Json.mapper().readValue(file.toFile(), new TypeReference<>() {});
-                if (key.equals(cached.get("key"))) {
-                    @SuppressWarnings("unchecked")
-                    List<Map<String, Object>> audits = (List<Map<String, Object>>) cached.get("audits");
-                    return audits;
+                Cached cached = Json.mapper().readValue(file.toFile(), Cached.class);
+                if (cached != null && key.equals(cached.key()) && cached.audits() != null) {
+                    return List.copyOf(cached.audits());
                 }
-            } catch (IOException | ClassCastException e) {
+            } catch (IOException e) {
                 // an unreadable cache is replaced below
             }
         }
-        List<Map<String, Object>> audits = new ArrayList<>();
-        audits.add(asMap(AUDIT.run(DemoModel.SETTINGS, null, data, progress, warnings)));
-        audits.add(asMap(AUDIT.run(DP_SETTINGS, DP, data, progress, warnings)));
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("key", key);
-        content.put("audits", audits);
+        List<CanaryAuditRun> audits = List.of(
+                CanaryAuditRun.of(AUDIT.run(DemoModel.SETTINGS, null, data, progress, warnings)),
+                CanaryAuditRun.of(AUDIT.run(DP_SETTINGS, DP, data, progress, warnings)));
         try {
             Files.createDirectories(cache);
-            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(content);
+            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new Cached(key, audits));
             AtomicFiles.write(file, out -> out.write(bytes));
         } catch (IOException | java.io.UncheckedIOException e) {
             warnings.accept("could not cache the demo privacy audit in " + file + ": " + e.getMessage());
         }
         return audits;
-    }
-
-    private static Map<String, Object> asMap(Object result) {
-        return Json.mapper().convertValue(result, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
-    }
-
-    /** What the cached result depends on, in the JSON types it reads back as. */
-    private static Map<String, Object> key(TrainTestSplit data) {
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("dataset_sha256", data.train().sha256());
-        key.put("settings", DemoModel.SETTINGS.toString());
-        key.put("dp_settings", DP_SETTINGS + " " + DP);
-        key.put("canaries", CANARIES);
-        return key;
     }
 }

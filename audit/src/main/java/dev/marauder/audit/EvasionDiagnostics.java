@@ -3,7 +3,8 @@ package dev.marauder.audit;
 import java.util.List;
 
 /**
- * The audit's checks for gradient masking beside the robustness curves.
+ * The audit's checks for gradient masking beside the robustness curves (Athalye, Carlini and
+ * Wagner 2018).
  *
  * @param zeroGradientFraction share of attacked inputs whose loss gradient is exactly zero
  * @param largeEpsilon an L-infinity budget of half the input range, large enough to destroy any input
@@ -12,6 +13,8 @@ import java.util.List;
  */
 public record EvasionDiagnostics(double zeroGradientFraction, double largeEpsilon, double largeEpsilonAccuracy,
         List<String> warnings) {
+
+    /** Copies the warnings. */
     public EvasionDiagnostics {
         warnings = List.copyOf(warnings);
     }

@@ -1,6 +1,13 @@
 /**
- * The audit: checks that each apply to a model (or say why not), run one capability, and render
- * their own report section and summary line; the runner picks the checks that apply and builds
- * the report with its verdict table.
+ * The audit: one {@link dev.marauder.audit.AuditCheck} per capability, the registry of checks
+ * ({@link dev.marauder.audit.AuditChecks#all()}), the runner that runs those that apply to a model
+ * ({@link dev.marauder.audit.Audit}) and the report made of their sections and summary lines
+ * ({@link dev.marauder.audit.AuditReport}). The severity rules of the summary table live in one
+ * place, {@link dev.marauder.audit.SeverityRules}.
+ *
+ * <p>Results of separate {@code marauder} runs given to the audit (membership inference, canary
+ * exposure, empirical privacy audits) are read into the small read-side records {@link
+ * dev.marauder.audit.MembershipRun}, {@link dev.marauder.audit.ExposureRun} and {@link
+ * dev.marauder.audit.CanaryAuditRun}, which name only the fields the report shows.
  */
 package dev.marauder.audit;

@@ -1,13 +1,15 @@
 package dev.marauder.cli;
 
 import dev.marauder.audit.Audit;
+import dev.marauder.audit.AuditContext;
+import dev.marauder.audit.AuditOutcome;
 import dev.marauder.audit.AuditReport;
-import dev.marauder.audit.AuditResult;
 import dev.marauder.audit.AuditSettings;
+import dev.marauder.audit.CanaryAuditRun;
 import dev.marauder.audit.DemoModel;
-import dev.marauder.audit.DemoPrivacyAudit;
-import dev.marauder.audit.LeakageAudit;
-import dev.marauder.audit.PrivacyLeakage;
+import dev.marauder.audit.EvasionCheck;
+import dev.marauder.audit.ExposureRun;
+import dev.marauder.audit.MembershipRun;
 import dev.marauder.core.data.ClassNames;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
@@ -16,27 +18,29 @@ import dev.marauder.core.model.Classifier;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Report;
 import dev.marauder.report.ReportWriter;
+import dev.marauder.report.SkippedCheck;
+import dev.marauder.report.SummaryLine;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code marauder audit}: with no arguments, the demo (a cached CNN on the shipped Fashion-MNIST
- * subset); with {@code --model}, the user's model on the user's data. Writes {@code index.html}
- * and {@code report.json}.
+ * subset); with {@code --model}, the user's model on the user's data. Runs every check of {@link
+ * dev.marauder.audit.AuditChecks#all()} that applies, writes {@code index.html} and {@code
+ * report.json}, and prints the verdict (one line per summary line) and the skipped checks with
+ * their reasons ("skipped CHECK: REASON").
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Audit a model and write an HTML + JSON report.",
             "Without --model: trains (or reuses) the demo CNN on the shipped Fashion-MNIST subset."})
 final class AuditCommand implements Callable<Integer> {
-    /** Members and non-members each in the report's threshold membership inference. */
-    static final int MIA_EXAMPLES = 2000;
-
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -113,26 +117,40 @@ final class AuditCommand implements Callable<Integer> {
         if (out.toFile().isFile()) {
             throw new UsageException("--out must be a directory, but " + out + " is a file");
         }
+        // results of separate runs, read (and checked) before any long computation
+        List<MembershipRun> miaRuns = new ArrayList<>();
+        for (Path file : mia == null ? List.<Path>of() : mia) {
+            Inputs.requireExists(file, "--mia");
+            miaRuns.add(MembershipRun.read(file));
+        }
+        List<ExposureRun> exposureRuns = new ArrayList<>();
+        for (Path file : exposure == null ? List.<Path>of() : exposure) {
+            Inputs.requireExists(file, "--exposure");
+            exposureRuns.add(ExposureRun.read(file));
+        }
+        List<CanaryAuditRun> privacyAudits = new ArrayList<>();
+        if (privacyAudit != null) {
+            Inputs.requireExists(privacyAudit, "--privacy-audit");
+            privacyAudits.add(CanaryAuditRun.read(privacyAudit));
+        }
         OutputOptions o = new OutputOptions();
         o.quiet = quiet;
         Progress progress = o.progress();
-        AuditResult result;
+        PrintWriter stderr = spec.commandLine().getErr();
+        Consumer<String> warnings = w -> stderr.println("marauder: warning: " + w);
+        AuditOutcome outcome;
         if (model == null) {
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
             Path dir = cache == null ? DemoModel.defaultCache() : cache;
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
-                result = new Audit(settings).run(c, split.test(), DemoModel.DATASET, ClassNames.of(DemoModel.DATASET), progress);
-                PrivacyLeakage leakage = PrivacyLeakage.none().withMembership(
-                        LeakageAudit.thresholdAttack(c, split.train(), split.test(), MIA_EXAMPLES));
-                if (c instanceof dev.marauder.core.model.DifferentiableClassifier white) {
-                    leakage = leakage.withInversion(LeakageAudit.inversion(white));
-                }
-                result = result.withLeakage(leakage);
-            }
-            if (!noPrivacyAudit) {
-                var stderr = spec.commandLine().getErr();
-                result = result.withPrivacy(result.privacy().withEmpiricalAudits(DemoPrivacyAudit.obtain(split, dir, progress,
-                        w -> stderr.println("marauder: warning: " + w))));
+                AuditContext context = AuditContext.builder(c, split.test(), settings)
+                        .optDataName(DemoModel.DATASET).optClassNames(ClassNames.of(DemoModel.DATASET))
+                        .optTrainingData(split.train())
+                        .optMembershipRuns(miaRuns).optExposureRuns(exposureRuns).optPrivacyAudits(privacyAudits)
+                        .optDemoCache(noPrivacyAudit ? null : dir)
+                        .optCommandArguments(dir.resolve("demo-cnn").toString(), "--data " + DemoModel.DATASET)
+                        .build();
+                outcome = new Audit().run(context, progress, warnings);
             }
         } else {
             float[] range = Inputs.bounds(bounds);
@@ -140,86 +158,36 @@ final class AuditCommand implements Callable<Integer> {
             LabeledData test = Inputs.evaluationData(data, labels);
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
             try (Classifier c = Inputs.openChecked(model, test, range)) {
-                result = new Audit(settings).run(c, test, data, names, progress);
-                PrivacyLeakage leakage = PrivacyLeakage.none();
-                var members = c instanceof dev.marauder.core.model.BuiltinClassifier b
-                        ? LeakageAudit.trainingData(b.card()) : java.util.Optional.<LabeledData>empty();
-                if (members.isPresent()) {
-                    leakage = leakage.withMembership(LeakageAudit.thresholdAttack(c, members.get(), test, MIA_EXAMPLES));
-                } else {
-                    leakage = leakage.withNote("Membership inference needs the model's training data, which this model's"
-                            + " card does not identify; run 'marauder mia' with --members and --non-members and pass its"
-                            + " result with --mia.");
-                }
-                if (c instanceof dev.marauder.core.model.DifferentiableClassifier white) {
-                    leakage = leakage.withInversion(LeakageAudit.inversion(white));
-                }
-                result = result.withLeakage(leakage);
+                AuditContext context = AuditContext.builder(c, test, settings)
+                        .optDataName(data).optClassNames(names)
+                        .optMembershipRuns(miaRuns).optExposureRuns(exposureRuns).optPrivacyAudits(privacyAudits)
+                        .optCommandArguments(model.toString(),
+                                "--data " + data + (labels == null ? "" : " --labels " + labels))
+                        .build();
+                outcome = new Audit().run(context, progress, warnings);
             }
         }
-        for (Path file : mia == null ? List.<Path>of() : mia) {
-            Inputs.requireExists(file, "--mia");
-            Map<String, Object> run;
-            try {
-                run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
-            } catch (java.io.IOException e) {
-                throw new dev.marauder.core.io.DataFormatException(file, "not a JSON membership-inference result ("
-                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
-            }
-            if (!(run.get("attacks") instanceof Map) || !run.containsKey("auc")) {
-                throw new dev.marauder.core.io.DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");
-            }
-            result = result.withLeakage(result.leakage().withMembership(run));
-        }
-        for (Path file : exposure == null ? List.<Path>of() : exposure) {
-            Inputs.requireExists(file, "--exposure");
-            Map<String, Object> run;
-            try {
-                run = dev.marauder.core.json.Json.mapper().readValue(file.toFile(),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
-            } catch (java.io.IOException e) {
-                throw new dev.marauder.core.io.DataFormatException(file, "not a JSON exposure result ("
-                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
-            }
-            if (!(run.get("mean_exposure_by_repetitions") instanceof Map) || !(run.get("canaries") instanceof List)) {
-                throw new dev.marauder.core.io.DataFormatException(file,
-                        "has no mean_exposure_by_repetitions and canaries: not written by 'marauder exposure'");
-            }
-            result = result.withLeakage(result.leakage().withExposure(run));
-        }
-        if (privacyAudit != null) {
-            Inputs.requireExists(privacyAudit, "--privacy-audit");
-            Map<String, Object> audit;
-            try {
-                audit = dev.marauder.core.json.Json.mapper().readValue(privacyAudit.toFile(),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
-            } catch (java.io.IOException e) {
-                throw new dev.marauder.core.io.DataFormatException(privacyAudit, "not a JSON privacy audit ("
-                        + dev.marauder.core.io.Messages.firstLine(e) + ")", e);
-            }
-            if (!audit.containsKey("epsilon_lower_bound")) {
-                throw new dev.marauder.core.io.DataFormatException(privacyAudit,
-                        "has no epsilon_lower_bound: not written by 'marauder privacy audit'");
-            }
-            result = result.withPrivacy(result.privacy().withEmpiricalAudits(List.of(audit)));
-        }
-        Report report = AuditReport.of(result);
+        Report report = AuditReport.of(outcome);
         ReportWriter.write(report, out);
-        var stdout = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
+        // with --json, standard output holds the JSON only, so the verdict goes to standard error
+        PrintWriter verdict = json ? stderr : stdout;
+        verdict.println("audited " + outcome.modelName() + ":");
+        for (SummaryLine line : report.summary()) {
+            verdict.printf("  %-13s %s: %s%n", "[" + line.severity().label() + "]", line.threat(), line.headline());
+        }
+        outcome.result(EvasionCheck.Result.class).map(EvasionCheck.Result::gradientMasking)
+                .ifPresent(d -> d.warnings().forEach(w -> verdict.println("  warning: possible gradient masking: " + w)));
+        for (SkippedCheck s : report.skipped()) {
+            verdict.println("skipped " + s.name() + ": " + s.reason());
+        }
         if (json) {
             stdout.println(ReportWriter.toJson(report));
         } else {
-            stdout.printf("audited %s: clean accuracy %.4f%n", result.model().name(), result.cleanAccuracy());
-            result.evasion().forEach(a -> a.perEpsilon().forEach(e -> stdout.printf("  %-5s eps %-5s robust accuracy %.4f%n",
-                    a.attack(), e.epsilon(), e.robustAccuracy())));
-            if (result.diagnostics() != null) {
-                result.diagnostics().warnings().forEach(w -> stdout.println("  warning: possible gradient masking: " + w));
-            }
             stdout.println("wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
         }
         stdout.flush();
+        stderr.flush();
         return 0;
     }
-
 }

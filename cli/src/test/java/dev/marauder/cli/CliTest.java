@@ -118,10 +118,48 @@ class CliTest {
         JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_mlp.json").toFile());
         assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
                 .isEqualTo(expected.get("test_accuracy").asDouble());
-        assertThat(json.get("sections").get("evasion").get("available").asBoolean()).isFalse();
+        // White-box checks and those needing the training data are listed as skipped, with reasons.
+        assertThat(json.get("sections").has("evasion")).isFalse();
+        assertThat(skippedReason(json, "evasion (white-box)")).contains("black-box access only");
+        assertThat(skippedReason(json, "membership inference")).contains("training data are unknown");
         assertThat(Files.readString(report.resolve("index.html"))).contains("black-box access only");
-        assertThat(json.get("sections").get("privacy_leakage").get("membership_inference")).isEmpty();
-        assertThat(Files.readString(report.resolve("index.html"))).contains("Membership inference needs the model");
+        assertThat(r.out()).contains("skipped evasion (white-box): the model (onnx) gives no gradients");
+        assertThat(json.get("summary").get(0).get("threat").asText()).isEqualTo("Baseline (clean accuracy)");
+    }
+
+    @Test
+    void auditOfAnOnnxModelOnNpyFilesWritesTheVerdictAndTheSkippedChecks(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("r");
+        Run r = run("audit", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--data", FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                "--labels", FIXTURES.resolve("fmnist_test_200_y.npy").toString(), "--out", report.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        JsonNode summary = json.get("summary");
+        assertThat(summary).isNotEmpty();
+        for (JsonNode line : summary) {
+            assertThat(line.get("threat").asText()).isNotBlank();
+            assertThat(line.get("headline").asText()).isNotBlank();
+            assertThat(line.get("severity").asText()).isIn("high", "medium", "low", "not_assessed");
+            assertThat(line.get("rule").asText()).isNotBlank();
+        }
+        assertThat(skippedReason(json, "evasion (white-box)")).isEqualTo(
+                "the model (onnx) gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
+        assertThat(skippedReason(json, "model inversion")).contains("no gradients");
+        assertThat(json.get("sections").fieldNames()).toIterable().containsExactly("model");
+        assertThat(r.out()).contains("skipped evasion (white-box): ").contains("skipped membership inference: ")
+                .contains("[not assessed] Baseline (clean accuracy): clean accuracy");
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html.indexOf("Baseline (clean accuracy)")).isPositive().isLessThan(html.indexOf("id=\"model\""));
+    }
+
+    static String skippedReason(JsonNode report, String check) {
+        for (JsonNode s : report.get("skipped")) {
+            if (s.get("name").asText().equals(check)) {
+                return s.get("reason").asText();
+            }
+        }
+        throw new AssertionError(check + " is not skipped in " + report.get("skipped"));
     }
 
     @Test
@@ -257,7 +295,7 @@ class CliTest {
         assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.1);
         // The empirical privacy audit of the demo recipe: leakage shows without DP, and the DP-SGD
         // counterpart's audited bound stays below its claimed epsilon.
-        JsonNode audits = json.get("sections").get("privacy").get("empirical_audits");
+        JsonNode audits = json.get("sections").get("empirical_privacy_audit").get("empirical_audits");
         assertThat(audits).hasSize(2);
         assertThat(audits.get(0).get("training").asText()).isEqualTo("non-private");
         assertThat(audits.get(0).get("claimed_epsilon").isNull()).isTrue();
@@ -265,12 +303,12 @@ class CliTest {
         assertThat(audits.get(1).get("training").asText()).isEqualTo("dp-sgd");
         assertThat(audits.get(1).get("epsilon_lower_bound").asDouble())
                 .isLessThan(audits.get(1).get("claimed_epsilon").asDouble());
-        JsonNode mia = json.get("sections").get("privacy_leakage").get("membership_inference");
+        JsonNode mia = json.get("sections").get("membership_inference").get("runs");
         assertThat(mia).hasSize(1);
         assertThat(mia.get(0).get("kind").asText()).isEqualTo("threshold");
         assertThat(mia.get(0).get("attacks").get("loss").get("members").asInt()).isEqualTo(2000);
         assertThat(mia.get(0).get("auc").asDouble()).isBetween(0.45, 1.0);
-        JsonNode inversion = json.get("sections").get("privacy_leakage").get("inversion");
+        JsonNode inversion = json.get("sections").get("model_inversion").get("reconstructions");
         assertThat(inversion).hasSize(10);
         assertThat(inversion.get(0).get("confidence").asDouble()).isGreaterThan(0.5);
         Path auditCache = cache.resolve("demo-privacy-audit.json");
@@ -291,7 +329,7 @@ class CliTest {
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);
         assertThat(Files.getLastModifiedTime(auditCache).toMillis()).isEqualTo(auditModified);
-        assertThat(JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy")
+        assertThat(JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("empirical_privacy_audit")
                 .get("empirical_audits").get(0).get("epsilon_lower_bound").asDouble())
                 .isEqualTo(audits.get(0).get("epsilon_lower_bound").asDouble());
     }

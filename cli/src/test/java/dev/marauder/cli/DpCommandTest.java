@@ -91,7 +91,8 @@ class DpCommandTest {
         CliTest.Run audit = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",
                 "fashion-mnist", "--privacy-audit", out.toString(), "--out", report.toString(), "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
-        JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy");
+        JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections")
+                .get("empirical_privacy_audit");
         assertThat(section.get("empirical_audits").get(0).get("epsilon_lower_bound").asDouble())
                 .isEqualTo(j.get("epsilon_lower_bound").asDouble());
         CliTest.Run bad = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",

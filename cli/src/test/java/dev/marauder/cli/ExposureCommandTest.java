@@ -34,7 +34,7 @@ class ExposureCommandTest {
         CliTest.Run audit = run("audit", "--model", CliTest.FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data",
                 "fashion-mnist", "--exposure", out.toString(), "--out", report.toString(), "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
-        JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy_leakage");
+        JsonNode section = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("memorization");
         assertThat(section.get("exposure")).hasSize(1);
         assertThat(section.get("exposure_vs_repetitions").get("series")).hasSize(1);
     }

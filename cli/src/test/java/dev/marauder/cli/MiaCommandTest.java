@@ -36,16 +36,14 @@ class MiaCommandTest {
         assertThat(j.get("attacks").get("entropy").get("roc").size()).isGreaterThan(2);
         assertThat(j.get("target").get("member_accuracy").asDouble()).isGreaterThan(0.99);
         // the report names each run by its target
-        @SuppressWarnings("unchecked")
-        java.util.Map<String, Object> asMap = JSON.convertValue(j, java.util.Map.class);
-        assertThat(dev.marauder.audit.AuditReport.describeTarget(asMap))
+        assertThat(dev.marauder.audit.MembershipRun.of(j).describeTarget())
                 .isEqualTo(String.format(java.util.Locale.ROOT, "mlp, 15 epochs, no DP, test accuracy %.3f",
                         j.get("target").get("test_accuracy").asDouble()));
-        java.util.Map<String, Object> dp = java.util.Map.of("target", java.util.Map.of("model", "mlp", "epsilon", 7.718,
-                "test_accuracy", 0.8031, "training", java.util.Map.of("epochs", 60, "dp", java.util.Map.of("noise_multiplier", 1.5))));
-        assertThat(dev.marauder.audit.AuditReport.describeTarget(dp))
+        JsonNode dp = JSON.readTree("{\"target\": {\"model\": \"mlp\", \"epsilon\": 7.718, \"test_accuracy\": 0.8031,"
+                + " \"training\": {\"epochs\": 60, \"dp\": {\"noise_multiplier\": 1.5}}}}");
+        assertThat(dev.marauder.audit.MembershipRun.of(dp).describeTarget())
                 .isEqualTo("mlp, 60 epochs, DP-SGD epsilon 7.72, test accuracy 0.803");
-        assertThat(dev.marauder.audit.AuditReport.describeTarget(java.util.Map.of())).isEqualTo("model");
+        assertThat(dev.marauder.audit.MembershipRun.of(JSON.createObjectNode()).describeTarget()).isEqualTo("model");
     }
 
     @Test
@@ -72,11 +70,11 @@ class MiaCommandTest {
         CliTest.Run audit = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "50", "--eps", "0,0.1",
                 "--mia", miaFile.toString(), "--out", report.toString(), "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
-        JsonNode leakage = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("privacy_leakage");
-        assertThat(leakage.get("membership_inference")).hasSize(2);
-        assertThat(leakage.get("membership_inference").get(0).get("attacks").get("loss").get("members").asInt())
+        JsonNode leakage = JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("membership_inference");
+        assertThat(leakage.get("runs")).hasSize(2);
+        assertThat(leakage.get("runs").get(0).get("attacks").get("loss").get("members").asInt())
                 .isEqualTo(2000);
-        assertThat(leakage.get("membership_inference").get(1).get("auc").asDouble()).isEqualTo(j.get("auc").asDouble());
+        assertThat(leakage.get("runs").get(1).get("auc").asDouble()).isEqualTo(j.get("auc").asDouble());
         // two runs: each run's headline attack (here the loss threshold) and its loss threshold, and chance
         assertThat(leakage.get("membership_roc").get("series").size()).isEqualTo(3);
         CliTest.Run notMia = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "50", "--mia",

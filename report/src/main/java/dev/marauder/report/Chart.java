@@ -1,5 +1,8 @@
 package dev.marauder.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -8,10 +11,8 @@ import java.math.MathContext;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -116,24 +117,29 @@ public final class Chart implements Block {
    * (each {@code title}, {@code log} and, when set, {@code min}/{@code max}) and {@code series}
    * (each {@code name}, {@code style}, {@code x}, {@code y}), all points included.
    *
-   * @return a new ordered map
+   * @return the chart's data as a Jackson-serialisable record
    */
-  public Map<String, Object> data() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("title", title);
-    out.put("x_axis", x.data());
-    out.put("y_axis", y.data());
-    List<Map<String, Object>> list = new ArrayList<>();
-    for (Series s : series) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", s.name());
-      m.put("style", s.style().name().toLowerCase(Locale.ROOT));
-      m.put("x", s.x());
-      m.put("y", s.y());
-      list.add(m);
+  public Data data() {
+    return new Data(title, x, y, series);
+  }
+
+  /**
+   * The numbers of a chart, as written to {@code report.json}.
+   *
+   * @param title the chart title
+   * @param xAxis the x axis, written as {@code x_axis}
+   * @param yAxis the y axis, written as {@code y_axis}
+   * @param series every series with all its points, in legend order
+   */
+  @JsonPropertyOrder({"title", "x_axis", "y_axis", "series"})
+  public record Data(String title, Axis xAxis, Axis yAxis, List<Series> series) {
+    /** Validates and copies the fields. */
+    public Data {
+      Objects.requireNonNull(title, "chart title");
+      Objects.requireNonNull(xAxis, "x axis");
+      Objects.requireNonNull(yAxis, "y axis");
+      series = List.copyOf(series);
     }
-    out.put("series", list);
-    return out;
   }
 
   /**
@@ -148,13 +154,13 @@ public final class Chart implements Block {
             .width(width)
             .height(height)
             .title(title)
-            .xAxisTitle(x.title)
-            .yAxisTitle(y.title)
+            .xAxisTitle(x.title())
+            .yAxisTitle(y.title())
             .build();
     style(chart.getStyler());
     int colour = 0;
     for (Series s : series) {
-      double[][] drawable = s.drawablePoints(x.log, y.log);
+      double[][] drawable = s.drawablePoints(x.log(), y.log());
       XYSeries xs = chart.addSeries(s.name(), drawable[0], drawable[1]);
       switch (s.style()) {
         case SCATTER -> {
@@ -209,25 +215,25 @@ public final class Chart implements Block {
     // XChart 3.8 lets a tick-label function replace the axis calculator, which silently turns a
     // logarithmic axis linear; so only linear axes get our labels, log axes keep XChart's
     // decade labels ("1E-4", "0.001", "1").
-    if (!x.log) {
+    if (!x.log()) {
       s.setxAxisTickLabelsFormattingFunction(Chart::tickLabel);
     }
-    if (!y.log) {
+    if (!y.log()) {
       s.setyAxisTickLabelsFormattingFunction(Chart::tickLabel);
     }
-    s.setXAxisLogarithmic(x.log);
-    s.setYAxisLogarithmic(y.log);
-    if (x.min != null) {
-      s.setXAxisMin(x.min);
+    s.setXAxisLogarithmic(x.log());
+    s.setYAxisLogarithmic(y.log());
+    if (x.min() != null) {
+      s.setXAxisMin(x.min());
     }
-    if (x.max != null) {
-      s.setXAxisMax(x.max);
+    if (x.max() != null) {
+      s.setXAxisMax(x.max());
     }
-    if (y.min != null) {
-      s.setYAxisMin(y.min);
+    if (y.min() != null) {
+      s.setYAxisMin(y.min());
     }
-    if (y.max != null) {
-      s.setYAxisMax(y.max);
+    if (y.max() != null) {
+      s.setYAxisMax(y.max());
     }
   }
 
@@ -250,26 +256,43 @@ public final class Chart implements Block {
     return mantissa + "e" + exponent;
   }
 
-  /** One named series of (x, y) points. Immutable; array accessors return copies. */
-  public static final class Series {
-    /** How a series is drawn. */
+  /**
+   * One named series of (x, y) points, written to {@code report.json} as {@code name}, {@code
+   * style} (lower case), {@code x} and {@code y}. Immutable: the arrays are copied in and the
+   * array accessors return copies; {@code equals} compares the points.
+   *
+   * @param name the legend label
+   * @param style how the series is drawn
+   * @param x the x coordinates, finite
+   * @param y the y coordinates, finite, as many as {@code x} and at least one
+   */
+  @JsonPropertyOrder({"name", "style", "x", "y"})
+  public record Series(String name, Style style, double[] x, double[] y) {
+    /** How a series is drawn; written to JSON in lower case, e.g. {@code "line"}. */
     public enum Style {
       /** Points joined by a line (with markers if the chart asks for them). */
       LINE,
       /** Unjoined markers. */
       SCATTER,
       /** A thin dashed grey line without markers, for baselines such as chance or a bound. */
-      REFERENCE
+      REFERENCE;
+
+      /** The JSON form: the name in lower case. */
+      @JsonValue
+      public String key() {
+        return name().toLowerCase(Locale.ROOT);
+      }
     }
 
-    private final String name;
-    private final Style style;
-    private final double[] x;
-    private final double[] y;
-
-    Series(String name, Style style, double[] x, double[] y) {
-      this.name = Objects.requireNonNull(name, "series name");
-      this.style = Objects.requireNonNull(style, "series style");
+    /**
+     * Validates and copies the points.
+     *
+     * @throws IllegalArgumentException if the lengths differ, there is no point, or a coordinate
+     *     is not finite
+     */
+    public Series {
+      Objects.requireNonNull(name, "series name");
+      Objects.requireNonNull(style, "series style");
       if (x.length != y.length) {
         throw new IllegalArgumentException(
             "series \"" + name + "\" has " + x.length + " x values but " + y.length
@@ -285,26 +308,18 @@ public final class Chart implements Block {
                   + ")");
         }
       }
-      this.x = x.clone();
-      this.y = y.clone();
-    }
-
-    /** The legend label. */
-    public String name() {
-      return name;
-    }
-
-    /** Line or scatter. */
-    public Style style() {
-      return style;
+      x = x.clone();
+      y = y.clone();
     }
 
     /** The x coordinates (a copy). */
+    @Override
     public double[] x() {
       return x.clone();
     }
 
     /** The y coordinates (a copy). */
+    @Override
     public double[] y() {
       return y.clone();
     }
@@ -312,6 +327,22 @@ public final class Chart implements Block {
     /** Number of points. */
     public int size() {
       return x.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Series s && name.equals(s.name) && style == s.style
+          && Arrays.equals(x, s.x) && Arrays.equals(y, s.y);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, style, Arrays.hashCode(x), Arrays.hashCode(y));
+    }
+
+    @Override
+    public String toString() {
+      return "Series[" + name + ", " + style.key() + ", " + x.length + " points]";
     }
 
     /** The points that can be drawn on the given axes: {x[], y[]}. */
@@ -330,30 +361,21 @@ public final class Chart implements Block {
     }
   }
 
-  private static final class Axis {
-    final String title;
-    final boolean log;
-    final Double min;
-    final Double max;
-
-    Axis(String title, boolean log, Double min, Double max) {
-      this.title = title;
-      this.log = log;
-      this.min = min;
-      this.max = max;
-    }
-
-    Map<String, Object> data() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("title", title);
-      m.put("log", log);
-      if (min != null) {
-        m.put("min", min);
-      }
-      if (max != null) {
-        m.put("max", max);
-      }
-      return m;
+  /**
+   * An axis of a chart, written to {@code report.json} as {@code title}, {@code log} and, when the
+   * range is fixed, {@code min} and {@code max}.
+   *
+   * @param title the axis title; may be empty
+   * @param log whether the axis is logarithmic
+   * @param min the fixed lower end, or null for a range fitted to the data
+   * @param max the fixed upper end, or null for a range fitted to the data
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"title", "log", "min", "max"})
+  public record Axis(String title, boolean log, Double min, Double max) {
+    /** Validates the title. */
+    public Axis {
+      Objects.requireNonNull(title, "axis title");
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.marauder.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -15,6 +17,9 @@ import java.util.regex.Pattern;
 final class HtmlRenderer {
   /** Internal anchors contain a hyphen, so they can never collide with a snake_case section id. */
   static final String PROVENANCE_ANCHOR = "report-provenance";
+
+  /** Anchor of the verdict (summary table and skipped checks) shown before the sections. */
+  static final String SUMMARY_ANCHOR = "report-summary";
 
   private static final DateTimeFormatter SHOWN_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -31,6 +36,9 @@ final class HtmlRenderer {
       :root {
         --fg: #1d232b; --muted: #5b6573; --line: #dfe3e9; --soft: #f5f7fa; --accent: #1f5fae;
         --warn-bg: #fff7e3; --warn-line: #d08c00; --note-bg: #edf4fd; --note-line: #2f6fce;
+        --high-bg: #fdecea; --high-line: #c62828; --high-fg: #9b1c1c;
+        --medium-bg: #fff4dc; --medium-line: #d08c00; --medium-fg: #7a4f00;
+        --low-bg: #e8f5ec; --low-line: #2e8b57; --low-fg: #1d5e37;
       }
       * { box-sizing: border-box; }
       body {
@@ -92,6 +100,32 @@ final class HtmlRenderer {
         image-rendering: crisp-edges; image-rendering: pixelated;
       }
       table.grid .caption { color: var(--fg); line-height: 1.3; }
+      section.summary { margin-bottom: 30px; }
+      table.summary { width: 100%; }
+      table.summary tbody th { font-weight: 600; padding-left: 12px; }
+      table.summary td.headline { font-weight: 600; font-variant-numeric: tabular-nums; }
+      table.summary td.rule { color: var(--muted); font-size: 13px; }
+      table.summary td.mono { font-size: 12px; }
+      tr.severity-high > th { box-shadow: inset 4px 0 0 var(--high-line); }
+      tr.severity-medium > th { box-shadow: inset 4px 0 0 var(--medium-line); }
+      tr.severity-low > th { box-shadow: inset 4px 0 0 var(--low-line); }
+      tr.severity-not-assessed > th { box-shadow: inset 4px 0 0 var(--line); }
+      .badge {
+        display: inline-block; padding: 1px 8px; border: 1px solid; border-radius: 10px;
+        font-size: 12px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase;
+        white-space: nowrap;
+      }
+      .badge.severity-high { background: var(--high-bg); border-color: var(--high-line);
+        color: var(--high-fg); }
+      .badge.severity-medium { background: var(--medium-bg); border-color: var(--medium-line);
+        color: var(--medium-fg); }
+      .badge.severity-low { background: var(--low-bg); border-color: var(--low-line);
+        color: var(--low-fg); }
+      .badge.severity-not-assessed { background: var(--soft); border-color: #aab3bf;
+        border-style: dashed; color: var(--muted); }
+      .empty { color: var(--muted); }
+      .skipped h3 { font-size: 15px; margin: 0 0 4px; }
+      .skipped ul { margin: 0 0 12px; padding-left: 22px; }
       footer {
         color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px;
       }
@@ -102,7 +136,7 @@ final class HtmlRenderer {
         nav.toc { background: none; }
         h2 { break-after: avoid; }
         figure, tr, .notice { break-inside: avoid; }
-        thead th, .notice, table.grid img {
+        thead th, .notice, table.grid img, .badge, table.summary tbody th {
           -webkit-print-color-adjust: exact; print-color-adjust: exact;
         }
       }
@@ -135,6 +169,8 @@ final class HtmlRenderer {
         .append(" &middot; machine-readable results in <a href=\"report.json\">report.json</a>")
         .append("</p>\n</header>\n");
 
+    summary(report.summary(), report.skipped());
+
     out.append("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
     for (ReportSection s : report.sections()) {
       link(s.id(), s.title());
@@ -160,7 +196,9 @@ final class HtmlRenderer {
       out.append("<p>No provenance was recorded.</p>\n");
     } else {
       out.append("<table class=\"kv provenance\">\n<tbody>\n");
-      for (Map.Entry<String, Object> e : report.provenance().entrySet()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = report.provenance().fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
         out.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey()))
             .append("</th><td class=\"mono\">").append(Html.escape(Json.display(e.getValue())))
             .append("</td></tr>\n");
@@ -170,6 +208,58 @@ final class HtmlRenderer {
     out.append("</section>\n</main>\n<footer>Marauder report &middot; self-contained page,")
         .append(" no scripts, no network resources.</footer>\n</div>\n</body>\n</html>\n");
     return out.toString();
+  }
+
+  /**
+   * The verdict: one table row per summary line, then the checks that did not run. Nothing is
+   * written when there is neither.
+   */
+  private void summary(List<SummaryLine> lines, List<SkippedCheck> skipped) {
+    if (lines.isEmpty() && skipped.isEmpty()) {
+      return;
+    }
+    out.append("<section id=\"").append(SUMMARY_ANCHOR).append("\" class=\"summary\">\n")
+        .append("<h2>Summary</h2>\n");
+    if (lines.isEmpty()) {
+      out.append("<p>No check produced a verdict.</p>\n");
+    } else {
+      out.append("<table class=\"summary\">\n<thead><tr><th scope=\"col\">Threat</th>")
+          .append("<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>")
+          .append("<th scope=\"col\">Tried</th><th scope=\"col\">Rule</th>")
+          .append("<th scope=\"col\">Reproduce with</th></tr></thead>\n<tbody>\n");
+      for (SummaryLine line : lines) {
+        String css = line.severity().cssClass();
+        out.append("<tr class=\"").append(css).append("\"><th scope=\"row\">")
+            .append(Html.escape(line.threat())).append("</th><td><span class=\"badge ")
+            .append(css).append("\">").append(line.severity().label()).append("</span></td>")
+            .append("<td class=\"headline\">").append(Html.escape(line.headline())).append("</td>");
+        cell("", line.tried());
+        cell("rule", line.rule());
+        cell("mono", line.command());
+        out.append("</tr>\n");
+      }
+      out.append("</tbody>\n</table>\n");
+    }
+    if (!skipped.isEmpty()) {
+      out.append("<div class=\"skipped\">\n<h3>Checks not run</h3>\n<ul>\n");
+      for (SkippedCheck c : skipped) {
+        out.append("<li>Not run: <strong>").append(Html.escape(c.name()))
+            .append("</strong> because ").append(Html.escape(c.reason())).append("</li>\n");
+      }
+      out.append("</ul>\n</div>\n");
+    }
+    out.append("</section>\n");
+  }
+
+  /** A summary cell; an empty value shows as a muted dash. */
+  private void cell(String cssClass, String text) {
+    out.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">");
+    if (text.isEmpty()) {
+      out.append("<span class=\"empty\">&mdash;</span>");
+    } else {
+      out.append(Html.escape(text));
+    }
+    out.append("</td>");
   }
 
   private void link(String anchor, String text) {

@@ -1,7 +1,6 @@
 package dev.marauder.report;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one audit capability contributes to a {@link Report}: a titled part of {@code index.html}
@@ -28,9 +27,13 @@ public interface ReportSection {
 
   /**
    * The section's results for machines, written to {@code report.json} under {@code
-   * sections.<id>} with Jackson: maps, lists, arrays, numbers, strings, booleans, records and
-   * beans (whose property names are written in snake_case). Top-level keys must be lower
-   * snake_case; keys of nested maps are written as given.
+   * sections.<id>} with Jackson. Any value that Jackson writes as a JSON object: typically the
+   * capability's own immutable result record (its components are written in snake_case), or a
+   * {@link com.fasterxml.jackson.databind.node.ObjectNode} such as {@link Section#data()}. Nested
+   * values may be lists, arrays, numbers, strings, booleans, {@code java.time} values, records and
+   * beans. Top-level keys must be lower snake_case; keys of nested maps are written as given.
+   *
+   * @return the data; not null
    */
-  Map<String, Object> data();
+  Object data();
 }

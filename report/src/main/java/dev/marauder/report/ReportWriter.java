@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * Writes a {@link Report} as {@code index.html} and {@code report.json} in a directory.
  *
- * <p>{@code index.html} is one self-contained page: inline CSS, a table of contents, the sections,
+ * <p>{@code index.html} is one self-contained page: inline CSS, the verdict (summary table and
+ * checks not run) right under the title, a table of contents, the sections,
  * a provenance table, every image as a {@code data:} URI, no scripts, and a Content-Security-Policy
  * that blocks any network fetch. {@code report.json} is pretty-printed:
  *
@@ -24,6 +25,10 @@ import java.util.UUID;
  * {
  *   "title" : "...",
  *   "generated_at" : "2025-01-31T12:00:00Z",
+ *   "summary" : [ { "threat" : "Evasion (white-box)", "tried" : "PGD-20 L-inf, eps 0.1",
+ *                   "headline" : "robust accuracy 0.03 at eps 0.1", "severity" : "high",
+ *                   "rule" : "...", "command" : "marauder attack pgd ..." }, ... ],
+ *   "skipped" : [ { "name" : "membership inference", "reason" : "..." }, ... ],
  *   "provenance" : { "git_commit" : "...", ... },
  *   "contents" : [ { "id" : "evasion", "title" : "Evasion robustness" }, ... ],
  *   "sections" : { "evasion" : { ...the section's data()... }, ... }

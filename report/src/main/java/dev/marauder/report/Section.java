@@ -1,15 +1,17 @@
 package dev.marauder.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable {@link ReportSection} made of blocks and a data map, built with {@link
- * #builder(String, String)}.
+ * An immutable {@link ReportSection} made of blocks and a JSON object of data, built with {@link
+ * #builder(String, String)}. The data can be a capability's typed result ({@link
+ * Builder#data(Object)}), entries added one by one ({@link Builder#data(String, Object)}), or both.
  *
  * <pre>{@code
  * ReportSection evasion = Section.builder("evasion", "Evasion robustness")
@@ -17,7 +19,8 @@ import java.util.Objects;
  *     .warning("Robust accuracy drops below 10% at epsilon = 0.1.")
  *     .table(List.of("epsilon", "robust accuracy"), rows)
  *     .chart("accuracy_vs_epsilon", chart)
- *     .data("clean_accuracy", 0.912)
+ *     .data(pgdResult)     // a record: its components become snake_case data keys
+ *     .data("budget_note", "epsilon in [0, 1] pixel units")
  *     .build();
  * }</pre>
  */
@@ -25,13 +28,13 @@ public final class Section implements ReportSection {
   private final String id;
   private final String title;
   private final List<Block> blocks;
-  private final Map<String, Object> data;
+  private final ObjectNode data;
 
   private Section(Builder b) {
     this.id = b.id;
     this.title = b.title;
     this.blocks = List.copyOf(b.blocks);
-    this.data = Collections.unmodifiableMap(new LinkedHashMap<>(b.data));
+    this.data = b.data.deepCopy();
   }
 
   /**
@@ -61,16 +64,26 @@ public final class Section implements ReportSection {
     return blocks;
   }
 
-  /** The data entries in insertion order (unmodifiable). */
+  /**
+   * The data entries in insertion order, as a JSON object.
+   *
+   * @return a copy; changing it does not change the section
+   */
   @Override
-  public Map<String, Object> data() {
-    return data;
+  public ObjectNode data() {
+    return data.deepCopy();
   }
 
   @Override
   public String toString() {
     return "Section[" + id + ", \"" + title + "\", " + blocks.size() + " blocks, data keys "
-        + data.keySet() + "]";
+        + keys() + "]";
+  }
+
+  private List<String> keys() {
+    List<String> keys = new ArrayList<>();
+    data.fieldNames().forEachRemaining(keys::add);
+    return keys;
   }
 
   /** Builds a {@link Section}; blocks appear in the order they are added. */
@@ -78,7 +91,7 @@ public final class Section implements ReportSection {
     private final String id;
     private final String title;
     private final List<Block> blocks = new ArrayList<>();
-    private final Map<String, Object> data = new LinkedHashMap<>();
+    private final ObjectNode data = Json.MAPPER.createObjectNode();
 
     private Builder(String id, String title) {
       this.id = Keys.requireSnakeCase(id, "section id");
@@ -118,7 +131,7 @@ public final class Section implements ReportSection {
 
     /**
      * Appends a chart and records its numbers ({@link Chart#data()}) under {@code key} in the
-     * section's data.
+     * section's data, e.g. {@code "roc_curve": {"title": ..., "x_axis": ..., "series": [...]}}.
      *
      * @param key lower snake_case data key, e.g. {@code "roc_curve"}
      * @param chart the chart
@@ -136,27 +149,52 @@ public final class Section implements ReportSection {
     }
 
     /**
-     * Adds a data entry for {@code report.json}.
+     * Adds a data entry for {@code report.json}. The value is converted to JSON now, so a value
+     * Jackson cannot write fails here rather than when the report is written.
      *
      * @param key lower snake_case, not already used in this section
      * @param value any value Jackson can write (see {@link ReportSection#data()}); not null
      * @return this builder
-     * @throws IllegalArgumentException if the key is not snake_case or is already used
+     * @throws IllegalArgumentException if the key is not snake_case or is already used, or Jackson
+     *     cannot write the value
      */
     public Builder data(String key, Object value) {
       Keys.requireSnakeCase(key, "data key in section \"" + id + "\"");
       Objects.requireNonNull(value, () -> "value of data key \"" + key + "\"");
-      if (data.containsKey(key)) {
-        throw new IllegalArgumentException(
-            "section \"" + id + "\" already has data key \"" + key + "\"");
+      return put(key, Json.toTree(value, "value of data key \"" + key + "\" in section \"" + id
+          + "\""));
+    }
+
+    /**
+     * Adds every property of {@code result} as a data entry, in order, as by {@link #data(String,
+     * Object)}: the components of a record (in snake_case), the properties of a bean, the entries
+     * of a {@link Map} or the fields of a JSON object. This is how a capability puts its typed
+     * result into the report. A null property is written as JSON {@code null}, as Jackson writes
+     * it.
+     *
+     * @param result a value that Jackson writes as a JSON object; not null
+     * @return this builder
+     * @throws IllegalArgumentException if {@code result} is not written as a JSON object, or one of
+     *     its top-level keys is not snake_case or is already used
+     */
+    public Builder data(Object result) {
+      Objects.requireNonNull(result, () -> "data of section \"" + id + "\"");
+      ObjectNode object =
+          Json.toObject(result, "data of section \"" + id + "\"",
+              "data key in section \"" + id + "\"");
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        put(e.getKey(), e.getValue());
       }
-      data.put(key, value);
       return this;
     }
 
-    /** Adds every entry of {@code entries} as by {@link #data(String, Object)}, in order. */
-    public Builder data(Map<String, ?> entries) {
-      entries.forEach(this::data);
+    private Builder put(String key, JsonNode value) {
+      if (data.has(key)) {
+        throw new IllegalArgumentException(
+            "section \"" + id + "\" already has data key \"" + key + "\"");
+      }
+      data.set(key, value);
       return this;
     }
 

@@ -3,10 +3,10 @@ package dev.marauder.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -174,17 +174,35 @@ class ChartTest {
             .scatter("pgd", new double[] {0, 0.1}, new double[] {0.99, 0.3})
             .build();
 
-    Map<String, Object> data = chart.data();
+    Chart.Data data = chart.data();
 
-    assertThat(data).containsOnlyKeys("title", "x_axis", "y_axis", "series");
-    assertThat(data.get("x_axis")).isEqualTo(Map.of("title", "eps", "log", false));
-    assertThat(data.get("y_axis"))
-        .isEqualTo(Map.of("title", "acc", "log", false, "min", 0.0, "max", 1.0));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> series = ((List<Map<String, Object>>) data.get("series")).get(0);
-    assertThat(series.get("name")).isEqualTo("pgd");
-    assertThat(series.get("style")).isEqualTo("scatter");
-    assertThat((double[]) series.get("y")).containsExactly(0.99, 0.3);
+    assertThat(data.title()).isEqualTo("c");
+    assertThat(data.xAxis()).isEqualTo(new Chart.Axis("eps", false, null, null));
+    assertThat(data.yAxis()).isEqualTo(new Chart.Axis("acc", false, 0.0, 1.0));
+    Chart.Series series = data.series().get(0);
+    assertThat(series.name()).isEqualTo("pgd");
+    assertThat(series.style()).isEqualTo(Chart.Series.Style.SCATTER);
+    assertThat(series.y()).containsExactly(0.99, 0.3);
+
+    // the JSON form keeps the keys report.json has always had; an unset range is left out
+    JsonNode json = Json.MAPPER.valueToTree(data);
+    assertThat(json.toString())
+        .isEqualTo(
+            "{\"title\":\"c\",\"x_axis\":{\"title\":\"eps\",\"log\":false},"
+                + "\"y_axis\":{\"title\":\"acc\",\"log\":false,\"min\":0.0,\"max\":1.0},"
+                + "\"series\":[{\"name\":\"pgd\",\"style\":\"scatter\",\"x\":[0.0,0.1],"
+                + "\"y\":[0.99,0.3]}]}");
+  }
+
+  @Test
+  void seriesComparesItsPoints() {
+    Chart.Series.Style line = Chart.Series.Style.LINE;
+    Chart.Series a = new Chart.Series("s", line, new double[] {1}, new double[] {2});
+    Chart.Series b = new Chart.Series("s", line, new double[] {1}, new double[] {2});
+    Chart.Series c = new Chart.Series("s", line, new double[] {1}, new double[] {3});
+
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(c);
+    assertThat(a.size()).isEqualTo(1);
   }
 
   @Test
@@ -208,10 +226,9 @@ class ChartTest {
             .reference("chance", new double[] {0, 1}, new double[] {0, 1})
             .build();
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> series = ((List<Map<String, Object>>) chart.data().get("series")).get(0);
+    JsonNode series = Json.MAPPER.valueToTree(chart.data()).at("/series/0");
 
-    assertThat(series.get("style")).isEqualTo("reference");
+    assertThat(series.get("style").asText()).isEqualTo("reference");
     assertThat(Pngs.decode(chart.toPng()).getWidth()).isEqualTo(760);
   }
 

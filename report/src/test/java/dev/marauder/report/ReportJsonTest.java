@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,7 +37,8 @@ class ReportJsonTest {
     JsonNode root = READER.readTree(dir.resolve("report.json").toFile());
 
     assertThat(iterable(root.fieldNames()))
-        .containsExactly("title", "generated_at", "provenance", "contents", "sections");
+        .containsExactly(
+            "title", "generated_at", "summary", "skipped", "provenance", "contents", "sections");
     assertThat(root.get("title").asText()).isEqualTo("round trip");
     assertThat(root.get("generated_at").asText()).isEqualTo("2025-01-31T12:34:56Z");
     JsonNode provenance = root.get("provenance");
@@ -59,6 +61,63 @@ class ReportJsonTest {
     // every object key the writer controls is snake_case, all the way down
     assertAllKeysSnakeCase(root, "");
   }
+
+  /** Provenance as a caller's record would carry it: nested values stay structured. */
+  record RunProvenance(String gitCommit, long seed, AttackSummary settings) {}
+
+  @Test
+  void takesATypedResultAsSectionDataAndATypedProvenance() throws Exception {
+    AttackSummary summary = new AttackSummary("PGD", 0.991, 0.305, 41);
+    Section section =
+        Section.builder("evasion", "Evasion").data(summary).data("note", "white-box").build();
+    Report report =
+        Report.builder("typed")
+            .provenance(new RunProvenance("3f2c9e1", 42, summary))
+            .provenance("host", "ci-1")
+            .section(section)
+            .build();
+
+    JsonNode root = READER.readTree(ReportWriter.toJson(report));
+
+    assertThat(iterable(root.at("/sections/evasion").fieldNames()))
+        .containsExactly("attack_name", "clean_accuracy", "robust_accuracy", "n_queries", "note");
+    assertThat(root.at("/sections/evasion/n_queries").asInt()).isEqualTo(41);
+    assertThat(iterable(root.get("provenance").fieldNames()))
+        .containsExactly("git_commit", "seed", "settings", "host");
+    assertThat(root.at("/provenance/settings/attack_name").asText()).isEqualTo("PGD");
+    // a section's and a report's JSON cannot be changed from outside
+    section.data().put("note", "changed");
+    report.provenance().put("host", "changed");
+    assertThat(section.data().get("note").asText()).isEqualTo("white-box");
+    assertThat(report.provenance().get("host").asText()).isEqualTo("ci-1");
+    // nor through a JSON node the caller handed in and kept
+    ObjectNode node = Json.MAPPER.createObjectNode().put("epsilon", 0.1);
+    Section fromNode = Section.builder("s", "S").data(node).build();
+    node.put("epsilon", 99.0);
+    assertThat(fromNode.data().get("epsilon").asDouble()).isEqualTo(0.1);
+  }
+
+  @Test
+  void rejectsSectionDataThatIsNotAnObjectOrRepeatsAKey() {
+    assertThatThrownBy(() -> Section.builder("s", "S").data(List.of(1, 2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("data of section \"s\" must be written as a JSON object");
+    assertThatThrownBy(
+            () -> Section.builder("s", "S")
+                .data("clean_accuracy", 0.5)
+                .data(new AttackSummary("PGD", 0.991, 0.305, 41)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already has data key \"clean_accuracy\"");
+    assertThatThrownBy(() -> Report.builder("r").provenance(Map.of("seed", 1)).provenance("seed", 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"seed\" is already set");
+    assertThatThrownBy(() -> Section.builder("s", "S").data(new Unwritable()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot write data of section \"s\" as JSON");
+  }
+
+  /** Jackson cannot write a class without properties (FAIL_ON_EMPTY_BEANS). */
+  static final class Unwritable {}
 
   @Test
   void keepsEveryChartPointIncludingThoseALogAxisCannotShow() throws Exception {
@@ -149,7 +208,7 @@ class ReportJsonTest {
   }
 
   /** A hand-written section, as a capability may implement the interface directly. */
-  record FixedSection(String id, Map<String, Object> data) implements ReportSection {
+  record FixedSection(String id, Object data) implements ReportSection {
     @Override
     public String title() {
       return id;

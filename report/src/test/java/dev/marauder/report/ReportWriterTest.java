@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -130,6 +129,9 @@ class ReportWriterTest {
     }
   }
 
+  /** A typed result, as a capability would return it. */
+  private record Clean(double cleanAccuracy) {}
+
   /** A section whose content fails while the report is being rendered. */
   private record FailingSection(boolean failBlocks, boolean failData) implements ReportSection {
     @Override
@@ -151,11 +153,11 @@ class ReportWriterTest {
     }
 
     @Override
-    public Map<String, Object> data() {
+    public Object data() {
       if (failData) {
         throw new IllegalStateException("data exploded");
       }
-      return Map.of();
+      return new Clean(0.9);
     }
   }
 }

@@ -40,9 +40,44 @@ final class SampleReports {
     return Report.builder("Marauder audit: mnist-cnn")
         .generatedAt(GENERATED_AT)
         .provenance(provenance())
+        .summaryLines(summary())
+        .skipped("model inversion", "the model has no class-conditional generator to invert")
         .section(evasion())
         .section(membership())
         .build();
+  }
+
+  /** One verdict line per severity, as the audit module's checks would write them. */
+  static List<SummaryLine> summary() {
+    return List.of(
+        new SummaryLine(
+            "Evasion (white-box)",
+            "PGD-40 L-inf, eps 0.15, 1000 test images",
+            "robust accuracy 0.061 at eps 0.15 (clean 0.991)",
+            Severity.HIGH,
+            "high if robust accuracy < 0.5 x clean accuracy at the stated eps",
+            "marauder attack pgd --model mnist-cnn --data test.csv --eps 0.15 --steps 40"),
+        new SummaryLine(
+            "Membership inference",
+            "LiRA (online), 64 shadow models",
+            "TPR 0.0123 at 0.1% FPR",
+            Severity.MEDIUM,
+            "medium if TPR at 0.1% FPR is between 3x and 10x the FPR",
+            "marauder membership lira --model mnist-cnn --shadows 64"),
+        new SummaryLine(
+            "Differential privacy",
+            "DP-SGD accountant (RDP)",
+            "formal epsilon 1.2 at delta 1e-5",
+            Severity.LOW,
+            "low if formal epsilon <= 2 at delta <= 1/n",
+            "marauder privacy epsilon --model mnist-cnn"),
+        new SummaryLine(
+            "Model inversion",
+            "",
+            "not run",
+            Severity.NOT_ASSESSED,
+            "not assessed when the check does not apply",
+            ""));
   }
 
   static Section evasion() {

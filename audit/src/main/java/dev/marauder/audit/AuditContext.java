@@ -1,0 +1,195 @@
+package dev.marauder.audit;
+
+import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.io.DataFormatException;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.ModelCard;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an audit is given: the model under audit, its test data, the settings, and what else is
+ * known about it (its training data, results of separate {@code marauder} runs). Immutable; built
+ * with {@link #builder(Classifier, LabeledData, AuditSettings)}.
+ *
+ * <p>The model's type is its access level: a {@link Classifier} is queried only (black-box), a
+ * {@link dev.marauder.core.model.DifferentiableClassifier} also gives input gradients (white-box),
+ * and a {@link BuiltinClassifier} was trained by Marauder and has a {@link ModelCard}.
+ *
+ * @param model the model under audit (not closed by the audit)
+ * @param test its test data
+ * @param dataName name or path of the test data, for the report
+ * @param classNames names of the classes (index = label); may be empty
+ * @param settings the audit's settings
+ * @param trainingData the model's training data when known, else null
+ * @param membershipRuns results of {@code marauder mia} runs to add to the report
+ * @param exposureRuns results of {@code marauder exposure} runs to add to the report
+ * @param privacyAudits results of {@code marauder privacy audit} runs to add to the report
+ * @param demoCache for the demo model only: where its empirical privacy audits are cached (they
+ *     are run there when missing); null otherwise
+ * @param modelArgument how commands that reproduce a finding name the model (its path)
+ * @param dataArguments the options that name the test data in such commands, e.g. {@code "--data
+ *     x.npy --labels y.npy"}
+ */
+public record AuditContext(Classifier model, LabeledData test, String dataName, List<String> classNames,
+        AuditSettings settings, LabeledData trainingData, List<MembershipRun> membershipRuns,
+        List<ExposureRun> exposureRuns, List<CanaryAuditRun> privacyAudits, Path demoCache, String modelArgument,
+        String dataArguments) {
+
+    /** Validates and copies. */
+    public AuditContext {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(test, "test data");
+        Objects.requireNonNull(dataName, "data name");
+        Objects.requireNonNull(settings, "settings");
+        classNames = List.copyOf(classNames);
+        membershipRuns = List.copyOf(membershipRuns);
+        exposureRuns = List.copyOf(exposureRuns);
+        privacyAudits = List.copyOf(privacyAudits);
+        Objects.requireNonNull(modelArgument, "model argument");
+        Objects.requireNonNull(dataArguments, "data arguments");
+    }
+
+    /**
+     * Starts a context.
+     *
+     * @param model the model under audit
+     * @param test its test data
+     * @param settings the audit's settings
+     * @return a builder
+     */
+    public static Builder builder(Classifier model, LabeledData test, AuditSettings settings) {
+        return new Builder(model, test, settings);
+    }
+
+    /** The model card, when the model was trained by Marauder. */
+    public Optional<ModelCard> card() {
+        return model instanceof BuiltinClassifier b ? Optional.ofNullable(b.card()) : Optional.empty();
+    }
+
+    /** The model's training data, when known. */
+    public Optional<LabeledData> training() {
+        return Optional.ofNullable(trainingData);
+    }
+
+    /** The name of class {@code label}, or the number when there are no names. */
+    public String className(int label) {
+        return label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+    }
+
+    /**
+     * The training set of a model Marauder trained, when its card names a dataset that still loads
+     * with the recorded hash; empty otherwise.
+     */
+    public static Optional<LabeledData> trainingDataOf(ModelCard card) {
+        if (card == null || card.dataset() == null || card.datasetSha256() == null) {
+            return Optional.empty();
+        }
+        try {
+            LabeledData train = Datasets.load(card.dataset()).train();
+            return card.datasetSha256().equals(train.sha256()) ? Optional.of(train) : Optional.empty();
+        } catch (DataFormatException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Builds an {@link AuditContext}. Required: model, test data, settings. Optional (with {@code
+     * opt}): everything else. Unless {@link #optTrainingData(LabeledData)} is given, the training
+     * data are those named by the model card, if it has one and they load with the recorded hash.
+     */
+    public static final class Builder {
+        private final Classifier model;
+        private final LabeledData test;
+        private final AuditSettings settings;
+        private String dataName;
+        private List<String> classNames = List.of();
+        private LabeledData trainingData;
+        private boolean trainingDataGiven;
+        private final List<MembershipRun> membershipRuns = new ArrayList<>();
+        private final List<ExposureRun> exposureRuns = new ArrayList<>();
+        private final List<CanaryAuditRun> privacyAudits = new ArrayList<>();
+        private Path demoCache;
+        private String modelArgument;
+        private String dataArguments;
+
+        private Builder(Classifier model, LabeledData test, AuditSettings settings) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.test = Objects.requireNonNull(test, "test data");
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Names the test data in the report (default: {@code "test data"}). */
+        public Builder optDataName(String name) {
+            this.dataName = Objects.requireNonNull(name, "data name");
+            return this;
+        }
+
+        /** Names the classes, index = label. */
+        public Builder optClassNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        /** The model's training data, or null for "unknown" (then no card lookup happens). */
+        public Builder optTrainingData(LabeledData train) {
+            this.trainingData = train;
+            this.trainingDataGiven = true;
+            return this;
+        }
+
+        /** Adds results of {@code marauder mia} runs. */
+        public Builder optMembershipRuns(List<MembershipRun> runs) {
+            membershipRuns.addAll(runs);
+            return this;
+        }
+
+        /** Adds results of {@code marauder exposure} runs. */
+        public Builder optExposureRuns(List<ExposureRun> runs) {
+            exposureRuns.addAll(runs);
+            return this;
+        }
+
+        /** Adds results of {@code marauder privacy audit} runs. */
+        public Builder optPrivacyAudits(List<CanaryAuditRun> audits) {
+            privacyAudits.addAll(audits);
+            return this;
+        }
+
+        /** Marks the model as the demo model, whose empirical privacy audits are cached in {@code cache}. */
+        public Builder optDemoCache(Path cache) {
+            this.demoCache = cache;
+            return this;
+        }
+
+        /**
+         * How commands that reproduce a finding name the model and the test data.
+         *
+         * @param model e.g. the model's path (default: the model's name)
+         * @param data e.g. {@code "--data x.npy --labels y.npy"} (default: {@code "--data "} and the
+         *     data name)
+         */
+        public Builder optCommandArguments(String model, String data) {
+            this.modelArgument = Objects.requireNonNull(model, "model argument");
+            this.dataArguments = Objects.requireNonNull(data, "data arguments");
+            return this;
+        }
+
+        /** Builds the context, looking up the training data on the model card if not given. */
+        public AuditContext build() {
+            String name = dataName == null ? "test data" : dataName;
+            LabeledData train = trainingData;
+            if (!trainingDataGiven && model instanceof BuiltinClassifier b) {
+                train = trainingDataOf(b.card()).orElse(null);
+            }
+            return new AuditContext(model, test, name, classNames, settings, train, membershipRuns, exposureRuns,
+                    privacyAudits, demoCache, modelArgument == null ? model.info().name() : modelArgument,
+                    dataArguments == null ? "--data " + name : dataArguments);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.marauder.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.marauder.core.json.Json;
+import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.PrivacyGuarantee;
+import dev.marauder.core.provenance.Provenance;
+import dev.marauder.report.Report;
+import dev.marauder.report.ReportSection;
+import dev.marauder.report.ReportWriter;
+import dev.marauder.report.Severity;
+import dev.marauder.report.SkippedCheck;
+import dev.marauder.report.SummaryLine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every registered check, as a table: distinct ids, and a section and summary lines for a fixture result. */
+class AuditChecksTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One hand-made result per registered check. */
+    static List<Finding<?>> fixtures() throws Exception {
+        JsonNode mia = JSON.readTree("""
+                {"kind": "threshold", "attack": "loss", "auc": 0.61, "tpr_at_fpr": {"0.01": 0.03, "0.001": 0.004},
+                 "attacks": {"loss": {"auc": 0.61, "balanced_accuracy": 0.58, "tpr_at_fpr": {"0.01": 0.03, "0.001": 0.004},
+                   "epsilon_lower_bound": 0.2, "confidence": 0.95, "members": 2000, "non_members": 2000,
+                   "roc": [[0.0, 0.0], [0.001, 0.004], [1.0, 1.0]]}},
+                 "target": {"model": "m", "non_member_accuracy": 0.81}, "unknown_field": 1}""");
+        JsonNode exposure = JSON.readTree("""
+                {"canaries": [{"secret": "my pin is 123", "repetitions": 1, "exposure": 2.5,
+                   "extrapolated_exposure": 2.4, "extraction_rank": 0},
+                  {"secret": "my pin is 456", "repetitions": 8, "exposure": 9.5, "extrapolated_exposure": 9.4,
+                   "extraction_rank": 1}],
+                 "max_exposure": 9.97, "exact": true, "mean_exposure_by_repetitions": {"8": 9.5, "1": 2.5}}""");
+        PrivacyGuarantee dp = new PrivacyGuarantee("dp-sgd", 1.0, 1.0, 0.032, 256, 32, 1e-5, "rdp", 1.7, null, null,
+                true, null);
+        return List.of(
+                new Finding<>(new ModelCheck(), new ModelCheck.Result("m", "onnx", new int[] {1, 28, 28},
+                        new float[] {0, 1}, 10, "logits", "test", 200, 0.85, 0.1, Map.of("/m.onnx", "ab"), null,
+                        "marauder eval --model m.onnx --data x.npy --labels y.npy")),
+                new Finding<>(new EvasionCheck(), new EvasionCheck.Result(100, 0.9, List.of(
+                        new EvasionCheck.Curve("pgd", "linf", JsonNodeFactory.instance.objectNode().put("steps", 20),
+                                100, 0.9, List.of(new EvasionCheck.Point(0, 0.9, 0, 0, 0.1),
+                                        new EvasionCheck.Point(0.1, 0.05, 0.94, 0.1, 0.2)))),
+                        new EvasionDiagnostics(0, 0.5, 0, List.of()), "marauder attack pgd", List.of(),
+                        new InputSpec(new int[] {1, 28, 28}, 0, 1), List.of())),
+                new Finding<>(new MembershipInferenceCheck(),
+                        new MembershipInferenceCheck.Result(List.of(MembershipRun.of(mia)), "marauder mia")),
+                new Finding<>(new DifferentialPrivacyCheck(), DifferentialPrivacyCheck.of(dp)),
+                new Finding<>(new EmpiricalPrivacyAuditCheck(), new EmpiricalPrivacyAuditCheck.Result(List.of(
+                        new CanaryAuditRun(0.4, 0.95, null, 1e-5, 1000, 497, 100, 70, "one-run", "non-private", 0.85),
+                        new CanaryAuditRun(0.1, 0.95, 1.7, 1e-5, 1000, 503, 100, 55, "one-run", "dp-sgd", 0.8)),
+                        "marauder privacy audit")),
+                new Finding<>(new ModelInversionCheck(), new ModelInversionCheck.Result("mi-face", "white-box",
+                        List.of(new ModelInversionCheck.Reconstruction(0, 0.9, 10, 10)), "marauder invert", null,
+                        List.of())),
+                new Finding<>(new MemorizationCheck(), new MemorizationCheck.Result(
+                        List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
+    }
+
+    static Stream<Finding<?>> fixtureStream() throws Exception {
+        return fixtures().stream();
+    }
+
+    @Test
+    void everyRegisteredCheckHasADistinctIdAndNameAndAFixture() throws Exception {
+        Set<String> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (AuditCheck<?> c : AuditChecks.all()) {
+            assertThat(ids.add(c.id())).as("duplicate id " + c.id()).isTrue();
+            assertThat(names.add(c.name())).as("duplicate name " + c.name()).isTrue();
+            assertThat(c.id()).matches("[a-z][a-z0-9_]*");
+        }
+        assertThat(fixtures().stream().map(f -> f.check().id()).toList())
+                .containsExactlyElementsOf(AuditChecks.all().stream().map(AuditCheck::id).toList());
+        assertThatThrownBy(() -> new Audit(List.of(new ModelCheck(), new ModelCheck())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtureStream")
+    void rendersItsSectionAndSummaryLinesAndItsResultIsJson(Finding<?> f) throws Exception {
+        ReportSection section = f.section();
+        assertThat(section.id()).isEqualTo(f.check().id());
+        assertThat(section.blocks()).isNotEmpty();
+        JsonNode data = Json.mapper().valueToTree(section.data());
+        assertThat(data.size()).isPositive();
+        List<SummaryLine> lines = f.summary();
+        assertThat(lines).isNotEmpty();
+        for (SummaryLine line : lines) {
+            assertThat(line.rule()).isNotBlank();
+            assertThat(line.command()).startsWith("marauder");
+        }
+        // the result is an immutable record that Jackson writes in snake_case
+        JsonNode json = Json.mapper().valueToTree(f.result());
+        assertThat(json.isObject()).isTrue();
+        json.fieldNames().forEachRemaining(k -> assertThat(k).matches("[a-z][a-z0-9_]*"));
+    }
+
+    @Test
+    void verdictsOfTheFixtures() throws Exception {
+        List<Finding<?>> all = fixtures();
+        assertThat(all.get(1).summary().get(0).severity()).isEqualTo(Severity.HIGH);       // 0.05 / 0.9 <= 0.1
+        assertThat(all.get(1).summary().get(0).headline()).isEqualTo("robust accuracy 0.0500 at eps 0.1 (clean 0.9000)");
+        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM);     // TPR 0.004, AUC 0.61
+        assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM);     // epsilon 1.7
+        assertThat(all.get(3).summary().get(0).command()).isEqualTo("marauder privacy epsilon --n 8000 --batch 256"
+                + " --epochs 1.024 --noise 1.0 --delta 1.0E-5 --accountant rdp");
+        assertThat(all.get(4).summary()).extracting(SummaryLine::severity)
+                .containsExactly(Severity.MEDIUM, Severity.LOW);
+        assertThat(all.get(6).summary().get(0).severity()).isEqualTo(Severity.HIGH);       // one secret extracted
+        assertThat(new DifferentialPrivacyCheck().summary(DifferentialPrivacyCheck.of(null)).get(0).severity())
+                .isEqualTo(Severity.HIGH);
+        JsonNode empirical = JSON.readTree(Json.write(all.get(4).result()));
+        assertThat(empirical.get("empirical_audits").get(0).has("claimed_epsilon")).isTrue();
+    }
+
+    @Test
+    void theReportOpensWithTheSummaryTableAndListsTheSkippedChecks(@TempDir Path dir) throws Exception {
+        AuditOutcome outcome = new AuditOutcome("m", fixtures(),
+                List.of(new SkippedCheck("something", "it needs something else")), Provenance.start().finish());
+        Report report = AuditReport.of(outcome);
+        assertThat(report.summary()).hasSize(8);
+        assertThat(report.sections()).extracting(ReportSection::id).containsExactly("model", "evasion",
+                "membership_inference", "privacy", "empirical_privacy_audit", "model_inversion", "memorization");
+        String html = ReportWriter.toHtml(report);
+        int h1 = html.indexOf("<h1");
+        int firstSection = html.indexOf("<section");
+        assertThat(h1).isNotNegative();
+        assertThat(firstSection).isGreaterThan(h1);
+        assertThat(html.substring(firstSection)).startsWith("<section id=\"report-summary\"");
+        assertThat(html).contains("it needs something else");
+        ReportWriter.write(report, dir);
+        JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
+        assertThat(json.get("summary")).hasSize(8);
+        assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
+        assertThat(json.get("sections").get("membership_inference").get("runs").get(0).get("auc").asDouble())
+                .isEqualTo(0.61);
+        assertThat(json.get("sections").get("evasion").has("raw")).isFalse();
+    }
+
+    @Test
+    void applicabilityNeedsAReasonExactlyWhenACheckDoesNotApply() {
+        assertThat(Applicability.yes().applies()).isTrue();
+        assertThat(Applicability.no("because").reason()).isEqualTo("because");
+        assertThatThrownBy(() -> Applicability.no(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Applicability(true, "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
