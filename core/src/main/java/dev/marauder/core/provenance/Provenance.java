@@ -71,7 +71,8 @@ public record Provenance(
          * JSON (snake_case) name; nested values stay structured.
          */
         public Recorder settings(Object settings) {
-            Json.mapper().valueToTree(settings).fields().forEachRemaining(e -> this.settings.put(e.getKey(), e.getValue()));
+            Map<?, ?> values = Json.mapper().convertValue(settings, Map.class);
+            values.forEach((k, v) -> this.settings.put(String.valueOf(k), v));
             return this;
         }
 
