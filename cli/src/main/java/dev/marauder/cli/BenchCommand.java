@@ -18,14 +18,14 @@ import picocli.CommandLine.Spec;
 /** {@code marauder bench pgd}: PGD against a bare DJL loop, and native memory over a long PGD run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (run on a quiet machine).",
-        subcommands = {BenchCommand.Pgd.class, BenchCommand.DpSgd.class})
+        subcommands = {BenchCommand.Pgd.class, BenchCommand.DpSgd.class, BenchCommand.Accounting.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: pgd or dpsgd");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: pgd, dpsgd or accounting");
     }
 
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
@@ -80,6 +80,42 @@ final class BenchCommand implements Runnable {
                     r.privateAccuracy(), r.epsilon(), r.ratioOfFastest(),
                     r.ratioOfMedians(), seconds(r.nonPrivateSeconds()), seconds(r.privateSeconds()));
             output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
+            return 0;
+        }
+    }
+
+    /** {@code marauder bench accounting}: the cost of epsilon for long runs with both accountants. */
+    @Command(name = "accounting", mixinStandardHelpOptions = true,
+            description = {"Epsilon after --steps DP-SGD steps with the RDP and PLD accountants, three settings;",
+                "the median time of a fresh accountant after JIT warm-up."})
+    static final class Accounting implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "100000", paramLabel = "N", description = "Steps (default ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record Result(dev.marauder.bench.AccountingBenchmark.Result accounting, Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            if (steps < 1 || steps > Integer.MAX_VALUE) {
+                throw new UsageException("--steps must be between 1 and " + Integer.MAX_VALUE + ", got " + steps);
+            }
+            Provenance.Recorder prov = Provenance.start().setting("steps", steps);
+            var r = dev.marauder.bench.AccountingBenchmark.run(steps);
+            StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                    "epsilon at delta %.0e after %,d steps (median of timed runs after warm-up)%n", r.delta(), steps));
+            for (var row : r.rows()) {
+                text.append(String.format(Locale.ROOT, "  noise %.2f, rate %.6f, %s: epsilon %.6f in %.1f ms%n",
+                        row.noiseMultiplier(), row.sampleRate(), row.accountant(), row.epsilon(),
+                        row.medianMilliseconds()));
+            }
+            output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text.toString().stripTrailing());
             return 0;
         }
     }

@@ -42,6 +42,21 @@ class PrivacyCommandTest {
     }
 
     @Test
+    void theAccountingBenchmarkReportsBothAccountantsAndTheirEpsilons() throws Exception {
+        Result r = run("bench", "accounting", "--steps", "200", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode rows = JSON.readTree(r.out()).get("accounting").get("rows");
+        assertThat(rows).hasSize(6);
+        RdpAccountant rdp = new RdpAccountant();
+        rdp.step(1.1, 256.0 / 60000, 200);
+        assertThat(rows.get(0).get("accountant").asText()).isEqualTo("rdp");
+        assertThat(rows.get(0).get("epsilon").asDouble()).isEqualTo(rdp.epsilon(1e-5));
+        assertThat(rows.get(1).get("accountant").asText()).isEqualTo("pld");
+        assertThat(rows.get(1).get("median_milliseconds").asDouble()).isPositive();
+        assertThat(run("bench", "accounting", "--steps", "0").code()).isEqualTo(2);
+    }
+
+    @Test
     void aSavedHistoryResumesToTheEpsilonOfTheWholeRun(@TempDir Path dir) throws Exception {
         Path saved = dir.resolve("history.json");
         String[] half = {"privacy", "epsilon", "--n", "60000", "--batch", "256", "--epochs", "30", "--delta", "1e-5",
