@@ -50,8 +50,16 @@ class ArchitectureTest {
                     "dev.marauder.report..", "dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");
 
     @ArchTest
+    static final ArchRule reportUsesOnlyTheSharedJsonConfigurationOfCore = classes().that()
+            .resideInAPackage("dev.marauder.report..").should().onlyDependOnClassesThat()
+            .resideInAnyPackage("dev.marauder.report..", "dev.marauder.core.json..", "java..", "javax..",
+                    "com.fasterxml.jackson..", "org.knowm.xchart..", "de.erichseifert..", "");
+
+    @ArchTest
     static final ArchRule reportKnowsNothingOfTheRest = noClasses().that().resideInAPackage("dev.marauder.report..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.core..", "dev.marauder.stats..",
+            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.core.model..", "dev.marauder.core.data..",
+                    "dev.marauder.core.train..", "dev.marauder.core.engine..", "dev.marauder.core.nn..",
+                    "dev.marauder.core.norm..", "dev.marauder.stats..",
                     "dev.marauder.attacks..", "dev.marauder.privacy..", "dev.marauder.audit..", "dev.marauder.bench..",
                     "dev.marauder.cli..", "ai.djl..");
 

@@ -200,7 +200,7 @@ final class HtmlRenderer {
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         out.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey()))
-            .append("</th><td class=\"mono\">").append(Html.escape(Json.display(e.getValue())))
+            .append("</th><td class=\"mono\">").append(Html.escape(ReportJson.display(e.getValue())))
             .append("</td></tr>\n");
       }
       out.append("</tbody>\n</table>\n");

@@ -112,7 +112,7 @@ public final class Report {
    */
   public static final class Builder {
     private final String title;
-    private final ObjectNode provenance = Json.MAPPER.createObjectNode();
+    private final ObjectNode provenance = ReportJson.MAPPER.createObjectNode();
     private final List<SummaryLine> summary = new ArrayList<>();
     private final List<SkippedCheck> skipped = new ArrayList<>();
     private final List<ReportSection> sections = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class Report {
     public Builder provenance(String key, Object value) {
       Keys.requireSnakeCase(key, "provenance key");
       Objects.requireNonNull(value, () -> "value of provenance key \"" + key + "\"");
-      return put(key, Json.toTree(value, "provenance value \"" + key + "\""));
+      return put(key, ReportJson.toTree(value, "provenance value \"" + key + "\""));
     }
 
     /**
@@ -151,7 +151,7 @@ public final class Report {
      */
     public Builder provenance(Object entries) {
       Objects.requireNonNull(entries, "provenance");
-      ObjectNode object = Json.toObject(entries, "provenance", "provenance key");
+      ObjectNode object = ReportJson.toObject(entries, "provenance", "provenance key");
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         put(e.getKey(), e.getValue());

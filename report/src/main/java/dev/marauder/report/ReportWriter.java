@@ -108,7 +108,7 @@ public final class ReportWriter {
    * @throws IllegalArgumentException if a data key is not snake_case or a value cannot be written
    */
   public static String toJson(Report report) {
-    return Json.render(report);
+    return ReportJson.render(report);
   }
 
   private static Path writeTemp(Path dir, String name, byte[] bytes, List<Path> temps) {

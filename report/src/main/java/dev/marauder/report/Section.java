@@ -91,7 +91,7 @@ public final class Section implements ReportSection {
     private final String id;
     private final String title;
     private final List<Block> blocks = new ArrayList<>();
-    private final ObjectNode data = Json.MAPPER.createObjectNode();
+    private final ObjectNode data = ReportJson.MAPPER.createObjectNode();
 
     private Builder(String id, String title) {
       this.id = Keys.requireSnakeCase(id, "section id");
@@ -161,7 +161,7 @@ public final class Section implements ReportSection {
     public Builder data(String key, Object value) {
       Keys.requireSnakeCase(key, "data key in section \"" + id + "\"");
       Objects.requireNonNull(value, () -> "value of data key \"" + key + "\"");
-      return put(key, Json.toTree(value, "value of data key \"" + key + "\" in section \"" + id
+      return put(key, ReportJson.toTree(value, "value of data key \"" + key + "\" in section \"" + id
           + "\""));
     }
 
@@ -180,7 +180,7 @@ public final class Section implements ReportSection {
     public Builder data(Object result) {
       Objects.requireNonNull(result, () -> "data of section \"" + id + "\"");
       ObjectNode object =
-          Json.toObject(result, "data of section \"" + id + "\"",
+          ReportJson.toObject(result, "data of section \"" + id + "\"",
               "data key in section \"" + id + "\"");
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();

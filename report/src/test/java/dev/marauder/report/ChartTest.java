@@ -185,7 +185,7 @@ class ChartTest {
     assertThat(series.y()).containsExactly(0.99, 0.3);
 
     // the JSON form keeps the keys report.json has always had; an unset range is left out
-    JsonNode json = Json.MAPPER.valueToTree(data);
+    JsonNode json = ReportJson.MAPPER.valueToTree(data);
     assertThat(json.toString())
         .isEqualTo(
             "{\"title\":\"c\",\"x_axis\":{\"title\":\"eps\",\"log\":false},"
@@ -226,7 +226,7 @@ class ChartTest {
             .reference("chance", new double[] {0, 1}, new double[] {0, 1})
             .build();
 
-    JsonNode series = Json.MAPPER.valueToTree(chart.data()).at("/series/0");
+    JsonNode series = ReportJson.MAPPER.valueToTree(chart.data()).at("/series/0");
 
     assertThat(series.get("style").asText()).isEqualTo("reference");
     assertThat(Pngs.decode(chart.toPng()).getWidth()).isEqualTo(760);

@@ -91,7 +91,7 @@ class ReportJsonTest {
     assertThat(section.data().get("note").asText()).isEqualTo("white-box");
     assertThat(report.provenance().get("host").asText()).isEqualTo("ci-1");
     // nor through a JSON node the caller handed in and kept
-    ObjectNode node = Json.MAPPER.createObjectNode().put("epsilon", 0.1);
+    ObjectNode node = ReportJson.MAPPER.createObjectNode().put("epsilon", 0.1);
     Section fromNode = Section.builder("s", "S").data(node).build();
     node.put("epsilon", 99.0);
     assertThat(fromNode.data().get("epsilon").asDouble()).isEqualTo(0.1);

@@ -114,7 +114,7 @@ class SummaryTableTest {
 
     // and it reads back into the same records
     List<SummaryLine> back =
-        Json.MAPPER.convertValue(summary, new TypeReference<List<SummaryLine>>() {});
+        ReportJson.MAPPER.convertValue(summary, new TypeReference<List<SummaryLine>>() {});
     assertThat(back).isEqualTo(SampleReports.summary());
   }
 
@@ -183,8 +183,8 @@ class SummaryTableTest {
     assertThat(s.key()).isEqualTo(key);
     assertThat(s.label()).isEqualTo(label);
     assertThat(s.cssClass()).isEqualTo(css);
-    assertThat(Json.MAPPER.writeValueAsString(s)).isEqualTo("\"" + key + "\"");
-    assertThat(Json.MAPPER.readValue("\"" + key + "\"", Severity.class)).isEqualTo(s);
+    assertThat(ReportJson.MAPPER.writeValueAsString(s)).isEqualTo("\"" + key + "\"");
+    assertThat(ReportJson.MAPPER.readValue("\"" + key + "\"", Severity.class)).isEqualTo(s);
     assertThat(Severity.ofKey(key)).isEqualTo(s);
   }
 

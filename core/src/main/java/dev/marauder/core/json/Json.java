@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.marauder.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The one JSON configuration of Marauder: snake_case keys, pretty printing, nulls omitted,
- * unknown keys tolerated when reading (newer files stay readable by older versions).
+ * The one JSON configuration of Marauder, used by every module (the report's too): snake_case keys,
+ * pretty printing, nulls omitted, java.time values as ISO-8601 strings, unknown keys tolerated when
+ * reading (newer files stay readable by older versions).
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -22,6 +24,8 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     private Json() {}

@@ -3,28 +3,16 @@ package dev.marauder.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.Iterator;
 
-/** The report's JSON form, built in memory with one configured Jackson mapper. */
-final class Json {
-  /**
-   * Bean and record properties in snake_case, java.time values as ISO-8601 strings, map entries
-   * in their own order.
-   */
-  static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .build();
+/** The report's JSON form, built in memory with Marauder's one Jackson configuration. */
+final class ReportJson {
+  /** Marauder's one mapper ({@link dev.marauder.core.json.Json#mapper()}). */
+  static final ObjectMapper MAPPER = dev.marauder.core.json.Json.mapper();
 
-  private Json() {}
+  private ReportJson() {}
 
   /**
    * Renders {@code report.json}; calls every section's {@code data()} once. The keys, in order:
