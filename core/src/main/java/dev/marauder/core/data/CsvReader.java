@@ -62,14 +62,14 @@ public final class CsvReader {
      */
     public static CsvData readWithNames(Path file, String labelColumn) {
         String sha256 = FileHash.sha256(file);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Inputs.open(file),
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(DataFiles.open(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)))) {
             return parse(file.toString(), reader, labelColumn, sha256);
         } catch (CharacterCodingException e) {
             throw new DataFormatException(file, "not UTF-8 text");
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
     }
 
@@ -113,9 +113,9 @@ public final class CsvReader {
         } else {
             label = first.indexOf(wanted);
             if (label < 0) {
-                throw new DataFormatException(source + ": no column named '" + Inputs.oneLine(wanted, 80)
+                throw new DataFormatException(source + ": no column named '" + DataFiles.oneLine(wanted, 80)
                         + "' in the header on line " + firstLine + " (columns: "
-                        + Inputs.oneLine(String.join(", ", first), 200) + ")");
+                        + DataFiles.oneLine(String.join(", ", first), 200) + ")");
             }
             hasHeader = true;
         }
@@ -189,7 +189,7 @@ public final class CsvReader {
                 features.add(Float.parseFloat(javaNumber(cell)));
             } else {
                 throw new DataFormatException(source + ": line " + lineNo + ", column " + c + name(header, c)
-                        + ": '" + Inputs.oneLine(cell, 80) + "' is not a number");
+                        + ": '" + DataFiles.oneLine(cell, 80) + "' is not a number");
             }
         }
     }
@@ -212,7 +212,7 @@ public final class CsvReader {
     }
 
     private static String name(List<String> header, int column) {
-        return header.isEmpty() ? "" : " (" + Inputs.oneLine(header.get(column), 80) + ")";
+        return header.isEmpty() ? "" : " (" + DataFiles.oneLine(header.get(column), 80) + ")";
     }
 
     /** A number the {@link #NUMBER} pattern accepts, in the spelling Java's parsers accept. */

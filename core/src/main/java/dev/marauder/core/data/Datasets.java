@@ -116,7 +116,7 @@ public final class Datasets {
             path = null;
         }
         if (path == null || !Files.exists(path)) {
-            throw new DataFormatException("unknown dataset '" + Inputs.oneLine(nameOrPath, 200)
+            throw new DataFormatException("unknown dataset '" + DataFiles.oneLine(nameOrPath, 200)
                     + "': not a built-in name (" + String.join(", ", BUILT_IN) + ") and no file or directory "
                     + (path == null ? "of that name" : "at " + path.toAbsolutePath()));
         }
@@ -265,7 +265,7 @@ public final class Datasets {
             }
             return new Resource(source, in.readAllBytes());
         } catch (IOException e) {
-            throw Inputs.failure(source, e);
+            throw DataFiles.failure(source, e);
         }
     }
 
@@ -273,11 +273,11 @@ public final class Datasets {
     private static Elements readArray(Path file) {
         int b0;
         int b1;
-        try (InputStream in = Inputs.open(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             b0 = in.read();
             b1 = in.read();
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
         if (b0 < 0) {
             throw new DataFormatException(file, "empty file (0 bytes)");
@@ -289,7 +289,7 @@ public final class Datasets {
             return IdxReader.read(file).elements();
         }
         throw new DataFormatException(file, "neither a .npy file nor an IDX file (plain or gzipped): starts with "
-                + Inputs.hex(new byte[] {(byte) b0, (byte) Math.max(b1, 0)}, b1 < 0 ? 1 : 2));
+                + DataFiles.hex(new byte[] {(byte) b0, (byte) Math.max(b1, 0)}, b1 < 0 ? 1 : 2));
     }
 
     private static LabeledData pair(Elements x, String xHash, Elements y, String yHash, String source) {

@@ -35,10 +35,10 @@ public final class IdxReader {
      *     truncated, corrupt gzip, has the wrong magic, an unknown type code, or trailing bytes
      */
     public static IdxArray read(Path file) {
-        try (InputStream in = Inputs.open(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             return read(file.toString(), in);
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
     }
 
@@ -59,9 +59,9 @@ public final class IdxReader {
             return readIdx(source, new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16),
                     "decompressed ");
         } catch (EOFException e) {
-            throw new DataFormatException(source + ": truncated gzip stream (" + Inputs.oneLine(String.valueOf(e.getMessage())) + ")");
+            throw new DataFormatException(source + ": truncated gzip stream (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
         } catch (ZipException e) {
-            throw new DataFormatException(source + ": corrupt gzip data (" + Inputs.oneLine(String.valueOf(e.getMessage())) + ")");
+            throw new DataFormatException(source + ": corrupt gzip data (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
         }
     }
 
@@ -72,7 +72,7 @@ public final class IdxReader {
         }
         if (magic[0] != 0 || (magic.length > 1 && magic[1] != 0)) {
             throw new DataFormatException(source + ": not an IDX file: " + decompressed + "data starts with "
-                    + Inputs.hex(magic, 4) + ", expected 00 00 <type> <rank>");
+                    + DataFiles.hex(magic, 4) + ", expected 00 00 <type> <rank>");
         }
         if (magic.length < 4) {
             throw new DataFormatException(source + ": truncated header: " + magic.length + " " + decompressed

@@ -55,7 +55,7 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
             throw malformed(source, "'fortran_order' is " + python(fortran) + ", not True or False", text);
         }
         if (!(descr instanceof String d)) {
-            throw new DataFormatException(source + ": unsupported dtype " + Inputs.oneLine(python(descr), 120)
+            throw new DataFormatException(source + ": unsupported dtype " + DataFiles.oneLine(python(descr), 120)
                     + ": structured (record) dtypes are not supported; supported: " + SUPPORTED);
         }
         NpyDtype dtype;
@@ -65,7 +65,7 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
         boolean orderOk = t != null && (o == '<' || o == '>' || (o == '|' && t.itemSize() == 1));
         if (!orderOk) {
             String why = d.contains("O") ? " (object arrays hold pickled Python objects, which are never loaded)" : "";
-            throw new DataFormatException(source + ": unsupported dtype '" + Inputs.oneLine(d, 40) + "'" + why
+            throw new DataFormatException(source + ": unsupported dtype '" + DataFiles.oneLine(d, 40) + "'" + why
                     + "; supported: " + SUPPORTED);
         }
         dtype = t;
@@ -101,7 +101,7 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
 
     private static DataFormatException malformed(String source, String problem, String text) {
         return new DataFormatException(source + ": malformed header: " + problem + " in "
-                + Inputs.oneLine(text.strip(), 200));
+                + DataFiles.oneLine(text.strip(), 200));
     }
 
     private static String python(Object v) {

@@ -44,10 +44,10 @@ public final class NpyReader {
      *     Fortran order or trailing bytes
      */
     public static NpyArray read(Path file) {
-        try (InputStream in = Inputs.open(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             return read(file.toString(), in);
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
     }
 
@@ -60,7 +60,7 @@ public final class NpyReader {
         if (!Arrays.equals(magic, 0, magic.length, MAGIC, 0, magic.length)) {
             String zip = magic.length >= 2 && magic[0] == 'P' && magic[1] == 'K'
                     ? " (it is a zip archive, perhaps an .npz; unpack it into .npy files)" : "";
-            throw new DataFormatException(source + ": not a .npy file: starts with " + Inputs.hex(magic, 6)
+            throw new DataFormatException(source + ": not a .npy file: starts with " + DataFiles.hex(magic, 6)
                     + ", expected the magic bytes 93 4e 55 4d 50 59 (\\x93NUMPY)" + zip);
         }
         if (magic.length < MAGIC.length) {

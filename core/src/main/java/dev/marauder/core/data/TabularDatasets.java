@@ -68,7 +68,7 @@ public final class TabularDatasets {
     public static SensitiveTable penguins(String sensitiveColumn) {
         if (!"sex".equals(sensitiveColumn) && !"island".equals(sensitiveColumn)) {
             throw new IllegalArgumentException("the penguins' sensitive column must be sex or island, got '"
-                    + Inputs.oneLine(String.valueOf(sensitiveColumn), 80) + "'");
+                    + DataFiles.oneLine(String.valueOf(sensitiveColumn), 80) + "'");
         }
         String resource = "classpath:" + TabularDatasets.class.getPackageName().replace('.', '/') + "/"
                 + PENGUINS_RESOURCE;
@@ -80,7 +80,7 @@ public final class TabularDatasets {
             }
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw Inputs.failure(resource, e);
+            throw DataFiles.failure(resource, e);
         }
         return parse(PENGUINS, text(resource, bytes), FileHash.sha256(bytes), PENGUINS_LABEL, sensitiveColumn);
     }
@@ -97,10 +97,10 @@ public final class TabularDatasets {
     public static SensitiveTable readCsv(Path file, String labelColumn, String sensitiveColumn) {
         Objects.requireNonNull(file, "file");
         byte[] bytes;
-        try (InputStream in = Inputs.open(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
         return parse(file.toString(), text(file.toString(), bytes), FileHash.sha256(bytes), labelColumn,
                 sensitiveColumn);
@@ -121,7 +121,7 @@ public final class TabularDatasets {
         Objects.requireNonNull(sensitiveColumn, "sensitiveColumn");
         if (labelColumn.equals(sensitiveColumn)) {
             throw new IllegalArgumentException("the label and the sensitive column must differ, both are '"
-                    + Inputs.oneLine(labelColumn, 80) + "'");
+                    + DataFiles.oneLine(labelColumn, 80) + "'");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -147,7 +147,7 @@ public final class TabularDatasets {
             for (int c = 0; c < cells.size(); c++) {
                 if (cells.get(c).isEmpty()) {
                     throw new DataFormatException(source + ": line " + (n + 1) + ", column " + c + " ("
-                            + Inputs.oneLine(header.get(c), 80) + "): empty cell");
+                            + DataFiles.oneLine(header.get(c), 80) + "): empty cell");
                 }
             }
             rows.add(cells);
@@ -174,8 +174,8 @@ public final class TabularDatasets {
             categories.add(numeric ? null : List.copyOf(values));
         }
         if (categories.get(sensitiveAt).size() < 2) {
-            throw new DataFormatException(source + ": sensitive column '" + Inputs.oneLine(sensitiveColumn, 80)
-                    + "' has a single value, " + Inputs.oneLine(categories.get(sensitiveAt).get(0), 80)
+            throw new DataFormatException(source + ": sensitive column '" + DataFiles.oneLine(sensitiveColumn, 80)
+                    + "' has a single value, " + DataFiles.oneLine(categories.get(sensitiveAt).get(0), 80)
                     + "; an attribute to infer needs at least 2");
         }
 
@@ -235,11 +235,11 @@ public final class TabularDatasets {
     private static int column(String source, List<String> header, String name, String role) {
         int c = header.indexOf(name);
         if (c < 0) {
-            throw new DataFormatException(source + ": no " + role + " column named '" + Inputs.oneLine(name, 80)
-                    + "' in the header (columns: " + Inputs.oneLine(String.join(", ", header), 200) + ")");
+            throw new DataFormatException(source + ": no " + role + " column named '" + DataFiles.oneLine(name, 80)
+                    + "' in the header (columns: " + DataFiles.oneLine(String.join(", ", header), 200) + ")");
         }
         if (header.lastIndexOf(name) != c) {
-            throw new DataFormatException(source + ": the header names column '" + Inputs.oneLine(name, 80)
+            throw new DataFormatException(source + ": the header names column '" + DataFiles.oneLine(name, 80)
                     + "' twice");
         }
         return c;

@@ -78,13 +78,13 @@ public final class TextCorpus {
             }
             stored = in.readAllBytes();
         } catch (IOException e) {
-            throw Inputs.failure(resource, e);
+            throw DataFiles.failure(resource, e);
         }
         byte[] bytes;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw new DataFormatException(resource + ": not a valid gzip stream (" + Inputs.oneLine(e.toString())
+            throw new DataFormatException(resource + ": not a valid gzip stream (" + DataFiles.oneLine(e.toString())
                     + ")", e);
         }
         return new TextCorpus(SHIPPED, decode(resource, bytes), FileHash.sha256(stored));
@@ -100,17 +100,17 @@ public final class TextCorpus {
     public static TextCorpus read(Path file) {
         Objects.requireNonNull(file, "file");
         byte[] stored;
-        try (InputStream in = Inputs.open(file)) {
+        try (InputStream in = DataFiles.open(file)) {
             stored = in.readAllBytes();
         } catch (IOException e) {
-            throw Inputs.failure(file.toString(), e);
+            throw DataFiles.failure(file.toString(), e);
         }
         byte[] bytes = stored;
         if (file.getFileName() != null && file.getFileName().toString().endsWith(".gz")) {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
                 bytes = in.readAllBytes();
             } catch (IOException e) {
-                throw new DataFormatException(file, "not a valid gzip file (" + Inputs.oneLine(e.toString()) + ")",
+                throw new DataFormatException(file, "not a valid gzip file (" + DataFiles.oneLine(e.toString()) + ")",
                         e);
             }
         }
@@ -331,7 +331,7 @@ public final class TextCorpus {
         /** The symbols, control characters escaped, e.g. {@code Alphabet["\n abc"]}. */
         @Override
         public String toString() {
-            return "Alphabet[\"" + Inputs.oneLine(symbols(), 200) + "\"]";
+            return "Alphabet[\"" + DataFiles.oneLine(symbols(), 200) + "\"]";
         }
 
         private static String describe(int cp) {

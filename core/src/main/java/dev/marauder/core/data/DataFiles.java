@@ -10,8 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Opening data files with the data layer's error discipline: one-line messages naming the file. */
-final class Inputs {
-    private Inputs() {}
+final class DataFiles {
+    private DataFiles() {}
 
     /**
      * Opens {@code file} for buffered reading.
