@@ -39,15 +39,8 @@ final class AttackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ATTACK", description = "fgsm, pgd, cw, deepfool or mifgsm.")
     String attackName;
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory or TorchScript .pt file.")
-    Path model;
-
-    @Option(names = "--data", required = true, paramLabel = "X",
-            description = "Features file (.npy, IDX), or a dataset name/directory whose test split is used.")
-    String data;
-
-    @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
-    Path labels;
+    @Mixin
+    EvaluationOptions in;
 
     @Option(names = "--norm", paramLabel = "linf|l2|l1",
             description = "Perturbation norm (default linf; l2 for cw). fgm, pgd, bim and mifgsm take any of the three,"
@@ -96,13 +89,6 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--target-labels", paramLabel = "T", description = "Target labels (.npy or IDX), one per example.")
     Path targetLabels;
 
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
-            description = "Valid input range for .pt models (default ${DEFAULT-VALUE}).")
-    String bounds;
-
     @Option(names = "--save-adversarial", paramLabel = "F.npy",
             description = "Save the adversarial examples: [N, ...] for one epsilon, [E, N, ...] for several.")
     Path saveAdversarial;
@@ -123,10 +109,7 @@ final class AttackCommand implements Callable<Integer> {
     public Integer call() {
         String name = attackName.toLowerCase(Locale.ROOT);
         Norm n = norm == null ? (name.equals("cw") ? Norm.L2 : Norm.LINF) : parseNorm(norm);
-        float[] range = Inputs.bounds(bounds);
-        if (batch < 1) {
-            throw new UsageException("--batch must be at least 1, got " + batch);
-        }
+        float[] range = in.checkedBounds();
         double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, range[1] - range[0]);
         checkEpsilons(n, budgets, range);
         if (targeted != (targetLabels != null)) {
@@ -136,17 +119,17 @@ final class AttackCommand implements Callable<Integer> {
         if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
             throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
         }
-        Inputs.requireExists(model, "--model");
+        Path model = in.existingModel();
         // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
         Provenance.Recorder prov = Provenance.start()
                 .settings(attack.settings());
-        LabeledData d = Inputs.evaluationData(data, labels);
+        LabeledData d = in.labelledData();
         int[] targets = null;
         try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {
             if (targetLabels != null) {
                 targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
             }
-            RobustnessResult r = new RobustnessEvaluation(batch, 0, saveAdversarial != null)
+            RobustnessResult r = new RobustnessEvaluation(in.batch, 0, saveAdversarial != null)
                     .evaluate(c, attack, d, targets, output.progress(), budgets);
             if (saveAdversarial != null) {
                 save(r, d.features().shape());

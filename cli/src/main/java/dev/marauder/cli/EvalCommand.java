@@ -18,22 +18,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory, .pt or .onnx file.")
-    Path model;
-
-    @Option(names = "--data", required = true, paramLabel = "X",
-            description = "Features file (.npy, IDX), or a dataset name/directory whose test split is used.")
-    String data;
-
-    @Option(names = "--labels", paramLabel = "Y", description = "Labels file (.npy, IDX) for --data.")
-    Path labels;
-
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
-            description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
-    String bounds;
+    @Mixin
+    EvaluationOptions in;
 
     @Mixin
     OutputOptions output;
@@ -44,13 +30,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1) {
-            throw new UsageException("--batch must be at least 1, got " + batch);
-        }
-        float[] range = Inputs.bounds(bounds);
-        Inputs.requireExists(model, "--model");
+        float[] range = in.checkedBounds();
+        Path model = in.existingModel();
+        int batch = in.batch;
         Provenance.Recorder prov = Provenance.start();
-        LabeledData d = Inputs.evaluationData(data, labels);
+        LabeledData d = in.labelledData();
         try (Classifier c = Inputs.openChecked(model, d, range)) {
             long t0 = System.nanoTime();
             double accuracy = Training.accuracy(c, d, batch);

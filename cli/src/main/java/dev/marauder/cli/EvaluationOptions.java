@@ -1,0 +1,54 @@
+package dev.marauder.cli;
+
+import dev.marauder.core.data.LabeledData;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of commands that run a model over labelled data ({@code eval}, {@code attack}):
+ * {@code --model}, {@code --data}, {@code --labels}, {@code --bounds} and {@code --batch}, with
+ * one description and one set of checks.
+ */
+final class EvaluationOptions {
+    @Option(names = "--model", required = true, paramLabel = "M",
+            description = "Model directory, TorchScript .pt or .onnx file (white-box attacks need a directory or .pt).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "X",
+            description = "Features file (.npy, IDX), or a dataset name/directory whose test split is used.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Labels file (.npy, IDX) for --data.")
+    Path labels;
+
+    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+            description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
+    String bounds;
+
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    /**
+     * Checks the options that need no file: the batch size and the bounds.
+     *
+     * @return the bounds
+     * @throws UsageException for a batch below 1 or malformed bounds
+     */
+    float[] checkedBounds() {
+        if (batch < 1) {
+            throw new UsageException("--batch must be at least 1, got " + batch);
+        }
+        return Inputs.bounds(bounds);
+    }
+
+    /** The model path, after checking that it exists. */
+    Path existingModel() {
+        Inputs.requireExists(model, "--model");
+        return model;
+    }
+
+    /** The labelled data. */
+    LabeledData labelledData() {
+        return Inputs.evaluationData(data, labels);
+    }
+}
