@@ -64,7 +64,7 @@ public final class PgdBenchmark {
             pgd.run(model, x, criterion, epsilon);
             bareLoop(model, x, y, Math.min(steps, 5), epsilon, step);
             for (int r = 0; r < repeats; r++) {
-                if (r % 2 == 1) {
+                if (r % 2 != 0) {
                     long t1 = System.nanoTime();
                     bareLoop(model, x, y, steps, epsilon, step);
                     bare[r] = (System.nanoTime() - t1) / 1e9;

@@ -1,7 +1,9 @@
 package dev.marauder.cli;
 
 import dev.marauder.core.io.DataFormatException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +34,9 @@ public final class Main implements Runnable {
 
     /** Entry point of the launcher. */
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        // UTF-8 on every platform, as the JSON files are (Java 17's default charset is the platform's)
+        System.exit(execute(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args));
     }
 
     /** Runs the command line with {@code args}, writing to {@code out} and {@code err}. */

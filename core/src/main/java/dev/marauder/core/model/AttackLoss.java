@@ -54,7 +54,6 @@ public enum AttackLoss {
         @Override
         public NDArray untargeted(NDArray logits, NDArray labels) {
             int classes = classes(logits, 3, "untargeted");
-            NDManager m = logits.getManager();
             NDArray own = oneHot(logits, labels);
             NDArray zy = logits.mul(own).sum(new int[] {1});
             // The largest other logit: the own logit pushed far below every other.

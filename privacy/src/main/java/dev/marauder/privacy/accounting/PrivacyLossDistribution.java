@@ -429,7 +429,6 @@ public final class PrivacyLossDistribution {
      * log moment generating function, and likewise below, each side given {@code tail / 2}.
      */
     static long[] chernoffWindow(double[] p, long times, double tail, long fullHi) {
-        int n = p.length;
         double logTail = Math.log(2 / tail);
         double hi = fullHi;
         double lo = 0;
