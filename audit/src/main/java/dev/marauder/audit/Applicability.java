@@ -17,8 +17,10 @@ public record Applicability(boolean applies, String reason) {
     public Applicability {
         Objects.requireNonNull(reason, "reason");
         if (applies != reason.isEmpty()) {
-            throw new IllegalArgumentException(applies ? "a check that applies has no reason, got \"" + reason + "\""
-                    : "a check that does not apply needs a reason");
+            throw new IllegalArgumentException(
+                    applies
+                            ? "a check that applies has no reason, got \"" + reason + "\""
+                            : "a check that does not apply needs a reason");
         }
     }
 

@@ -32,7 +32,8 @@ public final class Audit {
             for (int j = 0; j < i; j++) {
                 if (this.checks.get(i).id().equals(this.checks.get(j).id())
                         || this.checks.get(i).name().equals(this.checks.get(j).name())) {
-                    throw new IllegalArgumentException("two checks share the id or name of " + this.checks.get(i).id());
+                    throw new IllegalArgumentException("two checks share the id or name of "
+                            + this.checks.get(i).id());
                 }
             }
         }

@@ -36,9 +36,18 @@ import java.util.Optional;
  * @param dataArguments the options that name the test data in such commands, e.g. {@code "--data
  *     x.npy --labels y.npy"}
  */
-public record AuditContext(Classifier model, LabeledData test, String dataName, List<String> classNames,
-        AuditSettings settings, LabeledData trainingData, List<MembershipRun> membershipRuns,
-        List<ExposureRun> exposureRuns, List<CanaryAuditRun> privacyAudits, Path demoCache, String modelArgument,
+public record AuditContext(
+        Classifier model,
+        LabeledData test,
+        String dataName,
+        List<String> classNames,
+        AuditSettings settings,
+        LabeledData trainingData,
+        List<MembershipRun> membershipRuns,
+        List<ExposureRun> exposureRuns,
+        List<CanaryAuditRun> privacyAudits,
+        Path demoCache,
+        String modelArgument,
         String dataArguments) {
 
     /** Validates and copies. */
@@ -187,8 +196,18 @@ public record AuditContext(Classifier model, LabeledData test, String dataName, 
             if (!trainingDataGiven && model instanceof BuiltinClassifier b) {
                 train = trainingDataOf(b.card()).orElse(null);
             }
-            return new AuditContext(model, test, name, classNames, settings, train, membershipRuns, exposureRuns,
-                    privacyAudits, demoCache, modelArgument == null ? model.info().name() : modelArgument,
+            return new AuditContext(
+                    model,
+                    test,
+                    name,
+                    classNames,
+                    settings,
+                    train,
+                    membershipRuns,
+                    exposureRuns,
+                    privacyAudits,
+                    demoCache,
+                    modelArgument == null ? model.info().name() : modelArgument,
                     dataArguments == null ? "--data " + name : dataArguments);
         }
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param skipped the checks that did not apply
  * @param provenance versions, settings, hashes and times of the audit
  */
-public record AuditOutcome(String modelName, List<Finding<?>> findings, List<SkippedCheck> skipped,
-        Provenance provenance) {
+public record AuditOutcome(
+        String modelName, List<Finding<?>> findings, List<SkippedCheck> skipped, Provenance provenance) {
 
     /** Copies the lists. */
     public AuditOutcome {
@@ -26,7 +26,11 @@ public record AuditOutcome(String modelName, List<Finding<?>> findings, List<Ski
 
     /** The result of the check whose result type is {@code type}, if it ran. */
     public <R extends Record> Optional<R> result(Class<R> type) {
-        return findings.stream().map(Finding::result).filter(type::isInstance).map(type::cast).findFirst();
+        return findings.stream()
+                .map(Finding::result)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst();
     }
 
     /** Every summary line, in check order. */

@@ -50,8 +50,12 @@ public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AuditSettings s && Arrays.equals(epsilons, s.epsilons) && pgdSteps == s.pgdSteps
-                && attackExamples == s.attackExamples && batchSize == s.batchSize && gridExamples == s.gridExamples;
+        return o instanceof AuditSettings s
+                && Arrays.equals(epsilons, s.epsilons)
+                && pgdSteps == s.pgdSteps
+                && attackExamples == s.attackExamples
+                && batchSize == s.batchSize
+                && gridExamples == s.gridExamples;
     }
 
     @Override
@@ -61,7 +65,7 @@ public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples,
 
     @Override
     public String toString() {
-        return "AuditSettings[epsilons=" + Arrays.toString(epsilons) + ", pgdSteps=" + pgdSteps
-                + ", attackExamples=" + attackExamples + ", batchSize=" + batchSize + ", gridExamples=" + gridExamples + "]";
+        return "AuditSettings[epsilons=" + Arrays.toString(epsilons) + ", pgdSteps=" + pgdSteps + ", attackExamples="
+                + attackExamples + ", batchSize=" + batchSize + ", gridExamples=" + gridExamples + "]";
     }
 }

@@ -26,9 +26,18 @@ import java.nio.file.Path;
  * @param testAccuracy the audited run's test accuracy
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CanaryAuditRun(Double epsilonLowerBound, Double confidence,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Double claimedEpsilon, Double delta, Integer canaries,
-        Integer included, Integer guesses, Integer correct, String method, String training, Double testAccuracy) {
+public record CanaryAuditRun(
+        Double epsilonLowerBound,
+        Double confidence,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double claimedEpsilon,
+        Double delta,
+        Integer canaries,
+        Integer included,
+        Integer guesses,
+        Integer correct,
+        String method,
+        String training,
+        Double testAccuracy) {
 
     /**
      * Reads a {@code marauder privacy audit} result.

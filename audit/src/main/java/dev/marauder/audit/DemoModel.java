@@ -1,7 +1,7 @@
 package dev.marauder.audit;
 
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.ModelCard;
@@ -27,7 +27,9 @@ public final class DemoModel {
     /** The default cache directory: {@code $MARAUDER_CACHE}, else {@code ~/.cache/marauder}. */
     public static Path defaultCache() {
         String env = System.getenv("MARAUDER_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "marauder");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "marauder");
     }
 
     /** Loads the cached demo model if it is current, else trains and caches it. */
@@ -51,9 +53,12 @@ public final class DemoModel {
     }
 
     private static boolean matches(ModelCard card, TrainTestSplit data) {
-        return DATASET.equals(card.dataset()) && data.train().sha256().equals(card.datasetSha256())
-                && SETTINGS.architecture().id().equals(card.architecture()) && SETTINGS.epochs() == card.epochs()
-                && SETTINGS.batchSize() == card.batchSize() && SETTINGS.learningRate() == card.learningRate()
+        return DATASET.equals(card.dataset())
+                && data.train().sha256().equals(card.datasetSha256())
+                && SETTINGS.architecture().id().equals(card.architecture())
+                && SETTINGS.epochs() == card.epochs()
+                && SETTINGS.batchSize() == card.batchSize()
+                && SETTINGS.learningRate() == card.learningRate()
                 && SETTINGS.seed() == card.seed();
     }
 }

@@ -23,10 +23,11 @@ public final class DemoPrivacyAudit {
     /** Canaries per audit, taken from the end of the training set. */
     public static final int CANARIES = 1000;
     /** The DP-SGD counterpart: the demo architecture and epochs, expected batch 256. */
-    public static final TrainingSettings DP_SETTINGS = new TrainingSettings(DemoModel.SETTINGS.architecture(),
-            DemoModel.SETTINGS.epochs(), 256, 1e-3, DemoModel.SETTINGS.seed());
+    public static final TrainingSettings DP_SETTINGS = new TrainingSettings(
+            DemoModel.SETTINGS.architecture(), DemoModel.SETTINGS.epochs(), 256, 1e-3, DemoModel.SETTINGS.seed());
     /** Noise multiplier 1.0, clipping norm 1.0, delta 1e-5 (the noise and sampling stay secure). */
     public static final DpSgdSettings DP = DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
+
     private static final CanaryAudit AUDIT = new CanaryAudit(CANARIES, 0.95, 0);
 
     private DemoPrivacyAudit() {}
@@ -38,8 +39,8 @@ public final class DemoPrivacyAudit {
     record Cached(Key key, List<CanaryAuditRun> audits) {}
 
     /** The cached audits if current, else runs both (about a minute) and caches them. */
-    public static List<CanaryAuditRun> obtain(TrainTestSplit data, Path cache, Progress progress,
-            Consumer<String> warnings) {
+    public static List<CanaryAuditRun> obtain(
+            TrainTestSplit data, Path cache, Progress progress, Consumer<String> warnings) {
         Path file = cache.resolve("demo-privacy-audit.json");
         Key key = new Key(data.train().sha256(), DemoModel.SETTINGS.toString(), DP_SETTINGS + " " + DP, CANARIES);
         if (Files.isRegularFile(file)) {

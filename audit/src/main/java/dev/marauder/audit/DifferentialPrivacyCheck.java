@@ -35,8 +35,12 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
      * @param epsilons epsilon spent after each of {@code steps}; not serialised
      * @param command the command that recomputes epsilon, empty without DP
      */
-    public record Result(boolean formalGuarantee, PrivacyGuarantee guarantee, @JsonIgnore long[] steps,
-            @JsonIgnore double[] epsilons, String command) {
+    public record Result(
+            boolean formalGuarantee,
+            PrivacyGuarantee guarantee,
+            @JsonIgnore long[] steps,
+            @JsonIgnore double[] epsilons,
+            String command) {
 
         /** Copies the arrays. */
         public Result {
@@ -90,9 +94,15 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
         // the sample rate is B / N; any N and B with that ratio give the same steps and epsilon
         long batch = g.expectedBatchSize() == null ? 1 : g.expectedBatchSize();
         long examples = Math.max(batch, Math.round(batch / g.sampleRate()));
-        String command = String.format(Locale.ROOT,
+        String command = String.format(
+                Locale.ROOT,
                 "marauder privacy epsilon --n %d --batch %d --epochs %s --noise %s --delta %s --accountant %s",
-                examples, batch, (double) g.steps() * batch / examples, g.noiseMultiplier(), g.delta(), g.accountant());
+                examples,
+                batch,
+                (double) g.steps() * batch / examples,
+                g.noiseMultiplier(),
+                g.delta(),
+                g.accountant());
         return new Result(true, g, steps, eps, command);
     }
 
@@ -106,10 +116,18 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
             s.data("formal_guarantee", false);
             return s.build();
         }
-        s.paragraph(String.format(Locale.ROOT, "Trained with DP-SGD (Abadi et al. 2016): per-example clipping to norm"
-                + " %s, Gaussian noise of multiplier %s, Poisson sampling at rate %s for %s steps. The %s accountant"
-                + " gives (epsilon, delta) = (%.4g, %s).", g.clipNorm(), g.noiseMultiplier(), g.sampleRate(), g.steps(),
-                g.accountant().toUpperCase(Locale.ROOT), g.epsilon(), g.delta()));
+        s.paragraph(String.format(
+                Locale.ROOT,
+                "Trained with DP-SGD (Abadi et al. 2016): per-example clipping to norm"
+                        + " %s, Gaussian noise of multiplier %s, Poisson sampling at rate %s for %s steps. The %s accountant"
+                        + " gives (epsilon, delta) = (%.4g, %s).",
+                g.clipNorm(),
+                g.noiseMultiplier(),
+                g.sampleRate(),
+                g.steps(),
+                g.accountant().toUpperCase(Locale.ROOT),
+                g.epsilon(),
+                g.delta()));
         if (!g.secureRandomness()) {
             s.warning("This model was trained with a fixed seed for noise and sampling: reproducible but NOT private.");
         }
@@ -140,8 +158,13 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
         for (int i = 0; i < x.length; i++) {
             x[i] = r.steps()[i];
         }
-        s.chart("epsilon_vs_steps", Chart.builder("Epsilon spent vs. training step (delta " + g.delta() + ")")
-                .xAxis("step").yAxis("epsilon").line("epsilon", x, r.epsilons()).build());
+        s.chart(
+                "epsilon_vs_steps",
+                Chart.builder("Epsilon spent vs. training step (delta " + g.delta() + ")")
+                        .xAxis("step")
+                        .yAxis("epsilon")
+                        .line("epsilon", x, r.epsilons())
+                        .build());
         s.data(r);
         return s.build();
     }
@@ -150,16 +173,33 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
     public List<SummaryLine> summary(Result r) {
         PrivacyGuarantee g = r.guarantee();
         if (g == null) {
-            return List.of(new SummaryLine("Differential privacy (formal)", "model card: no DP training",
-                    "no formal guarantee (epsilon = infinity)", SeverityRules.differentialPrivacy(false, false, 0),
-                    SeverityRules.DIFFERENTIAL_PRIVACY, ""));
+            return List.of(new SummaryLine(
+                    "Differential privacy (formal)",
+                    "model card: no DP training",
+                    "no formal guarantee (epsilon = infinity)",
+                    SeverityRules.differentialPrivacy(false, false, 0),
+                    SeverityRules.DIFFERENTIAL_PRIVACY,
+                    ""));
         }
-        String tried = String.format(Locale.ROOT, "DP-SGD, noise %s, clip %s, %d steps, %s accountant",
-                g.noiseMultiplier(), g.clipNorm(), g.steps(), g.accountant());
-        String headline = String.format(Locale.ROOT, "epsilon %.4g at delta %s%s", g.epsilon(), g.delta(),
+        String tried = String.format(
+                Locale.ROOT,
+                "DP-SGD, noise %s, clip %s, %d steps, %s accountant",
+                g.noiseMultiplier(),
+                g.clipNorm(),
+                g.steps(),
+                g.accountant());
+        String headline = String.format(
+                Locale.ROOT,
+                "epsilon %.4g at delta %s%s",
+                g.epsilon(),
+                g.delta(),
                 g.secureRandomness() ? "" : " (seeded noise and sampling: NOT private)");
-        return List.of(new SummaryLine("Differential privacy (formal)", tried, headline,
+        return List.of(new SummaryLine(
+                "Differential privacy (formal)",
+                tried,
+                headline,
                 SeverityRules.differentialPrivacy(true, g.secureRandomness(), g.epsilon()),
-                SeverityRules.DIFFERENTIAL_PRIVACY, r.command()));
+                SeverityRules.DIFFERENTIAL_PRIVACY,
+                r.command()));
     }
 }

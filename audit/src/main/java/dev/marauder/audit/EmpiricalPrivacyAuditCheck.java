@@ -59,11 +59,16 @@ public final class EmpiricalPrivacyAuditCheck implements AuditCheck<EmpiricalPri
         List<CanaryAuditRun> audits = new ArrayList<>();
         String command = "marauder privacy audit --arch ARCH --data DATA --canaries 1000 --out privacy-audit.json";
         if (context.demoCache() != null) {
-            audits.addAll(DemoPrivacyAudit.obtain(Datasets.load(DemoModel.DATASET), context.demoCache(), progress,
-                    warnings));
-            command = String.format(Locale.ROOT, "marauder privacy audit --arch %s --data %s --canaries %d --epochs %d"
-                    + " --out privacy-audit.json", DemoModel.SETTINGS.architecture().id(), DemoModel.DATASET,
-                    DemoPrivacyAudit.CANARIES, DemoModel.SETTINGS.epochs());
+            audits.addAll(
+                    DemoPrivacyAudit.obtain(Datasets.load(DemoModel.DATASET), context.demoCache(), progress, warnings));
+            command = String.format(
+                    Locale.ROOT,
+                    "marauder privacy audit --arch %s --data %s --canaries %d --epochs %d"
+                            + " --out privacy-audit.json",
+                    DemoModel.SETTINGS.architecture().id(),
+                    DemoModel.DATASET,
+                    DemoPrivacyAudit.CANARIES,
+                    DemoModel.SETTINGS.epochs());
         }
         audits.addAll(context.privacyAudits());
         return new Result(audits, command);
@@ -72,13 +77,25 @@ public final class EmpiricalPrivacyAuditCheck implements AuditCheck<EmpiricalPri
     @Override
     public ReportSection section(Result r) {
         Section.Builder s = Section.builder(id(), "Empirical privacy audit");
-        List<String> header = List.of("training", "claimed epsilon", "audited epsilon lower bound", "confidence",
-                "correct guesses", "canaries (included)", "test accuracy");
+        List<String> header = List.of(
+                "training",
+                "claimed epsilon",
+                "audited epsilon lower bound",
+                "confidence",
+                "correct guesses",
+                "canaries (included)",
+                "test accuracy");
         List<List<Object>> rows = new ArrayList<>();
         for (CanaryAuditRun a : r.empiricalAudits()) {
             Object claimed = a.claimedEpsilon() == null ? "none (no DP)" : a.claimedEpsilon();
-            rows.add(Arrays.asList(a.training(), claimed, a.epsilonLowerBound(), a.confidence(),
-                    a.correct() + " of " + a.guesses(), a.canaries() + " (" + a.included() + ")", a.testAccuracy()));
+            rows.add(Arrays.asList(
+                    a.training(),
+                    claimed,
+                    a.epsilonLowerBound(),
+                    a.confidence(),
+                    a.correct() + " of " + a.guesses(),
+                    a.canaries() + " (" + a.included() + ")",
+                    a.testAccuracy()));
             if (a.claimedEpsilon() != null && a.epsilonLowerBound() > a.claimedEpsilon()) {
                 s.warning("The audited lower bound of the " + a.training() + " run exceeds its claimed epsilon:"
                         + " the DP implementation or its accounting is wrong.");
@@ -98,15 +115,23 @@ public final class EmpiricalPrivacyAuditCheck implements AuditCheck<EmpiricalPri
     public List<SummaryLine> summary(Result r) {
         List<SummaryLine> lines = new ArrayList<>();
         for (CanaryAuditRun a : r.empiricalAudits()) {
-            String tried = String.format(Locale.ROOT, "one-run canary audit of a %s run, %d canaries", a.training(),
-                    a.canaries());
-            String headline = String.format(Locale.ROOT, "epsilon >= %.3g (%s%% confidence)%s", a.epsilonLowerBound(),
+            String tried = String.format(
+                    Locale.ROOT, "one-run canary audit of a %s run, %d canaries", a.training(), a.canaries());
+            String headline = String.format(
+                    Locale.ROOT,
+                    "epsilon >= %.3g (%s%% confidence)%s",
+                    a.epsilonLowerBound(),
                     a.confidence() == null ? "?" : String.format(Locale.ROOT, "%.0f", 100 * a.confidence()),
-                    a.claimedEpsilon() == null ? ", no DP claimed"
+                    a.claimedEpsilon() == null
+                            ? ", no DP claimed"
                             : String.format(Locale.ROOT, ", claimed epsilon %.3g", a.claimedEpsilon()));
-            lines.add(new SummaryLine("Empirical privacy audit (" + a.training() + ")", tried, headline,
+            lines.add(new SummaryLine(
+                    "Empirical privacy audit (" + a.training() + ")",
+                    tried,
+                    headline,
                     SeverityRules.empiricalAudit(a.claimedEpsilon(), a.epsilonLowerBound()),
-                    SeverityRules.EMPIRICAL_AUDIT, r.command()));
+                    SeverityRules.EMPIRICAL_AUDIT,
+                    r.command()));
         }
         return lines;
     }

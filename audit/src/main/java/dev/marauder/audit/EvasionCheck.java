@@ -49,8 +49,14 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
      * @param inputSpec the model's input specification; not serialised
      * @param classNames class names for image captions; not serialised
      */
-    public record Result(int examples, double cleanAccuracy, List<Curve> attacks, EvasionDiagnostics gradientMasking,
-            String command, @JsonIgnore List<RobustnessResult> raw, @JsonIgnore InputSpec inputSpec,
+    public record Result(
+            int examples,
+            double cleanAccuracy,
+            List<Curve> attacks,
+            EvasionDiagnostics gradientMasking,
+            String command,
+            @JsonIgnore List<RobustnessResult> raw,
+            @JsonIgnore InputSpec inputSpec,
             @JsonIgnore List<String> classNames) {
 
         /** Copies the lists. */
@@ -62,14 +68,22 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
 
         /** The largest budget tried. */
         public double largestEpsilon() {
-            return attacks.stream().flatMap(a -> a.perEpsilon().stream()).mapToDouble(Point::eps).max().orElse(0);
+            return attacks.stream()
+                    .flatMap(a -> a.perEpsilon().stream())
+                    .mapToDouble(Point::eps)
+                    .max()
+                    .orElse(0);
         }
 
         /** The lowest robust accuracy of any attack at {@link #largestEpsilon()}. */
         public double worstRobustAccuracy() {
             double largest = largestEpsilon();
-            return attacks.stream().flatMap(a -> a.perEpsilon().stream()).filter(p -> p.eps() == largest)
-                    .mapToDouble(Point::robustAccuracy).min().orElse(Double.NaN);
+            return attacks.stream()
+                    .flatMap(a -> a.perEpsilon().stream())
+                    .filter(p -> p.eps() == largest)
+                    .mapToDouble(Point::robustAccuracy)
+                    .min()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -83,8 +97,8 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
      * @param cleanAccuracy accuracy on them
      * @param perEpsilon the outcome at each budget
      */
-    public record Curve(String attack, String norm, JsonNode settings, int examples, double cleanAccuracy,
-            List<Point> perEpsilon) {
+    public record Curve(
+            String attack, String norm, JsonNode settings, int examples, double cleanAccuracy, List<Point> perEpsilon) {
 
         /** Copies the list. */
         public Curve {
@@ -92,10 +106,17 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         }
 
         static Curve of(RobustnessResult r) {
-            List<Point> points = r.perEpsilon().stream().map(e -> new Point(e.epsilon(), e.robustAccuracy(),
-                    e.attackSuccessRate(), e.meanPerturbation(), e.seconds())).toList();
-            return new Curve(r.attack(), "linf", Json.mapper().valueToTree(r.settings()), r.examples(),
-                    r.cleanAccuracy(), points);
+            List<Point> points = r.perEpsilon().stream()
+                    .map(e -> new Point(
+                            e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()))
+                    .toList();
+            return new Curve(
+                    r.attack(),
+                    "linf",
+                    Json.mapper().valueToTree(r.settings()),
+                    r.examples(),
+                    r.cleanAccuracy(),
+                    points);
         }
     }
 
@@ -108,8 +129,8 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
      * @param meanPerturbation mean L-infinity size of the perturbations
      * @param seconds time taken
      */
-    public record Point(double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation,
-            double seconds) {}
+    public record Point(
+            double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation, double seconds) {}
 
     @Override
     public String id() {
@@ -126,44 +147,68 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         if (context.model() instanceof DifferentiableClassifier) {
             return Applicability.yes();
         }
-        return Applicability.no("the model (" + context.model().info().format().name().toLowerCase(Locale.ROOT)
-                + ") gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
+        return Applicability.no(
+                "the model (" + context.model().info().format().name().toLowerCase(Locale.ROOT)
+                        + ") gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
     }
 
     @Override
     public Result run(AuditContext context, Progress progress, Consumer<String> warnings) {
         DifferentiableClassifier white = (DifferentiableClassifier) context.model();
         AuditSettings settings = context.settings();
-        LabeledData attacked = context.test().slice(0, Math.min(settings.attackExamples(), context.test().size()));
-        RobustnessEvaluation evaluation = new RobustnessEvaluation(settings.batchSize(), settings.gridExamples(), false);
-        RobustnessResult fgsm = evaluation.evaluate(white, FastGradientMethod.fgsm(), attacked, null, progress,
-                settings.epsilons());
+        LabeledData attacked = context.test()
+                .slice(0, Math.min(settings.attackExamples(), context.test().size()));
+        RobustnessEvaluation evaluation =
+                new RobustnessEvaluation(settings.batchSize(), settings.gridExamples(), false);
+        RobustnessResult fgsm =
+                evaluation.evaluate(white, FastGradientMethod.fgsm(), attacked, null, progress, settings.epsilons());
         ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF)
-                .optSteps(settings.pgdSteps()).optSeed(0).build();
+                .optSteps(settings.pgdSteps())
+                .optSeed(0)
+                .build();
         RobustnessResult pgdResult = evaluation.evaluate(white, pgd, attacked, null, progress, settings.epsilons());
         EvasionDiagnostics diagnostics = diagnose(white, attacked, pgd, fgsm, pgdResult, settings, progress);
         double largest = Arrays.stream(settings.epsilons()).max().orElse(0);
-        String command = String.format(Locale.ROOT, "marauder attack pgd --model %s %s --norm linf --eps %s --steps %d",
-                context.modelArgument(), context.dataArguments(), largest, settings.pgdSteps());
-        return new Result(attacked.size(), fgsm.cleanAccuracy(), List.of(Curve.of(fgsm), Curve.of(pgdResult)),
-                diagnostics, command, List.of(fgsm, pgdResult), white.inputSpec(), context.classNames());
+        String command = String.format(
+                Locale.ROOT,
+                "marauder attack pgd --model %s %s --norm linf --eps %s --steps %d",
+                context.modelArgument(),
+                context.dataArguments(),
+                largest,
+                settings.pgdSteps());
+        return new Result(
+                attacked.size(),
+                fgsm.cleanAccuracy(),
+                List.of(Curve.of(fgsm), Curve.of(pgdResult)),
+                diagnostics,
+                command,
+                List.of(fgsm, pgdResult),
+                white.inputSpec(),
+                context.classNames());
     }
 
     /**
      * Gradient-masking checks: zero gradients, PGD at a budget of half the input range (which can
      * make any input grey), and the comparisons of {@link GradientMaskingCheck}.
      */
-    private static EvasionDiagnostics diagnose(DifferentiableClassifier model, LabeledData attacked,
-            ProjectedGradientDescent pgd, RobustnessResult fgsm, RobustnessResult pgdResult, AuditSettings settings,
+    private static EvasionDiagnostics diagnose(
+            DifferentiableClassifier model,
+            LabeledData attacked,
+            ProjectedGradientDescent pgd,
+            RobustnessResult fgsm,
+            RobustnessResult pgdResult,
+            AuditSettings settings,
             Progress progress) {
         int zero = 0;
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int start = 0; start < attacked.size(); start += settings.batchSize()) {
                 try (NDManager scope = manager.newSubManager()) {
                     LabeledData b = attacked.slice(start, Math.min(attacked.size(), start + settings.batchSize()));
-                    NDArray g = model.lossGradient(Tensors.toNDArray(scope, b.features()),
-                            Tensors.labels(scope, b.labels())).gradient();
-                    float[] maxAbs = g.abs().reshape(b.size(), -1).max(new int[] {1}).toFloatArray();
+                    NDArray g = model.lossGradient(
+                                    Tensors.toNDArray(scope, b.features()), Tensors.labels(scope, b.labels()))
+                            .gradient();
+                    float[] maxAbs =
+                            g.abs().reshape(b.size(), -1).max(new int[] {1}).toFloatArray();
                     for (float v : maxAbs) {
                         if (v == 0f) {
                             zero++;
@@ -180,8 +225,7 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
                 .evaluate(model, pgd, sample, null, progress, large);
         double bigAccuracy = big.perEpsilon().get(0).robustAccuracy();
         List<GradientMaskingCheck.Curve> c = List.of(
-                GradientMaskingCheck.Curve.of(fgsm, true, false),
-                GradientMaskingCheck.Curve.of(pgdResult, true, true));
+                GradientMaskingCheck.Curve.of(fgsm, true, false), GradientMaskingCheck.Curve.of(pgdResult, true, true));
         List<String> warnings = new GradientMaskingCheck(0.02).warnings(c, zeroFraction, large, bigAccuracy);
         return new EvasionDiagnostics(zeroFraction, large, bigAccuracy, warnings);
     }
@@ -189,12 +233,14 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
     @Override
     public ReportSection section(Result r) {
         Section.Builder s = Section.builder(id(), "Evasion robustness");
-        s.paragraph(String.format(Locale.ROOT,
+        s.paragraph(String.format(
+                Locale.ROOT,
                 "White-box, untargeted attacks under an L-infinity budget on the first %d test examples: the fast"
                         + " gradient sign method, FGSM (Goodfellow, Shlens & Szegedy 2015), and projected gradient"
                         + " descent, PGD (Madry et al. 2018). Robust accuracy counts examples the model already got"
                         + " wrong as failures; attack success rate is the share of correctly classified examples the"
-                        + " attack made misclassified.", r.examples()));
+                        + " attack made misclassified.",
+                r.examples()));
         EvasionDiagnostics d = r.gradientMasking();
         if (d != null) {
             if (d.warnings().isEmpty()) {
@@ -207,7 +253,10 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
             }
         }
         Chart.Builder chart = Chart.builder("Robust accuracy vs. epsilon (L-infinity)")
-                .xAxis("epsilon").yAxis("robust accuracy").yRange(0, 1).markers(true);
+                .xAxis("epsilon")
+                .yAxis("robust accuracy")
+                .yRange(0, 1)
+                .markers(true);
         for (Curve a : r.attacks()) {
             List<List<?>> rows = new ArrayList<>();
             double[] eps = new double[a.perEpsilon().size()];
@@ -216,10 +265,12 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
                 Point e = a.perEpsilon().get(i);
                 eps[i] = e.eps();
                 acc[i] = e.robustAccuracy();
-                rows.add(List.of(e.eps(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()));
+                rows.add(
+                        List.of(e.eps(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()));
             }
             s.paragraph(a.attack().toUpperCase(Locale.ROOT) + " " + a.settings());
-            s.table(List.of("epsilon", "robust accuracy", "attack success rate", "mean L-inf perturbation", "seconds"),
+            s.table(
+                    List.of("epsilon", "robust accuracy", "attack success rate", "mean L-inf perturbation", "seconds"),
                     rows);
             chart.line(a.attack().toUpperCase(Locale.ROOT), eps, acc);
         }
@@ -232,8 +283,11 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         }
         s.data(r);
         if (d != null) {
-            s.keyValues(Map.of("inputs with a zero loss gradient", d.zeroGradientFraction(),
-                    "PGD robust accuracy at eps " + d.largeEpsilon(), d.largeEpsilonAccuracy()));
+            s.keyValues(Map.of(
+                    "inputs with a zero loss gradient",
+                    d.zeroGradientFraction(),
+                    "PGD robust accuracy at eps " + d.largeEpsilon(),
+                    d.largeEpsilonAccuracy()));
         }
         return s.build();
     }
@@ -242,13 +296,24 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
     public List<SummaryLine> summary(Result r) {
         double largest = r.largestEpsilon();
         double worst = r.worstRobustAccuracy();
-        boolean masking = r.gradientMasking() != null && !r.gradientMasking().warnings().isEmpty();
-        String tried = String.format(Locale.ROOT, "FGSM and PGD L-inf, eps up to %s, %d test examples", largest,
-                r.examples());
-        String headline = String.format(Locale.ROOT, "robust accuracy %.4f at eps %s (clean %.4f)%s", worst, largest,
-                r.cleanAccuracy(), masking ? "; gradient masking suspected" : "");
-        return List.of(new SummaryLine("Evasion (white-box)", tried, headline,
-                SeverityRules.evasion(worst, r.cleanAccuracy(), largest, masking), SeverityRules.EVASION, r.command()));
+        boolean masking =
+                r.gradientMasking() != null && !r.gradientMasking().warnings().isEmpty();
+        String tried =
+                String.format(Locale.ROOT, "FGSM and PGD L-inf, eps up to %s, %d test examples", largest, r.examples());
+        String headline = String.format(
+                Locale.ROOT,
+                "robust accuracy %.4f at eps %s (clean %.4f)%s",
+                worst,
+                largest,
+                r.cleanAccuracy(),
+                masking ? "; gradient masking suspected" : "");
+        return List.of(new SummaryLine(
+                "Evasion (white-box)",
+                tried,
+                headline,
+                SeverityRules.evasion(worst, r.cleanAccuracy(), largest, masking),
+                SeverityRules.EVASION,
+                r.command()));
     }
 
     /** Originals and adversarials at each epsilon, plus the magnified perturbation at the largest. */
@@ -270,23 +335,43 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         double hi = r.inputSpec().upper();
         List<String> headings = new ArrayList<>();
         headings.add("original");
-        List<RobustnessResult.AtEpsilon> shown = f.perEpsilon().stream().filter(e -> e.epsilon() > 0).toList();
+        List<RobustnessResult.AtEpsilon> shown =
+                f.perEpsilon().stream().filter(e -> e.epsilon() > 0).toList();
         shown.forEach(e -> headings.add("eps " + e.epsilon()));
         if (!shown.isEmpty()) {
             headings.add("perturbation, eps " + shown.get(shown.size() - 1).epsilon() + " (magnified)");
         }
-        ImageGrid.Builder g = ImageGrid.builder().title(f.attack().toUpperCase(Locale.ROOT) + " adversarial examples")
-                .columns(headings.toArray(String[]::new)).scale(3);
+        ImageGrid.Builder g = ImageGrid.builder()
+                .title(f.attack().toUpperCase(Locale.ROOT) + " adversarial examples")
+                .columns(headings.toArray(String[]::new))
+                .scale(3);
         for (int i = 0; i < n; i++) {
             float[] orig = Arrays.copyOfRange(originals.data(), i * size, (i + 1) * size);
             List<ImageGrid.Cell> cells = new ArrayList<>();
-            cells.add(ImageGrid.Cell.of(orig, w, h, c, lo, hi, String.format(Locale.ROOT, "true %s / pred %s %.2f",
-                    name(r, f.labels()[i]), name(r, f.cleanPredictions()[i]), f.cleanConfidences()[i])));
+            cells.add(ImageGrid.Cell.of(
+                    orig,
+                    w,
+                    h,
+                    c,
+                    lo,
+                    hi,
+                    String.format(
+                            Locale.ROOT,
+                            "true %s / pred %s %.2f",
+                            name(r, f.labels()[i]),
+                            name(r, f.cleanPredictions()[i]),
+                            f.cleanConfidences()[i])));
             float[] lastDelta = null;
             for (RobustnessResult.AtEpsilon e : shown) {
                 float[] adv = Arrays.copyOfRange(e.sampleAdversarials().data(), i * size, (i + 1) * size);
-                cells.add(ImageGrid.Cell.of(adv, w, h, c, lo, hi, String.format(Locale.ROOT, "pred %s %.2f",
-                        name(r, e.predictions()[i]), e.confidences()[i])));
+                cells.add(ImageGrid.Cell.of(
+                        adv,
+                        w,
+                        h,
+                        c,
+                        lo,
+                        hi,
+                        String.format(Locale.ROOT, "pred %s %.2f", name(r, e.predictions()[i]), e.confidences()[i])));
                 lastDelta = new float[size];
                 for (int k = 0; k < size; k++) {
                     lastDelta[k] = adv[k] - orig[k];

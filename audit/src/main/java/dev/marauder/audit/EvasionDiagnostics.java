@@ -11,8 +11,8 @@ import java.util.List;
  * @param largeEpsilonAccuracy PGD robust accuracy at {@code largeEpsilon} (on up to 200 inputs)
  * @param warnings the warning signs found, empty when none
  */
-public record EvasionDiagnostics(double zeroGradientFraction, double largeEpsilon, double largeEpsilonAccuracy,
-        List<String> warnings) {
+public record EvasionDiagnostics(
+        double zeroGradientFraction, double largeEpsilon, double largeEpsilonAccuracy, List<String> warnings) {
 
     /** Copies the warnings. */
     public EvasionDiagnostics {

@@ -24,13 +24,20 @@ import java.util.Map;
  * @param provenance the run's provenance, as written
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ExposureRun(List<Canary> canaries, double maxExposure, boolean exact,
-        Map<Integer, Double> meanExposureByRepetitions, Privacy privacy, Double seconds, JsonNode provenance) {
+public record ExposureRun(
+        List<Canary> canaries,
+        double maxExposure,
+        boolean exact,
+        Map<Integer, Double> meanExposureByRepetitions,
+        Privacy privacy,
+        Double seconds,
+        JsonNode provenance) {
 
     /** Copies the collections. */
     public ExposureRun {
         canaries = canaries == null ? List.of() : List.copyOf(canaries);
-        meanExposureByRepetitions = meanExposureByRepetitions == null ? Map.of()
+        meanExposureByRepetitions = meanExposureByRepetitions == null
+                ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(meanExposureByRepetitions));
     }
 
@@ -44,8 +51,8 @@ public record ExposureRun(List<Canary> canaries, double maxExposure, boolean exa
      * @param extractionRank the rank at which the extraction search found the secret; 0 if not found
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Canary(String secret, int repetitions, Double exposure, double extrapolatedExposure,
-            long extractionRank) {
+    public record Canary(
+            String secret, int repetitions, Double exposure, double extrapolatedExposure, long extractionRank) {
 
         /** The exact exposure if known, else the extrapolated one. */
         public double bestExposure() {
@@ -84,9 +91,11 @@ public record ExposureRun(List<Canary> canaries, double maxExposure, boolean exa
         } catch (IOException e) {
             throw new DataFormatException(file, "not a JSON exposure result (" + Messages.firstLine(e) + ")", e);
         }
-        if (tree == null || !tree.path("mean_exposure_by_repetitions").isObject() || !tree.path("canaries").isArray()) {
-            throw new DataFormatException(file,
-                    "has no mean_exposure_by_repetitions and canaries: not written by 'marauder exposure'");
+        if (tree == null
+                || !tree.path("mean_exposure_by_repetitions").isObject()
+                || !tree.path("canaries").isArray()) {
+            throw new DataFormatException(
+                    file, "has no mean_exposure_by_repetitions and canaries: not written by 'marauder exposure'");
         }
         try {
             return Json.mapper().treeToValue(tree, ExposureRun.class);

@@ -22,8 +22,11 @@ public record Finding<R extends Record>(AuditCheck<R> check, R result) {
     }
 
     /** Runs {@code check} on {@code context}. */
-    static <R extends Record> Finding<R> run(AuditCheck<R> check, AuditContext context,
-            dev.marauder.core.progress.Progress progress, java.util.function.Consumer<String> warnings) {
+    static <R extends Record> Finding<R> run(
+            AuditCheck<R> check,
+            AuditContext context,
+            dev.marauder.core.progress.Progress progress,
+            java.util.function.Consumer<String> warnings) {
         return new Finding<>(check, check.run(context, progress, warnings));
     }
 

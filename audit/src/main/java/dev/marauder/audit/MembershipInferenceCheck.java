@@ -42,15 +42,21 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
 
         /** The highest TPR at 0.1% FPR of any attack of any run, NaN if none recorded it. */
         public double bestTprAtLowFpr() {
-            return runs.stream().flatMap(r -> r.attacks().values().stream())
-                    .mapToDouble(a -> a.tprAt(SeverityRules.MEMBERSHIP_FPR)).filter(v -> !Double.isNaN(v))
-                    .max().orElse(Double.NaN);
+            return runs.stream()
+                    .flatMap(r -> r.attacks().values().stream())
+                    .mapToDouble(a -> a.tprAt(SeverityRules.MEMBERSHIP_FPR))
+                    .filter(v -> !Double.isNaN(v))
+                    .max()
+                    .orElse(Double.NaN);
         }
 
         /** The highest AUC of any attack of any run, NaN if none. */
         public double bestAuc() {
-            return runs.stream().flatMap(r -> r.attacks().values().stream()).mapToDouble(MembershipRun.AttackMetrics::auc)
-                    .max().orElse(Double.NaN);
+            return runs.stream()
+                    .flatMap(r -> r.attacks().values().stream())
+                    .mapToDouble(MembershipRun.AttackMetrics::auc)
+                    .max()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -92,8 +98,17 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
     static MembershipRun thresholdAttack(Classifier model, LabeledData members, LabeledData nonMembers, int limit) {
         int n = Math.min(limit, Math.min(members.size(), nonMembers.size()));
         MembershipInference.Report report = new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
-                .attack(model, members.slice(0, n), nonMembers.slice(0, n), null, null, new float[] {
-                    model.inputSpec().lower(), model.inputSpec().upper()}, Progress.NONE, w -> { });
+                .attack(
+                        model,
+                        members.slice(0, n),
+                        nonMembers.slice(0, n),
+                        null,
+                        null,
+                        new float[] {
+                            model.inputSpec().lower(), model.inputSpec().upper()
+                        },
+                        Progress.NONE,
+                        w -> {});
         // the report's JSON form, read through the same record as a 'marauder mia' file
         return MembershipRun.of(report);
     }
@@ -106,11 +121,24 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
                 + " low false-positive rate is the measure that matters (Carlini et al. 2022): an attack that"
                 + " confidently identifies even a few members is a privacy failure. The epsilon lower bound follows from"
                 + " the attack's TPR and FPR with Clopper-Pearson confidence intervals.");
-        List<String> header = List.of("run", "attack", "members", "non-members", "AUC", "balanced accuracy",
-                "TPR @ 1% FPR", "TPR @ 0.1% FPR", "epsilon lower bound");
+        List<String> header = List.of(
+                "run",
+                "attack",
+                "members",
+                "non-members",
+                "AUC",
+                "balanced accuracy",
+                "TPR @ 1% FPR",
+                "TPR @ 0.1% FPR",
+                "epsilon lower bound");
         List<List<Object>> rows = new ArrayList<>();
-        Chart.Builder roc = Chart.builder("Membership inference ROC (log-log)").xAxis("false positive rate")
-                .yAxis("true positive rate").logX().logY().xRange(1e-3, 1).yRange(1e-3, 1);
+        Chart.Builder roc = Chart.builder("Membership inference ROC (log-log)")
+                .xAxis("false positive rate")
+                .yAxis("true positive rate")
+                .logX()
+                .logY()
+                .xRange(1e-3, 1)
+                .yRange(1e-3, 1);
         int run = 0;
         boolean several = r.runs().size() > 1;
         for (MembershipRun m : r.runs()) {
@@ -118,10 +146,19 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
             String label = run + ": " + m.describeTarget() + " (" + m.kind() + ")";
             for (Map.Entry<String, MembershipRun.AttackMetrics> a : m.attacks().entrySet()) {
                 MembershipRun.AttackMetrics e = a.getValue();
-                rows.add(Arrays.asList(label, a.getKey(), e.members(), e.nonMembers(), e.auc(), e.balancedAccuracy(),
-                        e.tprAtFpr().get("0.01"), e.tprAtFpr().get("0.001"), e.epsilonLowerBound()));
+                rows.add(Arrays.asList(
+                        label,
+                        a.getKey(),
+                        e.members(),
+                        e.nonMembers(),
+                        e.auc(),
+                        e.balancedAccuracy(),
+                        e.tprAtFpr().get("0.01"),
+                        e.tprAtFpr().get("0.001"),
+                        e.epsilonLowerBound()));
                 // several runs: each run's headline attack and its loss threshold, so the chart stays readable
-                boolean drawn = !several || a.getKey().equals(m.attack()) || a.getKey().equals("loss");
+                boolean drawn =
+                        !several || a.getKey().equals(m.attack()) || a.getKey().equals("loss");
                 double[][] points = e.roc();
                 if (drawn && points != null && points.length > 0) {
                     double[] fpr = Arrays.stream(points).mapToDouble(p -> p[0]).toArray();
@@ -139,15 +176,28 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
 
     @Override
     public List<SummaryLine> summary(Result r) {
-        String kinds = String.join(", ", r.runs().stream().map(MembershipRun::kind).distinct().toList());
-        int members = r.runs().stream().flatMap(m -> m.attacks().values().stream())
-                .mapToInt(MembershipRun.AttackMetrics::members).max().orElse(0);
-        String tried = String.format(Locale.ROOT, "%d run(s): %s attacks, up to %d members and as many non-members",
-                r.runs().size(), kinds, members);
+        String kinds = String.join(
+                ", ", r.runs().stream().map(MembershipRun::kind).distinct().toList());
+        int members = r.runs().stream()
+                .flatMap(m -> m.attacks().values().stream())
+                .mapToInt(MembershipRun.AttackMetrics::members)
+                .max()
+                .orElse(0);
+        String tried = String.format(
+                Locale.ROOT,
+                "%d run(s): %s attacks, up to %d members and as many non-members",
+                r.runs().size(),
+                kinds,
+                members);
         double tpr = r.bestTprAtLowFpr();
         double auc = r.bestAuc();
         String headline = String.format(Locale.ROOT, "TPR %.4f at 0.1%% FPR, AUC %.3f (best attack)", tpr, auc);
-        return List.of(new SummaryLine("Membership inference", tried, headline, SeverityRules.membership(tpr, auc),
-                SeverityRules.MEMBERSHIP, r.command()));
+        return List.of(new SummaryLine(
+                "Membership inference",
+                tried,
+                headline,
+                SeverityRules.membership(tpr, auc),
+                SeverityRules.MEMBERSHIP,
+                r.command()));
     }
 }

@@ -29,14 +29,26 @@ import java.util.Map;
  * @param provenance the run's provenance, as written
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record MembershipRun(String kind, String attack, Double auc, Double balancedAccuracy,
-        Map<String, Double> tprAtFpr, Double epsilonLowerBound, Double seconds, Map<String, AttackMetrics> attacks,
-        Target target, JsonNode provenance) {
+public record MembershipRun(
+        String kind,
+        String attack,
+        Double auc,
+        Double balancedAccuracy,
+        Map<String, Double> tprAtFpr,
+        Double epsilonLowerBound,
+        Double seconds,
+        Map<String, AttackMetrics> attacks,
+        Target target,
+        JsonNode provenance) {
 
     /** Copies the maps. */
     public MembershipRun {
-        tprAtFpr = tprAtFpr == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tprAtFpr));
-        attacks = attacks == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attacks));
+        tprAtFpr = tprAtFpr == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tprAtFpr));
+        attacks = attacks == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attacks));
     }
 
     /**
@@ -52,12 +64,21 @@ public record MembershipRun(String kind, String attack, Double auc, Double balan
      * @param roc ROC points as {@code [fpr, tpr]} pairs, may be null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record AttackMetrics(double auc, Double balancedAccuracy, Map<String, Double> tprAtFpr,
-            Double epsilonLowerBound, Double confidence, int members, int nonMembers, double[][] roc) {
+    public record AttackMetrics(
+            double auc,
+            Double balancedAccuracy,
+            Map<String, Double> tprAtFpr,
+            Double epsilonLowerBound,
+            Double confidence,
+            int members,
+            int nonMembers,
+            double[][] roc) {
 
         /** Copies the map. */
         public AttackMetrics {
-            tprAtFpr = tprAtFpr == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tprAtFpr));
+            tprAtFpr = tprAtFpr == null
+                    ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tprAtFpr));
         }
 
         /** TPR at false-positive rate {@code fpr}, NaN when not recorded. */
@@ -78,8 +99,13 @@ public record MembershipRun(String kind, String attack, Double auc, Double balan
      * @param training its training recipe, as written
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Target(String model, Double memberAccuracy, Double nonMemberAccuracy, Double testAccuracy,
-            Double epsilon, JsonNode training) {
+    public record Target(
+            String model,
+            Double memberAccuracy,
+            Double nonMemberAccuracy,
+            Double testAccuracy,
+            Double epsilon,
+            JsonNode training) {
 
         /**
          * The target in a few words: model, epochs, DP-SGD epsilon or "no DP", test accuracy, as
@@ -125,8 +151,8 @@ public record MembershipRun(String kind, String attack, Double auc, Double balan
         try {
             run = Json.mapper().readValue(file.toFile(), MembershipRun.class);
         } catch (IOException e) {
-            throw new DataFormatException(file, "not a JSON membership-inference result (" + Messages.firstLine(e) + ")",
-                    e);
+            throw new DataFormatException(
+                    file, "not a JSON membership-inference result (" + Messages.firstLine(e) + ")", e);
         }
         if (run == null || run.auc() == null || run.attacks().isEmpty()) {
             throw new DataFormatException(file, "has no auc and attacks: not written by 'marauder mia'");

@@ -54,13 +54,19 @@ public final class MemorizationCheck implements AuditCheck<MemorizationCheck.Res
 
     @Override
     public Result run(AuditContext context, Progress progress, Consumer<String> warnings) {
-        return new Result(context.exposureRuns(), "marauder exposure --format 'my pin is NNN' --repetitions 1,4,16,64"
-                + " --out exposure.json");
+        return new Result(
+                context.exposureRuns(),
+                "marauder exposure --format 'my pin is NNN' --repetitions 1,4,16,64" + " --out exposure.json");
     }
 
     private static String label(int run, ExposureRun r) {
-        return r.privacy() == null ? "run " + run + ": no DP"
-                : String.format(Locale.ROOT, "run %d: DP-SGD, epsilon %.3g", run, r.privacy().epsilon());
+        return r.privacy() == null
+                ? "run " + run + ": no DP"
+                : String.format(
+                        Locale.ROOT,
+                        "run %d: DP-SGD, epsilon %.3g",
+                        run,
+                        r.privacy().epsilon());
     }
 
     @Override
@@ -69,17 +75,26 @@ public final class MemorizationCheck implements AuditCheck<MemorizationCheck.Res
         s.paragraph("Memorisation (Carlini et al. 2019, The Secret Sharer): random canaries inserted into the training"
                 + " text a given number of times. Exposure is log2 of the number of candidate secrets minus log2 of the"
                 + " canary's rank among them by model likelihood; the maximum means the model ranks the secret first.");
-        Chart.Builder chart = Chart.builder("Canary exposure vs. repetitions").xAxis("insertions")
-                .yAxis("exposure (bits)").logX();
+        Chart.Builder chart = Chart.builder("Canary exposure vs. repetitions")
+                .xAxis("insertions")
+                .yAxis("exposure (bits)")
+                .logX();
         List<List<Object>> rows = new ArrayList<>();
         int run = 0;
         for (ExposureRun r : result.exposure()) {
             run++;
             String label = label(run, r);
-            double[] x = r.meanExposureByRepetitions().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-            double[] y = r.meanExposureByRepetitions().values().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] x = r.meanExposureByRepetitions().keySet().stream()
+                    .mapToDouble(Integer::doubleValue)
+                    .toArray();
+            double[] y = r.meanExposureByRepetitions().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             chart.line(label, x, y);
-            rows.add(Arrays.asList(label, r.meanExposureByRepetitions().toString(), r.maxExposure(),
+            rows.add(Arrays.asList(
+                    label,
+                    r.meanExposureByRepetitions().toString(),
+                    r.maxExposure(),
                     r.extracted() + " of " + r.canaries().size()));
         }
         s.table(List.of("run", "mean exposure by insertions", "maximum exposure", "secrets extracted"), rows);
@@ -94,13 +109,22 @@ public final class MemorizationCheck implements AuditCheck<MemorizationCheck.Res
         int run = 0;
         for (ExposureRun r : result.exposure()) {
             run++;
-            String tried = String.format(Locale.ROOT, "Secret Sharer, %d canaries, %s", r.canaries().size(),
-                    label(run, r));
-            String headline = String.format(Locale.ROOT, "highest exposure %.2f of %.2f bits; %d of %d secrets extracted",
-                    r.highestExposure(), r.maxExposure(), r.extracted(), r.canaries().size());
-            lines.add(new SummaryLine("Memorization (language model)", tried, headline,
+            String tried = String.format(
+                    Locale.ROOT, "Secret Sharer, %d canaries, %s", r.canaries().size(), label(run, r));
+            String headline = String.format(
+                    Locale.ROOT,
+                    "highest exposure %.2f of %.2f bits; %d of %d secrets extracted",
+                    r.highestExposure(),
+                    r.maxExposure(),
+                    r.extracted(),
+                    r.canaries().size());
+            lines.add(new SummaryLine(
+                    "Memorization (language model)",
+                    tried,
+                    headline,
                     SeverityRules.memorization(r.extracted(), r.highestExposure(), r.maxExposure()),
-                    SeverityRules.MEMORIZATION, result.command()));
+                    SeverityRules.MEMORIZATION,
+                    result.command()));
         }
         return lines;
     }

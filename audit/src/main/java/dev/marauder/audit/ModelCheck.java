@@ -38,9 +38,20 @@ public final class ModelCheck implements AuditCheck<ModelCheck.Result> {
      * @param modelCard the model card of a Marauder model, else null
      * @param command the command that reproduces the accuracy
      */
-    public record Result(String name, String format, int[] inputShape, float[] inputBounds, int classes, String output,
-            String testData, int testExamples, double cleanAccuracy, double seconds, Map<String, String> fileSha256,
-            ModelCard modelCard, String command) {}
+    public record Result(
+            String name,
+            String format,
+            int[] inputShape,
+            float[] inputBounds,
+            int classes,
+            String output,
+            String testData,
+            int testExamples,
+            double cleanAccuracy,
+            double seconds,
+            Map<String, String> fileSha256,
+            ModelCard modelCard,
+            String command) {}
 
     @Override
     public String id() {
@@ -61,12 +72,22 @@ public final class ModelCheck implements AuditCheck<ModelCheck.Result> {
     public Result run(AuditContext context, Progress progress, Consumer<String> warnings) {
         Classifier m = context.model();
         long t0 = System.nanoTime();
-        double accuracy = Training.accuracy(m, context.test(), context.settings().batchSize());
+        double accuracy =
+                Training.accuracy(m, context.test(), context.settings().batchSize());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result(m.info().name(), m.info().format().name().toLowerCase(Locale.ROOT), m.inputSpec().shape(),
-                new float[] {m.inputSpec().lower(), m.inputSpec().upper()}, m.classes(),
-                m.outputKind().name().toLowerCase(Locale.ROOT), context.dataName(), context.test().size(), accuracy,
-                seconds, m.info().fileHashes(), context.card().orElse(null),
+        return new Result(
+                m.info().name(),
+                m.info().format().name().toLowerCase(Locale.ROOT),
+                m.inputSpec().shape(),
+                new float[] {m.inputSpec().lower(), m.inputSpec().upper()},
+                m.classes(),
+                m.outputKind().name().toLowerCase(Locale.ROOT),
+                context.dataName(),
+                context.test().size(),
+                accuracy,
+                seconds,
+                m.info().fileHashes(),
+                context.card().orElse(null),
                 "marauder eval --model " + context.modelArgument() + " " + context.dataArguments());
     }
 
@@ -87,12 +108,15 @@ public final class ModelCheck implements AuditCheck<ModelCheck.Result> {
         if (card != null) {
             kv.put("architecture", card.architecture());
             kv.put("trained on", card.dataset() + " (" + card.trainExamples() + " examples)");
-            kv.put("training", card.epochs() + " epochs, batch " + card.batchSize() + ", " + card.optimizer()
-                    + " lr " + card.learningRate() + ", seed " + card.seed());
+            kv.put(
+                    "training",
+                    card.epochs() + " epochs, batch " + card.batchSize() + ", " + card.optimizer() + " lr "
+                            + card.learningRate() + ", seed " + card.seed());
             kv.put("test accuracy at training", Double.toString(card.testAccuracy()));
             kv.put("training seconds", Double.toString(card.trainingSeconds()));
-            kv.put("differential privacy", card.privacy() == null ? "none (no formal guarantee)"
-                    : String.valueOf(card.privacy()));
+            kv.put(
+                    "differential privacy",
+                    card.privacy() == null ? "none (no formal guarantee)" : String.valueOf(card.privacy()));
             s.paragraph("A Marauder model directory; its model card is summarised below.");
         } else {
             s.paragraph("A model file trained elsewhere; the input specification below was given to Marauder.");
@@ -105,8 +129,12 @@ public final class ModelCheck implements AuditCheck<ModelCheck.Result> {
 
     @Override
     public List<SummaryLine> summary(Result r) {
-        return List.of(new SummaryLine("Baseline (clean accuracy)", r.testExamples() + " examples of " + r.testData(),
-                String.format(Locale.ROOT, "clean accuracy %.4f", r.cleanAccuracy()), SeverityRules.baseline(),
-                SeverityRules.BASELINE, r.command()));
+        return List.of(new SummaryLine(
+                "Baseline (clean accuracy)",
+                r.testExamples() + " examples of " + r.testData(),
+                String.format(Locale.ROOT, "clean accuracy %.4f", r.cleanAccuracy()),
+                SeverityRules.baseline(),
+                SeverityRules.BASELINE,
+                r.command()));
     }
 }

@@ -38,8 +38,13 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
      * @param raw the full result with the images; not serialised
      * @param classNames class names for captions; not serialised
      */
-    public record Result(String attack, String access, List<Reconstruction> reconstructions, String command,
-            @JsonIgnore InversionResult raw, @JsonIgnore List<String> classNames) {
+    public record Result(
+            String attack,
+            String access,
+            List<Reconstruction> reconstructions,
+            String command,
+            @JsonIgnore InversionResult raw,
+            @JsonIgnore List<String> classNames) {
 
         /** Copies the lists. */
         public Result {
@@ -49,7 +54,10 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
 
         /** The mean of the model's confidence in each reconstruction, NaN without reconstructions. */
         public double meanConfidence() {
-            return reconstructions.stream().mapToDouble(Reconstruction::confidence).average().orElse(Double.NaN);
+            return reconstructions.stream()
+                    .mapToDouble(Reconstruction::confidence)
+                    .average()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -61,8 +69,8 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
      * @param iterations gradient steps taken
      * @param queries model queries spent
      */
-    public record Reconstruction(@JsonProperty("class") int targetClass, double confidence, int iterations,
-            long queries) {}
+    public record Reconstruction(
+            @JsonProperty("class") int targetClass, double confidence, int iterations, long queries) {}
 
     @Override
     public String id() {
@@ -91,11 +99,21 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
     public Result run(AuditContext context, Progress progress, Consumer<String> warnings) {
         DifferentiableClassifier model = (DifferentiableClassifier) context.model();
         int[] classes = IntStream.range(0, model.classes()).toArray();
-        InversionResult inv = MiFace.whiteBox().optSmoothing(SMOOTHING).optSteps(STEPS).build().invert(model, classes);
+        InversionResult inv = MiFace.whiteBox()
+                .optSmoothing(SMOOTHING)
+                .optSteps(STEPS)
+                .build()
+                .invert(model, classes);
         List<Reconstruction> recs = inv.reconstructions().stream()
-                .map(r -> new Reconstruction(r.targetClass(), r.confidence(), r.iterations(), r.queries())).toList();
-        String command = String.format(Locale.ROOT, "marauder invert --model %s --access white-box --steps %d"
-                + " --smoothing %s --save-images inversion.npy", context.modelArgument(), STEPS, SMOOTHING);
+                .map(r -> new Reconstruction(r.targetClass(), r.confidence(), r.iterations(), r.queries()))
+                .toList();
+        String command = String.format(
+                Locale.ROOT,
+                "marauder invert --model %s --access white-box --steps %d"
+                        + " --smoothing %s --save-images inversion.npy",
+                context.modelArgument(),
+                STEPS,
+                SMOOTHING);
         return new Result(inv.attack(), inv.access(), recs, command, inv, context.classNames());
     }
 
@@ -111,13 +129,22 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
             int c = shape[0];
             int h = shape[1];
             int w = shape[2];
-            ImageGrid.Builder g = ImageGrid.builder().title("Model inversion (MI-Face, " + inv.access() + ")").scale(3);
+            ImageGrid.Builder g = ImageGrid.builder()
+                    .title("Model inversion (MI-Face, " + inv.access() + ")")
+                    .scale(3);
             List<ImageGrid.Cell> cells = new ArrayList<>();
             for (var rec : inv.reconstructions()) {
-                String name = rec.targetClass() < r.classNames().size() ? r.classNames().get(rec.targetClass())
+                String name = rec.targetClass() < r.classNames().size()
+                        ? r.classNames().get(rec.targetClass())
                         : Integer.toString(rec.targetClass());
-                cells.add(ImageGrid.Cell.of(rec.image().data(), w, h, c, inv.inputSpec().lower(),
-                        inv.inputSpec().upper(), String.format(Locale.ROOT, "%s p=%.2f", name, rec.confidence())));
+                cells.add(ImageGrid.Cell.of(
+                        rec.image().data(),
+                        w,
+                        h,
+                        c,
+                        inv.inputSpec().lower(),
+                        inv.inputSpec().upper(),
+                        String.format(Locale.ROOT, "%s p=%.2f", name, rec.confidence())));
             }
             for (int start = 0; start < cells.size(); start += 5) {
                 g.row(cells.subList(start, Math.min(cells.size(), start + 5)));
@@ -130,11 +157,17 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
 
     @Override
     public List<SummaryLine> summary(Result r) {
-        String tried = String.format(Locale.ROOT, "MI-Face (%s), %d classes, up to %d steps each", r.access(),
-                r.reconstructions().size(), STEPS);
-        String headline = String.format(Locale.ROOT, "mean model confidence %.2f in the reconstructions"
-                + " (similarity to training data not measured)", r.meanConfidence());
-        return List.of(new SummaryLine("Model inversion", tried, headline, SeverityRules.inversion(),
-                SeverityRules.INVERSION, r.command()));
+        String tried = String.format(
+                Locale.ROOT,
+                "MI-Face (%s), %d classes, up to %d steps each",
+                r.access(),
+                r.reconstructions().size(),
+                STEPS);
+        String headline = String.format(
+                Locale.ROOT,
+                "mean model confidence %.2f in the reconstructions" + " (similarity to training data not measured)",
+                r.meanConfidence());
+        return List.of(new SummaryLine(
+                "Model inversion", tried, headline, SeverityRules.inversion(), SeverityRules.INVERSION, r.command()));
     }
 }

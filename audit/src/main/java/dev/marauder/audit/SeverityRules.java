@@ -45,8 +45,9 @@ public final class SeverityRules {
     public static final String MEMBERSHIP = "high if TPR at 0.1% FPR >= 0.01 (10x the FPR) or AUC >= 0.8;"
             + " medium if TPR at 0.1% FPR >= 0.002 (2x the FPR) or AUC >= 0.6; else low (best attack of every run)";
     /** The rule of {@link #differentialPrivacy}. */
-    public static final String DIFFERENTIAL_PRIVACY = "high if not trained with DP, if DP-SGD used seeded (reproducible,"
-            + " not private) noise and sampling, or if formal epsilon > 10; medium if epsilon > 1; low if epsilon <= 1";
+    public static final String DIFFERENTIAL_PRIVACY =
+            "high if not trained with DP, if DP-SGD used seeded (reproducible,"
+                    + " not private) noise and sampling, or if formal epsilon > 10; medium if epsilon > 1; low if epsilon <= 1";
     /** The rule of {@link #empiricalAudit}. */
     public static final String EMPIRICAL_AUDIT = "DP run: high if the audited epsilon lower bound exceeds the claimed"
             + " epsilon (an implementation or accounting bug), else low; run without DP: high if the lower bound >= 1,"
@@ -70,8 +71,8 @@ public final class SeverityRules {
      * @param largestEpsilon the largest budget tried
      * @param maskingSuspected whether a gradient-masking check warned
      */
-    public static Severity evasion(double robustAccuracy, double cleanAccuracy, double largestEpsilon,
-            boolean maskingSuspected) {
+    public static Severity evasion(
+            double robustAccuracy, double cleanAccuracy, double largestEpsilon, boolean maskingSuspected) {
         if (!(cleanAccuracy > 0) || !(largestEpsilon > 0)) {
             return Severity.NOT_ASSESSED;
         }

@@ -46,30 +46,80 @@ class AuditChecksTest {
                   {"secret": "my pin is 456", "repetitions": 8, "exposure": 9.5, "extrapolated_exposure": 9.4,
                    "extraction_rank": 1}],
                  "max_exposure": 9.97, "exact": true, "mean_exposure_by_repetitions": {"8": 9.5, "1": 2.5}}""");
-        PrivacyGuarantee dp = new PrivacyGuarantee("dp-sgd", 1.0, 1.0, 0.032, 256, 32, 1e-5, "rdp", 1.7, null, null,
-                true, null);
+        PrivacyGuarantee dp =
+                new PrivacyGuarantee("dp-sgd", 1.0, 1.0, 0.032, 256, 32, 1e-5, "rdp", 1.7, null, null, true, null);
         return List.of(
-                new Finding<>(new ModelCheck(), new ModelCheck.Result("m", "onnx", new int[] {1, 28, 28},
-                        new float[] {0, 1}, 10, "logits", "test", 200, 0.85, 0.1, Map.of("/m.onnx", "ab"), null,
-                        "marauder eval --model m.onnx --data x.npy --labels y.npy")),
-                new Finding<>(new EvasionCheck(), new EvasionCheck.Result(100, 0.9, List.of(
-                        new EvasionCheck.Curve("pgd", "linf", JsonNodeFactory.instance.objectNode().put("steps", 20),
-                                100, 0.9, List.of(new EvasionCheck.Point(0, 0.9, 0, 0, 0.1),
-                                        new EvasionCheck.Point(0.1, 0.05, 0.94, 0.1, 0.2)))),
-                        new EvasionDiagnostics(0, 0.5, 0, List.of()), "marauder attack pgd", List.of(),
-                        new InputSpec(new int[] {1, 28, 28}, 0, 1), List.of())),
-                new Finding<>(new MembershipInferenceCheck(),
+                new Finding<>(
+                        new ModelCheck(),
+                        new ModelCheck.Result(
+                                "m",
+                                "onnx",
+                                new int[] {1, 28, 28},
+                                new float[] {0, 1},
+                                10,
+                                "logits",
+                                "test",
+                                200,
+                                0.85,
+                                0.1,
+                                Map.of("/m.onnx", "ab"),
+                                null,
+                                "marauder eval --model m.onnx --data x.npy --labels y.npy")),
+                new Finding<>(
+                        new EvasionCheck(),
+                        new EvasionCheck.Result(
+                                100,
+                                0.9,
+                                List.of(new EvasionCheck.Curve(
+                                        "pgd",
+                                        "linf",
+                                        JsonNodeFactory.instance.objectNode().put("steps", 20),
+                                        100,
+                                        0.9,
+                                        List.of(
+                                                new EvasionCheck.Point(0, 0.9, 0, 0, 0.1),
+                                                new EvasionCheck.Point(0.1, 0.05, 0.94, 0.1, 0.2)))),
+                                new EvasionDiagnostics(0, 0.5, 0, List.of()),
+                                "marauder attack pgd",
+                                List.of(),
+                                new InputSpec(new int[] {1, 28, 28}, 0, 1),
+                                List.of())),
+                new Finding<>(
+                        new MembershipInferenceCheck(),
                         new MembershipInferenceCheck.Result(List.of(MembershipRun.of(mia)), "marauder mia")),
                 new Finding<>(new DifferentialPrivacyCheck(), DifferentialPrivacyCheck.of(dp)),
-                new Finding<>(new EmpiricalPrivacyAuditCheck(), new EmpiricalPrivacyAuditCheck.Result(List.of(
-                        new CanaryAuditRun(0.4, 0.95, null, 1e-5, 1000, 497, 100, 70, "one-run", "non-private", 0.85),
-                        new CanaryAuditRun(0.1, 0.95, 1.7, 1e-5, 1000, 503, 100, 55, "one-run", "dp-sgd", 0.8)),
-                        "marauder privacy audit")),
-                new Finding<>(new ModelInversionCheck(), new ModelInversionCheck.Result("mi-face", "white-box",
-                        List.of(new ModelInversionCheck.Reconstruction(0, 0.9, 10, 10)), "marauder invert", null,
-                        List.of())),
-                new Finding<>(new MemorizationCheck(), new MemorizationCheck.Result(
-                        List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
+                new Finding<>(
+                        new EmpiricalPrivacyAuditCheck(),
+                        new EmpiricalPrivacyAuditCheck.Result(
+                                List.of(
+                                        new CanaryAuditRun(
+                                                0.4,
+                                                0.95,
+                                                null,
+                                                1e-5,
+                                                1000,
+                                                497,
+                                                100,
+                                                70,
+                                                "one-run",
+                                                "non-private",
+                                                0.85),
+                                        new CanaryAuditRun(
+                                                0.1, 0.95, 1.7, 1e-5, 1000, 503, 100, 55, "one-run", "dp-sgd", 0.8)),
+                                "marauder privacy audit")),
+                new Finding<>(
+                        new ModelInversionCheck(),
+                        new ModelInversionCheck.Result(
+                                "mi-face",
+                                "white-box",
+                                List.of(new ModelInversionCheck.Reconstruction(0, 0.9, 10, 10)),
+                                "marauder invert",
+                                null,
+                                List.of())),
+                new Finding<>(
+                        new MemorizationCheck(),
+                        new MemorizationCheck.Result(
+                                List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
     }
 
     static Stream<Finding<?>> fixtureStream() throws Exception {
@@ -86,9 +136,11 @@ class AuditChecksTest {
             assertThat(c.id()).matches("[a-z][a-z0-9_]*");
         }
         assertThat(fixtures().stream().map(f -> f.check().id()).toList())
-                .containsExactlyElementsOf(AuditChecks.all().stream().map(AuditCheck::id).toList());
+                .containsExactlyElementsOf(
+                        AuditChecks.all().stream().map(AuditCheck::id).toList());
         assertThatThrownBy(() -> new Audit(List.of(new ModelCheck(), new ModelCheck())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,29 +166,47 @@ class AuditChecksTest {
     @Test
     void verdictsOfTheFixtures() throws Exception {
         List<Finding<?>> all = fixtures();
-        assertThat(all.get(1).summary().get(0).severity()).isEqualTo(Severity.HIGH);       // 0.05 / 0.9 <= 0.1
-        assertThat(all.get(1).summary().get(0).headline()).isEqualTo("robust accuracy 0.0500 at eps 0.1 (clean 0.9000)");
-        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM);     // TPR 0.004, AUC 0.61
-        assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM);     // epsilon 1.7
-        assertThat(all.get(3).summary().get(0).command()).isEqualTo("marauder privacy epsilon --n 8000 --batch 256"
-                + " --epochs 1.024 --noise 1.0 --delta 1.0E-5 --accountant rdp");
-        assertThat(all.get(4).summary()).extracting(SummaryLine::severity)
+        assertThat(all.get(1).summary().get(0).severity()).isEqualTo(Severity.HIGH); // 0.05 / 0.9 <= 0.1
+        assertThat(all.get(1).summary().get(0).headline())
+                .isEqualTo("robust accuracy 0.0500 at eps 0.1 (clean 0.9000)");
+        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // TPR 0.004, AUC 0.61
+        assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // epsilon 1.7
+        assertThat(all.get(3).summary().get(0).command())
+                .isEqualTo("marauder privacy epsilon --n 8000 --batch 256"
+                        + " --epochs 1.024 --noise 1.0 --delta 1.0E-5 --accountant rdp");
+        assertThat(all.get(4).summary())
+                .extracting(SummaryLine::severity)
                 .containsExactly(Severity.MEDIUM, Severity.LOW);
-        assertThat(all.get(6).summary().get(0).severity()).isEqualTo(Severity.HIGH);       // one secret extracted
-        assertThat(new DifferentialPrivacyCheck().summary(DifferentialPrivacyCheck.of(null)).get(0).severity())
+        assertThat(all.get(6).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
+        assertThat(new DifferentialPrivacyCheck()
+                        .summary(DifferentialPrivacyCheck.of(null))
+                        .get(0)
+                        .severity())
                 .isEqualTo(Severity.HIGH);
         JsonNode empirical = JSON.readTree(Json.write(all.get(4).result()));
-        assertThat(empirical.get("empirical_audits").get(0).has("claimed_epsilon")).isTrue();
+        assertThat(empirical.get("empirical_audits").get(0).has("claimed_epsilon"))
+                .isTrue();
     }
 
     @Test
     void theReportOpensWithTheSummaryTableAndListsTheSkippedChecks(@TempDir Path dir) throws Exception {
-        AuditOutcome outcome = new AuditOutcome("m", fixtures(),
-                List.of(new SkippedCheck("something", "it needs something else")), Provenance.start().finish());
+        AuditOutcome outcome = new AuditOutcome(
+                "m",
+                fixtures(),
+                List.of(new SkippedCheck("something", "it needs something else")),
+                Provenance.start().finish());
         Report report = AuditReport.of(outcome);
         assertThat(report.summary()).hasSize(8);
-        assertThat(report.sections()).extracting(ReportSection::id).containsExactly("model", "evasion",
-                "membership_inference", "privacy", "empirical_privacy_audit", "model_inversion", "memorization");
+        assertThat(report.sections())
+                .extracting(ReportSection::id)
+                .containsExactly(
+                        "model",
+                        "evasion",
+                        "membership_inference",
+                        "privacy",
+                        "empirical_privacy_audit",
+                        "model_inversion",
+                        "memorization");
         String html = ReportWriter.toHtml(report);
         int h1 = html.indexOf("<h1");
         int firstSection = html.indexOf("<section");
@@ -148,7 +218,12 @@ class AuditChecksTest {
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
         assertThat(json.get("summary")).hasSize(8);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
-        assertThat(json.get("sections").get("membership_inference").get("runs").get(0).get("auc").asDouble())
+        assertThat(json.get("sections")
+                        .get("membership_inference")
+                        .get("runs")
+                        .get(0)
+                        .get("auc")
+                        .asDouble())
                 .isEqualTo(0.61);
         assertThat(json.get("sections").get("evasion").has("raw")).isFalse();
     }

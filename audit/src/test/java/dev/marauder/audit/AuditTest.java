@@ -44,40 +44,54 @@ class AuditTest {
 
     @Test
     void anOnnxModelIsAuditedBlackBoxAndTheWhiteBoxChecksAreSkippedWithTheirReasons() {
-        LabeledData test = Datasets.loadPair(FIXTURES.resolve("fmnist_test_200_x.npy"),
-                FIXTURES.resolve("fmnist_test_200_y.npy")).slice(0, 50);
-        try (Classifier onnx = Models.open(FIXTURES.resolve("fmnist_mlp.onnx"),
-                new InputSpec(new int[] {1, 28, 28}, 0, 1))) {
-            AuditContext context = AuditContext.builder(onnx, test, SMALL).optDataName("fmnist_test_200").build();
+        LabeledData test = Datasets.loadPair(
+                        FIXTURES.resolve("fmnist_test_200_x.npy"), FIXTURES.resolve("fmnist_test_200_y.npy"))
+                .slice(0, 50);
+        try (Classifier onnx =
+                Models.open(FIXTURES.resolve("fmnist_mlp.onnx"), new InputSpec(new int[] {1, 28, 28}, 0, 1))) {
+            AuditContext context = AuditContext.builder(onnx, test, SMALL)
+                    .optDataName("fmnist_test_200")
+                    .build();
             Applicability evasion = new EvasionCheck().appliesTo(context);
             assertThat(evasion.applies()).isFalse();
             assertThat(evasion.reason()).contains("no gradients").contains("black-box access only");
 
-            AuditOutcome outcome = new Audit().run(context, Progress.NONE, w -> { });
+            AuditOutcome outcome = new Audit().run(context, Progress.NONE, w -> {});
             assertThat(outcome.findings()).extracting(f -> f.check().id()).containsExactly("model");
-            Map<String, String> skipped = outcome.skipped().stream()
-                    .collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
-            assertThat(skipped).containsOnlyKeys("evasion (white-box)", "membership inference", "differential privacy",
-                    "empirical privacy audit", "model inversion", "memorization");
+            Map<String, String> skipped =
+                    outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
+            assertThat(skipped)
+                    .containsOnlyKeys(
+                            "evasion (white-box)",
+                            "membership inference",
+                            "differential privacy",
+                            "empirical privacy audit",
+                            "model inversion",
+                            "memorization");
             assertThat(skipped.get("membership inference")).contains("--mia");
-            assertThat(outcome.result(ModelCheck.Result.class).orElseThrow().testExamples()).isEqualTo(50);
+            assertThat(outcome.result(ModelCheck.Result.class).orElseThrow().testExamples())
+                    .isEqualTo(50);
         }
     }
 
     @Test
     void aTinyTrainedModelGetsEveryApplicableCheckAndTheReportOpensWithTheVerdict() {
         TrainTestSplit fashion = Datasets.load("fashion-mnist");
-        TrainTestSplit tiny = new TrainTestSplit("tiny-fashion", fashion.train().slice(0, 400),
-                fashion.test().slice(0, 100));
+        TrainTestSplit tiny = new TrainTestSplit(
+                "tiny-fashion", fashion.train().slice(0, 400), fashion.test().slice(0, 100));
         List<String> warnings = new ArrayList<>();
-        try (BuiltinClassifier model = Training.train(new TrainingSettings(Architecture.LOGREG, 2, 32, 0.01, 1), tiny,
-                new float[] {0, 1}, Progress.NONE)) {
-            AuditContext context = AuditContext.builder(model, tiny.test(), SMALL).optDataName("tiny-fashion")
-                    .optTrainingData(tiny.train()).build();
+        try (BuiltinClassifier model = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 2, 32, 0.01, 1), tiny, new float[] {0, 1}, Progress.NONE)) {
+            AuditContext context = AuditContext.builder(model, tiny.test(), SMALL)
+                    .optDataName("tiny-fashion")
+                    .optTrainingData(tiny.train())
+                    .build();
             AuditOutcome outcome = new Audit().run(context, Progress.NONE, warnings::add);
-            assertThat(outcome.findings()).extracting(f -> f.check().id()).containsExactly("model", "evasion",
-                    "membership_inference", "privacy", "model_inversion");
-            assertThat(outcome.skipped()).extracting(SkippedCheck::name)
+            assertThat(outcome.findings())
+                    .extracting(f -> f.check().id())
+                    .containsExactly("model", "evasion", "membership_inference", "privacy", "model_inversion");
+            assertThat(outcome.skipped())
+                    .extracting(SkippedCheck::name)
                     .containsExactly("empirical privacy audit", "memorization");
 
             Report report = AuditReport.of(outcome);
@@ -90,10 +104,20 @@ class AuditTest {
             assertThat(evasion.command()).startsWith("marauder attack pgd --model ");
             EvasionCheck.Result e = outcome.result(EvasionCheck.Result.class).orElseThrow();
             assertThat(e.attacks()).extracting(EvasionCheck.Curve::attack).containsExactly("fgsm", "pgd");
-            assertThat(evasion.severity()).isEqualTo(SeverityRules.evasion(e.worstRobustAccuracy(), e.cleanAccuracy(),
-                    0.1, !e.gradientMasking().warnings().isEmpty()));
-            assertThat(outcome.result(MembershipInferenceCheck.Result.class).orElseThrow().runs().get(0).attacks()
-                    .get("loss").members()).isEqualTo(100);
+            assertThat(evasion.severity())
+                    .isEqualTo(SeverityRules.evasion(
+                            e.worstRobustAccuracy(),
+                            e.cleanAccuracy(),
+                            0.1,
+                            !e.gradientMasking().warnings().isEmpty()));
+            assertThat(outcome.result(MembershipInferenceCheck.Result.class)
+                            .orElseThrow()
+                            .runs()
+                            .get(0)
+                            .attacks()
+                            .get("loss")
+                            .members())
+                    .isEqualTo(100);
 
             String html = ReportWriter.toHtml(report);
             int title = html.indexOf("<h1");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marauder.report.Severity;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Every severity rule at and around its thresholds. */
 class SeverityRulesTest {
@@ -96,12 +96,22 @@ class SeverityRulesTest {
     @Test
     void everyRuleTextStatesItsThresholds() throws IllegalAccessException {
         assertThat(SeverityRules.EVASION).contains("0.1 x clean accuracy").contains("0.5 x");
-        assertThat(SeverityRules.MEMBERSHIP).contains("0.1% FPR >= 0.01").contains(">= 0.002").contains("AUC >= 0.8")
+        assertThat(SeverityRules.MEMBERSHIP)
+                .contains("0.1% FPR >= 0.01")
+                .contains(">= 0.002")
+                .contains("AUC >= 0.8")
                 .contains("AUC >= 0.6");
-        assertThat(SeverityRules.DIFFERENTIAL_PRIVACY).contains("epsilon > 10").contains("epsilon > 1")
+        assertThat(SeverityRules.DIFFERENTIAL_PRIVACY)
+                .contains("epsilon > 10")
+                .contains("epsilon > 1")
                 .contains("seeded");
-        assertThat(SeverityRules.EMPIRICAL_AUDIT).contains("exceeds the claimed epsilon").contains(">= 1");
-        assertThat(SeverityRules.MEMORIZATION).contains("extracted").contains("0.9 x").contains("0.5 x");
+        assertThat(SeverityRules.EMPIRICAL_AUDIT)
+                .contains("exceeds the claimed epsilon")
+                .contains(">= 1");
+        assertThat(SeverityRules.MEMORIZATION)
+                .contains("extracted")
+                .contains("0.9 x")
+                .contains("0.5 x");
         for (Field f : SeverityRules.class.getFields()) {
             if (f.getType() == String.class && Modifier.isStatic(f.getModifiers())) {
                 assertThat((String) f.get(null)).as(f.getName()).isNotBlank().doesNotContain("\n");

@@ -17,8 +17,8 @@ public final class AccountingBenchmark {
     private AccountingBenchmark() {}
 
     /** One timed setting. */
-    public record Row(double noiseMultiplier, double sampleRate, String accountant, double epsilon,
-            double medianMilliseconds) {}
+    public record Row(
+            double noiseMultiplier, double sampleRate, String accountant, double epsilon, double medianMilliseconds) {}
 
     /** The outcome: epsilon at {@code delta} after {@code steps} steps, per setting and accountant. */
     public record Result(long steps, double delta, List<Row> rows) {}
@@ -57,8 +57,8 @@ public final class AccountingBenchmark {
         return new Result(steps, delta, rows);
     }
 
-    private static double run(Supplier<PrivacyAccountant> factory, double noise, double rate, long steps,
-            double delta) {
+    private static double run(
+            Supplier<PrivacyAccountant> factory, double noise, double rate, long steps, double delta) {
         PrivacyAccountant a = factory.get();
         a.step(noise, rate, steps);
         return a.epsilon(delta);

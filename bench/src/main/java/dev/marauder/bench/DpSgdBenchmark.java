@@ -1,12 +1,12 @@
 package dev.marauder.bench;
 
-import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.Training;
 import dev.marauder.core.train.TrainingSettings;
+import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +31,21 @@ public final class DpSgdBenchmark {
      * memory the allocator kept from earlier epochs); peak growth is the largest rise of the peak
      * above the resident memory at the start of an epoch, the epoch's own extra memory.
      */
-    public record Result(String architecture, int examples, int batchSize, List<Double> nonPrivateSeconds,
-            List<Double> privateSeconds, double ratioOfFastest, double ratioOfMedians, long nonPrivatePeakRssBytes,
-            long privatePeakRssBytes, long nonPrivatePeakGrowthBytes, long privatePeakGrowthBytes,
-            double nonPrivateAccuracy, double privateAccuracy, double epsilon) {
+    public record Result(
+            String architecture,
+            int examples,
+            int batchSize,
+            List<Double> nonPrivateSeconds,
+            List<Double> privateSeconds,
+            double ratioOfFastest,
+            double ratioOfMedians,
+            long nonPrivatePeakRssBytes,
+            long privatePeakRssBytes,
+            long nonPrivatePeakGrowthBytes,
+            long privatePeakGrowthBytes,
+            double nonPrivateAccuracy,
+            double privateAccuracy,
+            double epsilon) {
         /** The fastest non-private epoch. */
         public double fastestNonPrivate() {
             return Collections.min(nonPrivateSeconds);
@@ -55,12 +66,14 @@ public final class DpSgdBenchmark {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
         }
-        TrainTestSplit warm = new TrainTestSplit("warm-up", data.train().slice(0, Math.min(512, data.train().size())),
+        TrainTestSplit warm = new TrainTestSplit(
+                "warm-up",
+                data.train().slice(0, Math.min(512, data.train().size())),
                 data.test().slice(0, Math.min(64, data.test().size())));
         float[] unit = {0f, 1f};
         try (BuiltinClassifier a = Training.train(oneEpoch, warm, unit, Progress.NONE);
-                BuiltinClassifier b = Training.train(oneEpoch.architecture(), DpSgdTrainer.of(oneEpoch, dp), warm, unit, Progress.NONE,
-                        w -> { })) {
+                BuiltinClassifier b = Training.train(
+                        oneEpoch.architecture(), DpSgdTrainer.of(oneEpoch, dp), warm, unit, Progress.NONE, w -> {})) {
             // warm-up only
         }
         List<Double> plainSeconds = new ArrayList<>();
@@ -85,8 +98,8 @@ public final class DpSgdBenchmark {
             resetPeak();
             long privateStart = residentBytes();
             long t1 = System.nanoTime();
-            try (BuiltinClassifier priv = Training.train(oneEpoch.architecture(),
-                    DpSgdTrainer.of(oneEpoch, dp), data, unit, Progress.NONE, w -> { })) {
+            try (BuiltinClassifier priv = Training.train(
+                    oneEpoch.architecture(), DpSgdTrainer.of(oneEpoch, dp), data, unit, Progress.NONE, w -> {})) {
                 privateAccuracy = priv.card().testAccuracy();
                 epsilon = priv.card().privacy().epsilon();
             }
@@ -96,9 +109,21 @@ public final class DpSgdBenchmark {
         }
         double ratioOfFastest = Collections.min(privateSeconds) / Collections.min(plainSeconds);
         double ratioOfMedians = median(privateSeconds) / median(plainSeconds);
-        return new Result(oneEpoch.architecture().id(), data.train().size(), oneEpoch.batchSize(),
-                List.copyOf(plainSeconds), List.copyOf(privateSeconds), ratioOfFastest, ratioOfMedians, plainPeak,
-                privatePeak, plainGrowth, privateGrowth, plainAccuracy, privateAccuracy, epsilon);
+        return new Result(
+                oneEpoch.architecture().id(),
+                data.train().size(),
+                oneEpoch.batchSize(),
+                List.copyOf(plainSeconds),
+                List.copyOf(privateSeconds),
+                ratioOfFastest,
+                ratioOfMedians,
+                plainPeak,
+                privatePeak,
+                plainGrowth,
+                privateGrowth,
+                plainAccuracy,
+                privateAccuracy,
+                epsilon);
     }
 
     static double median(List<Double> values) {

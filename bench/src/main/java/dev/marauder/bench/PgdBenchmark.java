@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.marauder.attacks.evasion.Criterion;
 import dev.marauder.attacks.evasion.EvasionResult;
@@ -37,21 +36,40 @@ public final class PgdBenchmark {
      * times both sides back to back (alternating which goes first), so slow phases of a noisy
      * machine hit both.
      */
-    public record Timing(int examples, int steps, double epsilon, int repeats, double[] marauderSeconds,
-            double[] bareSeconds, double marauderMedian, double bareMedian, double ratio, double robustAccuracy) {}
+    public record Timing(
+            int examples,
+            int steps,
+            double epsilon,
+            int repeats,
+            double[] marauderSeconds,
+            double[] bareSeconds,
+            double marauderMedian,
+            double bareMedian,
+            double ratio,
+            double robustAccuracy) {}
 
     /**
      * Memory over a long run: the process's resident set, and the same minus the Java heap the JVM
      * has committed (which garbage can grow without any native leak), an estimate of native memory.
      */
-    public record Memory(long steps, int batch, long rssAfterWarmupBytes, long rssAtEndBytes, long growthBytes,
-            long nativeAfterWarmupBytes, long nativeAtEndBytes, long nativeGrowthBytes, long[] rssSamplesBytes,
+    public record Memory(
+            long steps,
+            int batch,
+            long rssAfterWarmupBytes,
+            long rssAtEndBytes,
+            long growthBytes,
+            long nativeAfterWarmupBytes,
+            long nativeAtEndBytes,
+            long nativeGrowthBytes,
+            long[] rssSamplesBytes,
             long secondHalfGrowthBytes) {}
 
     /** Times PGD-{@code steps} (L-infinity, no random start) against the bare loop, {@code repeats} times each. */
     public static Timing compare(BuiltinClassifier model, LabeledData data, int steps, double epsilon, int repeats) {
-        ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF).optSteps(steps)
-                .optRandomStart(false).build();
+        ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF)
+                .optSteps(steps)
+                .optRandomStart(false)
+                .build();
         double step = pgd.stepSize(epsilon);
         double[] ours = new double[repeats];
         double[] bare = new double[repeats];
@@ -88,8 +106,8 @@ public final class PgdBenchmark {
         for (int r = 0; r < repeats; r++) {
             ratios[r] = ours[r] / bare[r];
         }
-        return new Timing(data.size(), steps, epsilon, repeats, ours, bare, median(ours), median(bare), median(ratios),
-                robust);
+        return new Timing(
+                data.size(), steps, epsilon, repeats, ours, bare, median(ours), median(bare), median(ratios), robust);
     }
 
     /**
@@ -114,12 +132,16 @@ public final class PgdBenchmark {
                     NDArray input = adv;
                     NDArray grad = Autograd.collect(gc -> {
                         input.setRequiresGradient(true);
-                        NDArray logits = block.forward(ps, new NDList(input), false).singletonOrThrow();
+                        NDArray logits =
+                                block.forward(ps, new NDList(input), false).singletonOrThrow();
                         NDArray loss = logits.logSoftmax(1).mul(oneHot).sum().neg();
                         gc.backward(loss);
                         return input.getGradient();
                     });
-                    NDArray next = adv.stopGradient().add(grad.sign().mul(step)).maximum(lower).minimum(upper);
+                    NDArray next = adv.stopGradient()
+                            .add(grad.sign().mul(step))
+                            .maximum(lower)
+                            .minimum(upper);
                     next.attach(scope);
                     adv = next;
                 }
@@ -135,7 +157,9 @@ public final class PgdBenchmark {
      */
     public static Memory memory(BuiltinClassifier model, LabeledData data, long totalSteps, int batch, double epsilon) {
         int stepsPerRun = 40;
-        ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF).optSteps(stepsPerRun).build();
+        ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF)
+                .optSteps(stepsPerRun)
+                .build();
         long runs = Math.max(1, totalSteps / stepsPerRun);
         long warmupRuns = Math.max(1, runs / 4);
         long afterWarmup = 0;
@@ -164,8 +188,17 @@ public final class PgdBenchmark {
         long nativeStart = afterWarmup - heapAfterWarmup;
         long nativeEnd = end - heapEnd;
         long half = samples[samples.length / 2 - 1];
-        return new Memory(runs * stepsPerRun, Math.min(batch, data.size()), afterWarmup, end, end - afterWarmup,
-                nativeStart, nativeEnd, nativeEnd - nativeStart, samples, end - half);
+        return new Memory(
+                runs * stepsPerRun,
+                Math.min(batch, data.size()),
+                afterWarmup,
+                end,
+                end - afterWarmup,
+                nativeStart,
+                nativeEnd,
+                nativeEnd - nativeStart,
+                samples,
+                end - half);
     }
 
     /** VmRSS of this process (Linux), or -1 where /proc is not available. */

@@ -12,7 +12,6 @@ import dev.marauder.attacks.evasion.RobustnessResult;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
-import dev.marauder.core.json.Json;
 import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.norm.Norm;
@@ -29,9 +28,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code marauder attack}: a white-box evasion attack over labelled data, per epsilon. */
-@Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a white-box evasion attack and report robust accuracy per epsilon.",
-            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."})
+@Command(
+        name = "attack",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a white-box evasion attack and report robust accuracy per epsilon.",
+            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."
+        })
 final class AttackCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -42,12 +46,17 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     EvaluationOptions in;
 
-    @Option(names = "--norm", paramLabel = "linf|l2|l1",
+    @Option(
+            names = "--norm",
+            paramLabel = "linf|l2|l1",
             description = "Perturbation norm (default linf; l2 for cw). fgm, pgd, bim and mifgsm take any of the three,"
                     + " deepfool linf or l2, cw only l2.")
     String norm;
 
-    @Option(names = "--eps", split = ",", paramLabel = "E",
+    @Option(
+            names = "--eps",
+            split = ",",
+            paramLabel = "E",
             description = "Budgets (default 0.01,0.03,0.1 for linf, 0.5,1,2 for l2 and 2.5,5,10 for l1, times the input"
                     + " range).")
     double[] eps;
@@ -55,23 +64,34 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--step", paramLabel = "S", description = "Absolute step size (pgd; default 2.5*eps/steps).")
     Double step;
 
-    @Option(names = "--steps", paramLabel = "K",
+    @Option(
+            names = "--steps",
+            paramLabel = "K",
             description = "Iterations (pgd 40, mifgsm 10, deepfool 50; cw: Adam steps per search round, 100).")
     Integer steps;
 
-    @Option(names = "--random-start", negatable = true, paramLabel = "",
+    @Option(
+            names = "--random-start",
+            negatable = true,
+            paramLabel = "",
             description = "pgd: start from a random point of the ball (default on; --no-random-start gives BIM).")
     Boolean randomStart;
 
-    @Option(names = "--restarts", paramLabel = "R", description = "pgd: runs per example, keeping the strongest (default 1).")
+    @Option(
+            names = "--restarts",
+            paramLabel = "R",
+            description = "pgd: runs per example, keeping the strongest (default 1).")
     Integer restarts;
 
     @Option(names = "--seed", paramLabel = "S", description = "pgd: seed of the random start (default 0).")
     Long seed;
 
-    @Option(names = "--loss", paramLabel = "ce|dlr",
-            description = "fgsm, pgd, mifgsm: the loss ascended: ce, the cross-entropy (default), or dlr, the difference"
-                    + " of logits ratio of Croce & Hein 2020.")
+    @Option(
+            names = "--loss",
+            paramLabel = "ce|dlr",
+            description =
+                    "fgsm, pgd, mifgsm: the loss ascended: ce, the cross-entropy (default), or dlr, the difference"
+                            + " of logits ratio of Croce & Hein 2020.")
     String loss;
 
     @Option(names = "--confidence", paramLabel = "K", description = "cw: margin kappa (default 0).")
@@ -89,7 +109,9 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--target-labels", paramLabel = "T", description = "Target labels (.npy or IDX), one per example.")
     Path targetLabels;
 
-    @Option(names = "--save-adversarial", paramLabel = "F.npy",
+    @Option(
+            names = "--save-adversarial",
+            paramLabel = "F.npy",
             description = "Save the adversarial examples: [N, ...] for one epsilon, [E, N, ...] for several.")
     Path saveAdversarial;
 
@@ -97,12 +119,20 @@ final class AttackCommand implements Callable<Integer> {
     OutputOptions output;
 
     /** One row of the result, per epsilon. */
-    record PerEpsilon(double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation,
-            double seconds) {}
+    record PerEpsilon(
+            double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation, double seconds) {}
 
     /** The JSON result of {@code marauder attack}. */
-    record AttackResult(String attack, String norm, boolean targeted, int examples, double cleanAccuracy,
-            List<PerEpsilon> perEpsilon, EvasionSettings settings, String model, String savedAdversarial,
+    record AttackResult(
+            String attack,
+            String norm,
+            boolean targeted,
+            int examples,
+            double cleanAccuracy,
+            List<PerEpsilon> perEpsilon,
+            EvasionSettings settings,
+            String model,
+            String savedAdversarial,
             Provenance provenance) {}
 
     @Override
@@ -113,7 +143,8 @@ final class AttackCommand implements Callable<Integer> {
         double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, range[1] - range[0]);
         checkEpsilons(n, budgets, range);
         if (targeted != (targetLabels != null)) {
-            throw new UsageException(targeted ? "--targeted needs --target-labels" : "--target-labels needs --targeted");
+            throw new UsageException(
+                    targeted ? "--targeted needs --target-labels" : "--target-labels needs --targeted");
         }
         EvasionAttack<DifferentiableClassifier> attack = build(name, n);
         if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
@@ -121,8 +152,7 @@ final class AttackCommand implements Callable<Integer> {
         }
         Path model = in.existingModel();
         // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
-        Provenance.Recorder prov = Provenance.start()
-                .settings(attack.settings());
+        Provenance.Recorder prov = Provenance.start().settings(attack.settings());
         LabeledData d = in.labelledData();
         int[] targets = null;
         try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {
@@ -136,17 +166,35 @@ final class AttackCommand implements Callable<Integer> {
             }
             prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
             List<PerEpsilon> rows = new ArrayList<>();
-            StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s (%s) on %d examples: clean accuracy %.4f%n",
-                    attack.name(), n.id(), r.examples(), r.cleanAccuracy()));
+            StringBuilder text = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%s (%s) on %d examples: clean accuracy %.4f%n",
+                    attack.name(),
+                    n.id(),
+                    r.examples(),
+                    r.cleanAccuracy()));
             for (RobustnessResult.AtEpsilon e : r.perEpsilon()) {
-                rows.add(new PerEpsilon(e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(),
-                        e.seconds()));
-                text.append(String.format(Locale.ROOT,
-                        "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s%n",
+                rows.add(new PerEpsilon(
                         e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()));
+                text.append(String.format(
+                        Locale.ROOT,
+                        "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s%n",
+                        e.epsilon(),
+                        e.robustAccuracy(),
+                        e.attackSuccessRate(),
+                        e.meanPerturbation(),
+                        e.seconds()));
             }
-            AttackResult result = new AttackResult(attack.name(), n.id(), targeted, r.examples(), r.cleanAccuracy(), rows,
-                    attack.settings(), model.toString(), saveAdversarial == null ? null : saveAdversarial.toString(),
+            AttackResult result = new AttackResult(
+                    attack.name(),
+                    n.id(),
+                    targeted,
+                    r.examples(),
+                    r.cleanAccuracy(),
+                    rows,
+                    attack.settings(),
+                    model.toString(),
+                    saveAdversarial == null ? null : saveAdversarial.toString(),
                     prov.finish());
             output.emit(spec.commandLine().getOut(), result, text.toString().stripTrailing());
         }
@@ -177,14 +225,31 @@ final class AttackCommand implements Callable<Integer> {
         AttackLoss l = loss == null ? AttackLoss.CROSS_ENTROPY : parseLoss(loss);
         switch (name) {
             case "fgsm", "fgm" -> {
-                refuse(name, "--steps", steps, "--step", step, "--restarts", restarts, "--random-start", randomStart,
-                        "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
+                refuse(
+                        name,
+                        "--steps",
+                        steps,
+                        "--step",
+                        step,
+                        "--restarts",
+                        restarts,
+                        "--random-start",
+                        randomStart,
+                        "--confidence",
+                        confidence,
+                        "--search-steps",
+                        searchSteps,
+                        "--overshoot",
+                        overshoot,
+                        "--seed",
+                        seed);
                 return new FastGradientMethod(n, l);
             }
             case "pgd", "bim" -> {
                 refuse(name, "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot);
                 ProjectedGradientDescent.Builder b = ProjectedGradientDescent.builder(n)
-                        .optRandomStart(randomStart == null ? name.equals("pgd") : randomStart).optLoss(l);
+                        .optRandomStart(randomStart == null ? name.equals("pgd") : randomStart)
+                        .optLoss(l);
                 if (steps != null) {
                     b.optSteps(steps);
                 }
@@ -200,29 +265,71 @@ final class AttackCommand implements Callable<Integer> {
                 return usage(b::build);
             }
             case "mifgsm" -> {
-                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart,
-                        "--confidence", confidence, "--search-steps", searchSteps, "--overshoot", overshoot, "--seed", seed);
+                refuse(
+                        name,
+                        "--step",
+                        step,
+                        "--restarts",
+                        restarts,
+                        "--random-start",
+                        randomStart,
+                        "--confidence",
+                        confidence,
+                        "--search-steps",
+                        searchSteps,
+                        "--overshoot",
+                        overshoot,
+                        "--seed",
+                        seed);
                 return usage(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0, l));
             }
             case "cw" -> {
-                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart, "--overshoot", overshoot,
-                        "--seed", seed);
+                refuse(
+                        name,
+                        "--step",
+                        step,
+                        "--restarts",
+                        restarts,
+                        "--random-start",
+                        randomStart,
+                        "--overshoot",
+                        overshoot,
+                        "--seed",
+                        seed);
                 if (n != Norm.L2) {
                     throw new UsageException("cw is the Carlini-Wagner L2 attack; it takes --norm l2, not " + n.id());
                 }
-                return usage(() -> new CarliniWagnerL2(searchSteps == null ? 5 : searchSteps, steps == null ? 100 : steps,
-                        CarliniWagnerL2.DEFAULT_LEARNING_RATE, CarliniWagnerL2.DEFAULT_INITIAL_CONST,
+                return usage(() -> new CarliniWagnerL2(
+                        searchSteps == null ? 5 : searchSteps,
+                        steps == null ? 100 : steps,
+                        CarliniWagnerL2.DEFAULT_LEARNING_RATE,
+                        CarliniWagnerL2.DEFAULT_INITIAL_CONST,
                         confidence == null ? 0 : confidence));
             }
             case "deepfool" -> {
-                refuse(name, "--step", step, "--restarts", restarts, "--random-start", randomStart,
-                        "--confidence", confidence, "--search-steps", searchSteps, "--seed", seed);
+                refuse(
+                        name,
+                        "--step",
+                        step,
+                        "--restarts",
+                        restarts,
+                        "--random-start",
+                        randomStart,
+                        "--confidence",
+                        confidence,
+                        "--search-steps",
+                        searchSteps,
+                        "--seed",
+                        seed);
                 if (targeted) {
                     throw new UsageException("deepfool is untargeted; drop --targeted or use pgd or cw");
                 }
-                return usage(() -> new DeepFool(n, steps == null ? 50 : steps, 10, overshoot == null ? 0.02 : overshoot));
+                return usage(
+                        () -> new DeepFool(n, steps == null ? 50 : steps, 10, overshoot == null ? 0.02 : overshoot));
             }
-            default -> throw new UsageException("unknown attack '" + attackName + "'; choose fgsm, pgd, cw, deepfool or mifgsm");
+            default ->
+                throw new UsageException(
+                        "unknown attack '" + attackName + "'; choose fgsm, pgd, cw, deepfool or mifgsm");
         }
     }
 

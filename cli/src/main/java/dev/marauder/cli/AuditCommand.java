@@ -37,65 +37,106 @@ import picocli.CommandLine.Spec;
  * report.json}, and prints the verdict (one line per summary line) and the skipped checks with
  * their reasons ("skipped CHECK: REASON").
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Audit a model and write an HTML + JSON report.",
-            "Without --model: trains (or reuses) the demo CNN on the shipped Fashion-MNIST subset."})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Audit a model and write an HTML + JSON report.",
+            "Without --model: trains (or reuses) the demo CNN on the shipped Fashion-MNIST subset."
+        })
 final class AuditCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "M", description = "Model directory, .pt or .onnx file (default: the demo model).")
+    @Option(
+            names = "--model",
+            paramLabel = "M",
+            description = "Model directory, .pt or .onnx file (default: the demo model).")
     Path model;
 
-    @Option(names = "--data", paramLabel = "X",
+    @Option(
+            names = "--data",
+            paramLabel = "X",
             description = "Test features file, or a dataset name/directory (its test split). Required with --model.")
     String data;
 
     @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
     Path labels;
 
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+    @Option(
+            names = "--bounds",
+            defaultValue = "0,1",
+            paramLabel = "LO,HI",
             description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
     String bounds;
 
-    @Option(names = "--eps", split = ",", paramLabel = "E",
+    @Option(
+            names = "--eps",
+            split = ",",
+            paramLabel = "E",
             description = "L-infinity epsilons for FGSM and PGD (default 0,0.02,0.05,0.1,0.2).")
     double[] eps;
 
-    @Option(names = "--pgd-steps", defaultValue = "20", paramLabel = "K", description = "PGD iterations (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pgd-steps",
+            defaultValue = "20",
+            paramLabel = "K",
+            description = "PGD iterations (default ${DEFAULT-VALUE}).")
     int pgdSteps;
 
-    @Option(names = "--examples", defaultValue = "1000", paramLabel = "N",
+    @Option(
+            names = "--examples",
+            defaultValue = "1000",
+            paramLabel = "N",
             description = "Test examples to attack (default ${DEFAULT-VALUE}).")
     int examples;
 
-    @Option(names = "--out", defaultValue = "marauder-report", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            defaultValue = "marauder-report",
+            paramLabel = "DIR",
             description = "Report directory (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Where the demo model is cached (default ~/.cache/marauder).")
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "Where the demo model is cached (default ~/.cache/marauder).")
     Path cache;
 
-    @Option(names = "--privacy-audit", paramLabel = "FILE",
+    @Option(
+            names = "--privacy-audit",
+            paramLabel = "FILE",
             description = "JSON of 'marauder privacy audit --out FILE' to show beside the model's privacy guarantee.")
     Path privacyAudit;
 
-    @Option(names = "--mia", paramLabel = "FILE", split = ",",
+    @Option(
+            names = "--mia",
+            paramLabel = "FILE",
+            split = ",",
             description = "JSON of 'marauder mia --out FILE' (e.g. LiRA) to add to the privacy-leakage section.")
     List<Path> mia;
 
-    @Option(names = "--exposure", paramLabel = "FILE", split = ",",
-            description = "JSON of 'marauder exposure --out FILE' (a language model's canary exposure) for the privacy-leakage section.")
+    @Option(
+            names = "--exposure",
+            paramLabel = "FILE",
+            split = ",",
+            description =
+                    "JSON of 'marauder exposure --out FILE' (a language model's canary exposure) for the privacy-leakage section.")
     List<Path> exposure;
 
-    @Option(names = "--no-privacy-audit",
-            description = "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
+    @Option(
+            names = "--no-privacy-audit",
+            description =
+                    "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
     boolean noPrivacyAudit;
 
     @Option(names = "--json", description = "Also print report.json on standard output.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress bar.")
     boolean quiet;
 
     @Override
@@ -103,13 +144,18 @@ final class AuditCommand implements Callable<Integer> {
         AuditSettings defaults = AuditSettings.defaults();
         AuditSettings settings;
         try {
-            settings = new AuditSettings(eps == null ? defaults.epsilons() : eps, pgdSteps, examples,
-                    defaults.batchSize(), defaults.gridExamples());
+            settings = new AuditSettings(
+                    eps == null ? defaults.epsilons() : eps,
+                    pgdSteps,
+                    examples,
+                    defaults.batchSize(),
+                    defaults.gridExamples());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         if (model == null && (data != null || labels != null)) {
-            throw new UsageException("--data and --labels need --model (without --model the demo model and data are used)");
+            throw new UsageException(
+                    "--data and --labels need --model (without --model the demo model and data are used)");
         }
         if (model != null && data == null) {
             throw new UsageException("--model needs --data (and --labels unless --data names a dataset)");
@@ -144,9 +190,12 @@ final class AuditCommand implements Callable<Integer> {
             Path dir = cache == null ? DemoModel.defaultCache() : cache;
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
                 AuditContext context = AuditContext.builder(c, split.test(), settings)
-                        .optDataName(DemoModel.DATASET).optClassNames(ClassNames.of(DemoModel.DATASET))
+                        .optDataName(DemoModel.DATASET)
+                        .optClassNames(ClassNames.of(DemoModel.DATASET))
                         .optTrainingData(split.train())
-                        .optMembershipRuns(miaRuns).optExposureRuns(exposureRuns).optPrivacyAudits(privacyAudits)
+                        .optMembershipRuns(miaRuns)
+                        .optExposureRuns(exposureRuns)
+                        .optPrivacyAudits(privacyAudits)
                         .optDemoCache(noPrivacyAudit ? null : dir)
                         .optCommandArguments(dir.resolve("demo-cnn").toString(), "--data " + DemoModel.DATASET)
                         .build();
@@ -159,10 +208,13 @@ final class AuditCommand implements Callable<Integer> {
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
             try (Classifier c = Inputs.openChecked(model, test, range)) {
                 AuditContext context = AuditContext.builder(c, test, settings)
-                        .optDataName(data).optClassNames(names)
-                        .optMembershipRuns(miaRuns).optExposureRuns(exposureRuns).optPrivacyAudits(privacyAudits)
-                        .optCommandArguments(model.toString(),
-                                "--data " + data + (labels == null ? "" : " --labels " + labels))
+                        .optDataName(data)
+                        .optClassNames(names)
+                        .optMembershipRuns(miaRuns)
+                        .optExposureRuns(exposureRuns)
+                        .optPrivacyAudits(privacyAudits)
+                        .optCommandArguments(
+                                model.toString(), "--data " + data + (labels == null ? "" : " --labels " + labels))
                         .build();
                 outcome = new Audit().run(context, progress, warnings);
             }
@@ -176,15 +228,18 @@ final class AuditCommand implements Callable<Integer> {
         for (SummaryLine line : report.summary()) {
             verdict.printf("  %-13s %s: %s%n", "[" + line.severity().label() + "]", line.threat(), line.headline());
         }
-        outcome.result(EvasionCheck.Result.class).map(EvasionCheck.Result::gradientMasking)
-                .ifPresent(d -> d.warnings().forEach(w -> verdict.println("  warning: possible gradient masking: " + w)));
+        outcome.result(EvasionCheck.Result.class)
+                .map(EvasionCheck.Result::gradientMasking)
+                .ifPresent(
+                        d -> d.warnings().forEach(w -> verdict.println("  warning: possible gradient masking: " + w)));
         for (SkippedCheck s : report.skipped()) {
             verdict.println("skipped " + s.name() + ": " + s.reason());
         }
         if (json) {
             stdout.println(ReportWriter.toJson(report));
         } else {
-            stdout.println("wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
+            stdout.println(
+                    "wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
         }
         stdout.flush();
         stderr.flush();

@@ -1,7 +1,7 @@
 package dev.marauder.cli;
 
-import dev.marauder.bench.PgdBenchmark;
 import dev.marauder.audit.DemoModel;
+import dev.marauder.bench.PgdBenchmark;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code marauder bench pgd}: PGD against a bare DJL loop, and native memory over a long PGD run. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmarks (run on a quiet machine).",
         subcommands = {BenchCommand.Pgd.class, BenchCommand.DpSgd.class, BenchCommand.Accounting.class})
 final class BenchCommand implements Runnable {
@@ -25,25 +27,41 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: pgd, dpsgd or accounting");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "choose a benchmark: pgd, dpsgd or accounting");
     }
 
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
-    @Command(name = "dpsgd", mixinStandardHelpOptions = true,
-            description = {"One DP-SGD epoch of the demo CNN on the shipped Fashion-MNIST subset against one",
+    @Command(
+            name = "dpsgd",
+            mixinStandardHelpOptions = true,
+            description = {
+                "One DP-SGD epoch of the demo CNN on the shipped Fashion-MNIST subset against one",
                 "non-private epoch at the same (expected) batch size, with peak memory of each; the two",
-                "alternate for --repeats rounds and the fastest epoch of each kind is compared."})
+                "alternate for --repeats rounds and the fastest epoch of each kind is compared."
+            })
     static final class DpSgd implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Expected batch size (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--batch",
+                defaultValue = "256",
+                paramLabel = "B",
+                description = "Expected batch size (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--examples", defaultValue = "10000", paramLabel = "N", description = "Training examples (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--examples",
+                defaultValue = "10000",
+                paramLabel = "N",
+                description = "Training examples (default ${DEFAULT-VALUE}).")
         int examples;
 
-        @Option(names = "--repeats", defaultValue = "5", paramLabel = "R",
+        @Option(
+                names = "--repeats",
+                defaultValue = "5",
+                paramLabel = "R",
                 description = "Pairs of epochs, alternating (default ${DEFAULT-VALUE}).")
         int repeats;
 
@@ -57,42 +75,66 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
             if (batch < 1 || examples < batch || examples > split.train().size()) {
-                throw new UsageException("need 1 <= --batch <= --examples <= " + split.train().size());
+                throw new UsageException(
+                        "need 1 <= --batch <= --examples <= " + split.train().size());
             }
             if (repeats < 1) {
                 throw new UsageException("--repeats must be at least 1, got " + repeats);
             }
             TrainTestSplit data = new TrainTestSplit(split.name(), split.train().slice(0, examples), split.test());
-            var settings = new dev.marauder.core.train.TrainingSettings(DemoModel.SETTINGS.architecture(), 1, batch,
-                    DemoModel.SETTINGS.learningRate(), 0);
+            var settings = new dev.marauder.core.train.TrainingSettings(
+                    DemoModel.SETTINGS.architecture(), 1, batch, DemoModel.SETTINGS.learningRate(), 0);
             var dp = dev.marauder.privacy.dpsgd.DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
-            Provenance.Recorder prov = Provenance.start().setting("batch", batch).setting("examples", examples)
+            Provenance.Recorder prov = Provenance.start()
+                    .setting("batch", batch)
+                    .setting("examples", examples)
                     .setting("repeats", repeats);
             var r = dev.marauder.bench.DpSgdBenchmark.run(settings, dp, data, repeats);
-            String text = String.format(Locale.ROOT,
+            String text = String.format(
+                    Locale.ROOT,
                     "one epoch of %s on %d images, batch %d, fastest of %d: non-private %.2f s (peak RSS %.0f MB,"
                             + " +%.0f MB in the epoch, accuracy %.4f), DP-SGD %.2f s (peak RSS %.0f MB, +%.0f MB in the"
                             + " epoch, accuracy %.4f, epsilon %.3f): ratio %.3f"
                             + " (ratio of medians %.3f)%n  non-private epochs (s): %s%n  DP-SGD epochs (s): %s",
-                    r.architecture(), r.examples(), r.batchSize(), repeats, r.fastestNonPrivate(),
-                    r.nonPrivatePeakRssBytes() / 1e6, r.nonPrivatePeakGrowthBytes() / 1e6, r.nonPrivateAccuracy(),
-                    r.fastestPrivate(), r.privatePeakRssBytes() / 1e6, r.privatePeakGrowthBytes() / 1e6,
-                    r.privateAccuracy(), r.epsilon(), r.ratioOfFastest(),
-                    r.ratioOfMedians(), seconds(r.nonPrivateSeconds()), seconds(r.privateSeconds()));
+                    r.architecture(),
+                    r.examples(),
+                    r.batchSize(),
+                    repeats,
+                    r.fastestNonPrivate(),
+                    r.nonPrivatePeakRssBytes() / 1e6,
+                    r.nonPrivatePeakGrowthBytes() / 1e6,
+                    r.nonPrivateAccuracy(),
+                    r.fastestPrivate(),
+                    r.privatePeakRssBytes() / 1e6,
+                    r.privatePeakGrowthBytes() / 1e6,
+                    r.privateAccuracy(),
+                    r.epsilon(),
+                    r.ratioOfFastest(),
+                    r.ratioOfMedians(),
+                    seconds(r.nonPrivateSeconds()),
+                    seconds(r.privateSeconds()));
             output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
             return 0;
         }
     }
 
     /** {@code marauder bench accounting}: the cost of epsilon for long runs with both accountants. */
-    @Command(name = "accounting", mixinStandardHelpOptions = true,
-            description = {"Epsilon after --steps DP-SGD steps with the RDP and PLD accountants, three settings;",
-                "the median time of a fresh accountant after JIT warm-up."})
+    @Command(
+            name = "accounting",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Epsilon after --steps DP-SGD steps with the RDP and PLD accountants, three settings;",
+                "the median time of a fresh accountant after JIT warm-up."
+            })
     static final class Accounting implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--steps", defaultValue = "100000", paramLabel = "N", description = "Steps (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--steps",
+                defaultValue = "100000",
+                paramLabel = "N",
+                description = "Steps (default ${DEFAULT-VALUE}).")
         long steps;
 
         @Mixin
@@ -108,48 +150,86 @@ final class BenchCommand implements Runnable {
             }
             Provenance.Recorder prov = Provenance.start().setting("steps", steps);
             var r = dev.marauder.bench.AccountingBenchmark.run(steps);
-            StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                    "epsilon at delta %.0e after %,d steps (median of timed runs after warm-up)%n", r.delta(), steps));
+            StringBuilder text = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "epsilon at delta %.0e after %,d steps (median of timed runs after warm-up)%n",
+                    r.delta(),
+                    steps));
             for (var row : r.rows()) {
-                text.append(String.format(Locale.ROOT, "  noise %.2f, rate %.6f, %s: epsilon %.6f in %.1f ms%n",
-                        row.noiseMultiplier(), row.sampleRate(), row.accountant(), row.epsilon(),
+                text.append(String.format(
+                        Locale.ROOT,
+                        "  noise %.2f, rate %.6f, %s: epsilon %.6f in %.1f ms%n",
+                        row.noiseMultiplier(),
+                        row.sampleRate(),
+                        row.accountant(),
+                        row.epsilon(),
                         row.medianMilliseconds()));
             }
-            output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text.toString().stripTrailing());
+            output.emit(
+                    spec.commandLine().getOut(),
+                    new Result(r, prov.finish()),
+                    text.toString().stripTrailing());
             return 0;
         }
     }
 
     private static String seconds(java.util.List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
+        return values.stream()
+                .map(v -> String.format(Locale.ROOT, "%.2f", v))
                 .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** {@code marauder bench pgd}: PGD against a bare DJL loop, and memory over a long PGD run. */
-    @Command(name = "pgd", mixinStandardHelpOptions = true,
-            description = {"PGD-40 on the demo CNN against a bare DJL/libtorch loop of the same forward+backward",
-                "passes, and resident memory over a long PGD run."})
+    @Command(
+            name = "pgd",
+            mixinStandardHelpOptions = true,
+            description = {
+                "PGD-40 on the demo CNN against a bare DJL/libtorch loop of the same forward+backward",
+                "passes, and resident memory over a long PGD run."
+            })
     static final class Pgd implements Callable<Integer> {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--examples", defaultValue = "1000", paramLabel = "N", description = "Test images (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--examples",
+                defaultValue = "1000",
+                paramLabel = "N",
+                description = "Test images (default ${DEFAULT-VALUE}).")
         int examples;
 
-        @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "PGD steps (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--steps",
+                defaultValue = "40",
+                paramLabel = "K",
+                description = "PGD steps (default ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--eps", defaultValue = "0.03", paramLabel = "E", description = "L-infinity budget (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--eps",
+                defaultValue = "0.03",
+                paramLabel = "E",
+                description = "L-infinity budget (default ${DEFAULT-VALUE}).")
         double eps;
 
-        @Option(names = "--repeats", defaultValue = "5", paramLabel = "R", description = "Timed repeats (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--repeats",
+                defaultValue = "5",
+                paramLabel = "R",
+                description = "Timed repeats (default ${DEFAULT-VALUE}).")
         int repeats;
 
-        @Option(names = "--memory-steps", defaultValue = "10000", paramLabel = "S",
+        @Option(
+                names = "--memory-steps",
+                defaultValue = "10000",
+                paramLabel = "S",
                 description = "PGD steps of the memory run, 0 to skip (default ${DEFAULT-VALUE}).")
         long memorySteps;
 
-        @Option(names = "--memory-batch", defaultValue = "100", paramLabel = "B",
+        @Option(
+                names = "--memory-batch",
+                defaultValue = "100",
+                paramLabel = "B",
                 description = "Batch of the memory run (default ${DEFAULT-VALUE}).")
         int memoryBatch;
 
@@ -165,27 +245,47 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (examples < 1 || steps < 1 || repeats < 1 || memorySteps < 0 || memoryBatch < 1 || !(eps > 0)) {
-                throw new UsageException("--examples, --steps, --repeats, --memory-batch must be >= 1, --memory-steps >= 0"
-                        + " and --eps > 0");
+                throw new UsageException(
+                        "--examples, --steps, --repeats, --memory-batch must be >= 1, --memory-steps >= 0"
+                                + " and --eps > 0");
             }
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
-            LabeledData data = split.test().slice(0, Math.min(examples, split.test().size()));
-            Provenance.Recorder prov = Provenance.start().setting("examples", data.size()).setting("steps", steps)
-                    .setting("eps", eps).setting("repeats", repeats).setting("memory_steps", memorySteps)
+            LabeledData data =
+                    split.test().slice(0, Math.min(examples, split.test().size()));
+            Provenance.Recorder prov = Provenance.start()
+                    .setting("examples", data.size())
+                    .setting("steps", steps)
+                    .setting("eps", eps)
+                    .setting("repeats", repeats)
+                    .setting("memory_steps", memorySteps)
                     .setting("threads", Runtime.getRuntime().availableProcessors());
-            try (BuiltinClassifier model = DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache,
-                    output.progress())) {
+            try (BuiltinClassifier model =
+                    DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache, output.progress())) {
                 PgdBenchmark.Timing t = PgdBenchmark.compare(model, data, steps, eps, repeats);
-                PgdBenchmark.Memory m = memorySteps == 0 ? null
+                PgdBenchmark.Memory m = memorySteps == 0
+                        ? null
                         : PgdBenchmark.memory(model, split.test(), memorySteps, memoryBatch, eps);
-                String text = String.format(Locale.ROOT,
+                String text = String.format(
+                        Locale.ROOT,
                         "PGD-%d (linf, eps %s, no random start) on %d images, median of %d:%n"
                                 + "  marauder %.3f s, bare DJL loop %.3f s, median paired ratio %.3f%n",
-                        steps, eps, data.size(), repeats, t.marauderMedian(), t.bareMedian(), t.ratio());
+                        steps,
+                        eps,
+                        data.size(),
+                        repeats,
+                        t.marauderMedian(),
+                        t.bareMedian(),
+                        t.ratio());
                 if (m != null) {
-                    text += String.format(Locale.ROOT, "  memory: %d PGD steps on %d images, RSS %.1f MB after warm-up, %.1f MB at"
-                            + " the end (growth %.1f MB)", m.steps(), m.batch(), m.rssAfterWarmupBytes() / 1e6,
-                            m.rssAtEndBytes() / 1e6, m.growthBytes() / 1e6);
+                    text += String.format(
+                            Locale.ROOT,
+                            "  memory: %d PGD steps on %d images, RSS %.1f MB after warm-up, %.1f MB at"
+                                    + " the end (growth %.1f MB)",
+                            m.steps(),
+                            m.batch(),
+                            m.rssAfterWarmupBytes() / 1e6,
+                            m.rssAtEndBytes() / 1e6,
+                            m.growthBytes() / 1e6);
                 }
                 output.emit(spec.commandLine().getOut(), new BenchResult(t, m, prov.finish()), text.stripTrailing());
             }

@@ -14,10 +14,18 @@ public final class DpOptions {
     @Option(names = "--noise", paramLabel = "SIGMA", description = "DP-SGD noise multiplier.")
     Double noise;
 
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clip",
+            defaultValue = "1.0",
+            paramLabel = "C",
+            description = "DP-SGD clipping norm (default ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--delta", defaultValue = "1e-5", paramLabel = "D", description = "DP delta (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--delta",
+            defaultValue = "1e-5",
+            paramLabel = "D",
+            description = "DP delta (default ${DEFAULT-VALUE}).")
     double delta;
 
     /**
@@ -47,7 +55,8 @@ public final class DpOptions {
     Trainer trainer(int epochs, int batch, double learningRate, long seed) {
         DpSgdSettings dpSettings = settings();
         try {
-            return dpSettings == null ? new AdamTrainer(epochs, batch, learningRate, seed)
+            return dpSettings == null
+                    ? new AdamTrainer(epochs, batch, learningRate, seed)
                     : new DpSgdTrainer(epochs, batch, learningRate, seed, dpSettings);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

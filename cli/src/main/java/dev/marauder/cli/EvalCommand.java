@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code marauder eval}: accuracy of any supported model on labelled data. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Evaluate a model's accuracy (model directory, TorchScript .pt or .onnx).")
 final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -25,7 +26,13 @@ final class EvalCommand implements Callable<Integer> {
     OutputOptions output;
 
     /** The JSON result of {@code marauder eval}. */
-    record EvalResult(double accuracy, int examples, int correct, double seconds, String model, String format,
+    record EvalResult(
+            double accuracy,
+            int examples,
+            int correct,
+            double seconds,
+            String model,
+            String format,
             Provenance provenance) {}
 
     @Override
@@ -41,10 +48,18 @@ final class EvalCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             int correct = (int) Math.round(accuracy * d.size());
             prov.setting("batch", batch).hashes(c.info().fileHashes()).hash("data", d.sha256());
-            EvalResult r = new EvalResult(accuracy, d.size(), correct, seconds, model.toString(),
-                    c.info().format().name().toLowerCase(java.util.Locale.ROOT), prov.finish());
-            output.emit(spec.commandLine().getOut(), r, String.format(
-                    "accuracy %.4f (%d/%d) in %.2f s", accuracy, correct, d.size(), seconds));
+            EvalResult r = new EvalResult(
+                    accuracy,
+                    d.size(),
+                    correct,
+                    seconds,
+                    model.toString(),
+                    c.info().format().name().toLowerCase(java.util.Locale.ROOT),
+                    prov.finish());
+            output.emit(
+                    spec.commandLine().getOut(),
+                    r,
+                    String.format("accuracy %.4f (%d/%d) in %.2f s", accuracy, correct, d.size(), seconds));
         }
         return 0;
     }

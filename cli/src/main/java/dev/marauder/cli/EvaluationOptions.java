@@ -10,22 +10,35 @@ import picocli.CommandLine.Option;
  * one description and one set of checks.
  */
 final class EvaluationOptions {
-    @Option(names = "--model", required = true, paramLabel = "M",
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "M",
             description = "Model directory, TorchScript .pt or .onnx file (white-box attacks need a directory or .pt).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "X",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "X",
             description = "Features file (.npy, IDX), or a dataset name/directory whose test split is used.")
     String data;
 
     @Option(names = "--labels", paramLabel = "Y", description = "Labels file (.npy, IDX) for --data.")
     Path labels;
 
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+    @Option(
+            names = "--bounds",
+            defaultValue = "0,1",
+            paramLabel = "LO,HI",
             description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
     String bounds;
 
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            paramLabel = "B",
+            description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
     /**

@@ -1,9 +1,9 @@
 package dev.marauder.cli;
 
 import dev.marauder.core.data.DataChecks;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputSpec;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -29,21 +28,34 @@ import picocli.CommandLine.Spec;
  * reconstructed input per class, white-box or black-box; see
  * {@link dev.marauder.attacks.inference.inversion.MiFace}.
  */
-@Command(name = "invert", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Model inversion (MI-Face, Fredrikson et al. 2015): reconstruct a representative input of each",
-            "class by gradient descent on 1 - p(class); white-box (exact gradients) or black-box (NES estimates)."})
+@Command(
+        name = "invert",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Model inversion (MI-Face, Fredrikson et al. 2015): reconstruct a representative input of each",
+            "class by gradient descent on 1 - p(class); white-box (exact gradients) or black-box (NES estimates)."
+        })
 final class InvertCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "Model directory, TorchScript .pt or .onnx file.")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "M",
+            description = "Model directory, TorchScript .pt or .onnx file.")
     Path model;
 
     @Option(names = "--classes", split = ",", paramLabel = "C", description = "Classes to reconstruct (default all).")
     int[] classes;
 
-    @Option(names = "--access", defaultValue = "white", paramLabel = "white|black",
-            description = "white: exact gradients (model directory or .pt); black: scores only, NES (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--access",
+            defaultValue = "white",
+            paramLabel = "white|black",
+            description =
+                    "white: exact gradients (model directory or .pt); black: scores only, NES (default ${DEFAULT-VALUE}).")
     String access;
 
     @Option(names = "--steps", paramLabel = "K", description = "Maximum iterations per class, alpha (default 1000).")
@@ -52,41 +64,68 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--step", paramLabel = "L", description = "Gradient step size, lambda (default 1).")
     Double step;
 
-    @Option(names = "--patience", paramLabel = "B",
+    @Option(
+            names = "--patience",
+            paramLabel = "B",
             description = "Stop when the cost is no lower than the worst of the last B iterates, beta (default 100).")
     Integer patience;
 
-    @Option(names = "--threshold", paramLabel = "G", description = "Stop once the cost 1 - p is at most G, gamma (default 0.01).")
+    @Option(
+            names = "--threshold",
+            paramLabel = "G",
+            description = "Stop once the cost 1 - p is at most G, gamma (default 0.01).")
     Double threshold;
 
-    @Option(names = "--smoothing", paramLabel = "S", description = "Gaussian smoothing strength in [0, 1] after each step (default 0).")
+    @Option(
+            names = "--smoothing",
+            paramLabel = "S",
+            description = "Gaussian smoothing strength in [0, 1] after each step (default 0).")
     Double smoothing;
 
-    @Option(names = "--start", paramLabel = "zero|midpoint", description = "Start image (default zero, as in the paper).")
+    @Option(
+            names = "--start",
+            paramLabel = "zero|midpoint",
+            description = "Start image (default zero, as in the paper).")
     String start;
 
-    @Option(names = "--queries", paramLabel = "Q",
+    @Option(
+            names = "--queries",
+            paramLabel = "Q",
             description = "Query budget per class (default: unlimited white-box, 20000 black-box).")
     Long queries;
 
-    @Option(names = "--samples", paramLabel = "N", description = "black: antithetic NES pairs per estimate (default 25).")
+    @Option(
+            names = "--samples",
+            paramLabel = "N",
+            description = "black: antithetic NES pairs per estimate (default 25).")
     Integer samples;
 
-    @Option(names = "--sigma", paramLabel = "S", description = "black: NES radius as a fraction of the input range (default 0.01).")
+    @Option(
+            names = "--sigma",
+            paramLabel = "S",
+            description = "black: NES radius as a fraction of the input range (default 0.01).")
     Double sigma;
 
     @Option(names = "--seed", paramLabel = "S", description = "black: seed of the NES noise (default 0).")
     Long seed;
 
-    @Option(names = "--shape", split = ",", paramLabel = "C,H,W",
+    @Option(
+            names = "--shape",
+            split = ",",
+            paramLabel = "C,H,W",
             description = "Input shape of one example, for .pt and .onnx models (a model directory records it).")
     int[] shape;
 
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI",
+    @Option(
+            names = "--bounds",
+            defaultValue = "0,1",
+            paramLabel = "LO,HI",
             description = "Valid input range for .pt and .onnx models (default ${DEFAULT-VALUE}).")
     String bounds;
 
-    @Option(names = "--save-images", paramLabel = "DIR|F.npy",
+    @Option(
+            names = "--save-images",
+            paramLabel = "DIR|F.npy",
             description = "Save the reconstructions: one F.npy [classes, ...], or DIR/class_<k>.npy per class.")
     Path saveImages;
 
@@ -94,12 +133,27 @@ final class InvertCommand implements Callable<Integer> {
     OutputOptions output;
 
     /** One class of the result. */
-    record PerClass(@JsonProperty("class") int targetClass, double confidence, double cost, int iterations, long queries,
-            String stop, String image, Integer imageIndex) {}
+    record PerClass(
+            @JsonProperty("class") int targetClass,
+            double confidence,
+            double cost,
+            int iterations,
+            long queries,
+            String stop,
+            String image,
+            Integer imageIndex) {}
 
     /** The JSON result of {@code marauder invert}. */
-    record InvertResult(String attack, String access, String model, int[] inputShape, List<PerClass> classes,
-            long queries, MiFace.Settings settings, String savedImages, Provenance provenance) {}
+    record InvertResult(
+            String attack,
+            String access,
+            String model,
+            int[] inputShape,
+            List<PerClass> classes,
+            long queries,
+            MiFace.Settings settings,
+            String savedImages,
+            Provenance provenance) {}
 
     @Override
     public Integer call() {
@@ -114,13 +168,15 @@ final class InvertCommand implements Callable<Integer> {
         float[] range = Inputs.bounds(bounds);
         Inputs.requireExists(model, "--model");
         if (saveImages != null && !saveImages.toString().endsWith(".npy") && Files.isRegularFile(saveImages)) {
-            throw new UsageException("--save-images must be a .npy file or a directory, but " + saveImages + " is a file");
+            throw new UsageException(
+                    "--save-images must be a .npy file or a directory, but " + saveImages + " is a file");
         }
         InputSpec inputSpec = inputSpec(range);
         InversionResult result;
         MiFace.Settings settings;
         if (white) {
-            MiFace<DifferentiableClassifier> attack = usage(() -> configure(MiFace.whiteBox()).build());
+            MiFace<DifferentiableClassifier> attack =
+                    usage(() -> configure(MiFace.whiteBox()).build());
             settings = attack.settings();
             try (DifferentiableClassifier c = Models.openDifferentiable(model, inputSpec)) {
                 result = attack.invert(c, classes == null ? new int[0] : classes);
@@ -146,23 +202,43 @@ final class InvertCommand implements Callable<Integer> {
         }
         List<String> files = save(result);
         List<PerClass> rows = new ArrayList<>();
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s (%s) on %s: %d queries%n",
-                result.attack(), result.access(), model, result.queries()));
+        StringBuilder text = new StringBuilder(String.format(
+                Locale.ROOT, "%s (%s) on %s: %d queries%n", result.attack(), result.access(), model, result.queries()));
         for (int i = 0; i < result.reconstructions().size(); i++) {
             InversionResult.Reconstruction r = result.reconstructions().get(i);
             boolean stacked = files.size() == 1 && saveImages.toString().endsWith(".npy");
             String image = files.isEmpty() ? null : files.get(stacked ? 0 : i);
-            rows.add(new PerClass(r.targetClass(), r.confidence(), r.cost(), r.iterations(), r.queries(), r.stop().id(),
-                    image, stacked ? i : null));
-            text.append(String.format(Locale.ROOT, "  class %-3d confidence %.4f  %4d iterations  %7d queries  (%s)%n",
-                    r.targetClass(), r.confidence(), r.iterations(), r.queries(), r.stop().id()));
+            rows.add(new PerClass(
+                    r.targetClass(),
+                    r.confidence(),
+                    r.cost(),
+                    r.iterations(),
+                    r.queries(),
+                    r.stop().id(),
+                    image,
+                    stacked ? i : null));
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  class %-3d confidence %.4f  %4d iterations  %7d queries  (%s)%n",
+                    r.targetClass(),
+                    r.confidence(),
+                    r.iterations(),
+                    r.queries(),
+                    r.stop().id()));
         }
         if (saveImages != null) {
             text.append("saved images to ").append(saveImages).append('\n');
         }
-        InvertResult json = new InvertResult(result.attack(), result.access(), model.toString(),
-                result.inputSpec().shape(), rows, result.queries(), settings,
-                saveImages == null ? null : saveImages.toString(), result.provenance());
+        InvertResult json = new InvertResult(
+                result.attack(),
+                result.access(),
+                model.toString(),
+                result.inputSpec().shape(),
+                rows,
+                result.queries(),
+                settings,
+                saveImages == null ? null : saveImages.toString(),
+                result.provenance());
         output.emit(spec.commandLine().getOut(), json, text.toString().stripTrailing());
         return 0;
     }
@@ -184,11 +260,12 @@ final class InvertCommand implements Callable<Integer> {
             b.optSmoothing(smoothing);
         }
         if (start != null) {
-            b.optStart(switch (start.toLowerCase(Locale.ROOT)) {
-                case "zero" -> MiFace.Start.ZERO;
-                case "midpoint" -> MiFace.Start.MIDPOINT;
-                default -> throw new UsageException("--start must be zero or midpoint, got '" + start + "'");
-            });
+            b.optStart(
+                    switch (start.toLowerCase(Locale.ROOT)) {
+                        case "zero" -> MiFace.Start.ZERO;
+                        case "midpoint" -> MiFace.Start.MIDPOINT;
+                        default -> throw new UsageException("--start must be zero or midpoint, got '" + start + "'");
+                    });
         }
         if (queries != null) {
             b.optQueryBudget(queries);
@@ -199,13 +276,14 @@ final class InvertCommand implements Callable<Integer> {
     private InputSpec inputSpec(float[] range) {
         if (Models.recordsInputSpec(model)) {
             if (shape != null) {
-                throw new UsageException("--shape is for .pt and .onnx models; a model directory records its input shape");
+                throw new UsageException(
+                        "--shape is for .pt and .onnx models; a model directory records its input shape");
             }
             return null;
         }
         if (shape == null) {
-            throw new UsageException("--shape C,H,W is required for .pt and .onnx models, which do not record their"
-                    + " input shape");
+            throw new UsageException(
+                    "--shape C,H,W is required for .pt and .onnx models, which do not record their" + " input shape");
         }
         return usage(() -> new InputSpec(shape, range[0], range[1]));
     }

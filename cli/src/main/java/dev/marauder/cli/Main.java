@@ -3,8 +3,8 @@ package dev.marauder.cli;
 import dev.marauder.core.io.DataFormatException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,11 +13,23 @@ import picocli.CommandLine.Command;
  * the exit code and never calls {@link System#exit}, so commands are testable with captured
  * output. Exit codes: 0 success, 1 failure (including unusable input files), 2 usage error.
  */
-@Command(name = "marauder", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "marauder",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Security and privacy audits of machine-learning models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, AttackCommand.class, MiaCommand.class, InvertCommand.class,
-            AttributeCommand.class, ExposureCommand.class, AuditCommand.class,
-            BenchCommand.class, PrivacyCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            AttackCommand.class,
+            MiaCommand.class,
+            InvertCommand.class,
+            AttributeCommand.class,
+            ExposureCommand.class,
+            AuditCommand.class,
+            BenchCommand.class,
+            PrivacyCommand.class
+        })
 public final class Main implements Runnable {
     /** Exit code of a failure. */
     public static final int FAILURE = 1;
@@ -29,14 +41,18 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure)");
     }
 
     /** Entry point of the launcher. */
     public static void main(String[] args) {
         // UTF-8 on every platform, as the JSON files are (Java 17's default charset is the platform's)
-        System.exit(execute(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args));
+        System.exit(execute(
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+                args));
     }
 
     /** Runs the command line with {@code args}, writing to {@code out} and {@code err}. */
@@ -51,12 +67,13 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("marauder: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(
+                    "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UsageException || ex instanceof IllegalArgumentException
-                    && !(ex instanceof NumberFormatException)) {
+            if (ex instanceof UsageException
+                    || ex instanceof IllegalArgumentException && !(ex instanceof NumberFormatException)) {
                 err.println("marauder: " + oneLine(ex));
                 return USAGE;
             }

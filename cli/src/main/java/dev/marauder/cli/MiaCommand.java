@@ -1,17 +1,16 @@
 package dev.marauder.cli;
 
+import dev.marauder.attacks.inference.membership.MembershipEvaluation;
+import dev.marauder.attacks.inference.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.TrainingRecipe;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
-import dev.marauder.core.train.TrainingSettings;
 import dev.marauder.core.train.Trainer;
 import dev.marauder.privacy.dpsgd.DpSgdTrainer;
-import dev.marauder.attacks.inference.membership.MembershipEvaluation;
-import dev.marauder.attacks.inference.membership.MembershipInference;
-import dev.marauder.attacks.inference.membership.TrainingRecipe;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,10 +23,14 @@ import picocli.CommandLine.Spec;
  * {@code marauder mia}: membership inference, against a given model (members and non-members
  * given) or end to end (split a dataset, train the target, attack it).
  */
-@Command(name = "mia", mixinStandardHelpOptions = true,
-        description = {"Membership inference: loss/confidence/entropy thresholds, Shokri et al.'s shadow models, or LiRA.",
+@Command(
+        name = "mia",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Membership inference: loss/confidence/entropy thresholds, Shokri et al.'s shadow models, or LiRA.",
             "Against a model: --model M --members X1,Y1 --non-members X2,Y2.",
-            "End to end: --arch A --data D --train-size N (trains the target on N random examples)."})
+            "End to end: --arch A --data D --train-size N (trains the target on N random examples)."
+        })
 final class MiaCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,10 +44,17 @@ final class MiaCommand implements Callable<Integer> {
     @Option(names = "--members", paramLabel = "X1,Y1", description = "Features and labels files of known members.")
     String members;
 
-    @Option(names = "--non-members", paramLabel = "X2,Y2", description = "Features and labels files of known non-members.")
+    @Option(
+            names = "--non-members",
+            paramLabel = "X2,Y2",
+            description = "Features and labels files of known non-members.")
     String nonMembers;
 
-    @Option(names = "--bounds", defaultValue = "0,1", paramLabel = "LO,HI", description = "Valid input range (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bounds",
+            defaultValue = "0,1",
+            paramLabel = "LO,HI",
+            description = "Valid input range (default ${DEFAULT-VALUE}).")
     String bounds;
 
     @Option(names = "--arch", paramLabel = "A", description = "End to end: logreg, mlp or cnn.")
@@ -56,32 +66,59 @@ final class MiaCommand implements Callable<Integer> {
     @Option(names = "--train-size", paramLabel = "N", description = "End to end: training examples of the target.")
     Integer trainSize;
 
-    @Option(names = "--epochs", defaultValue = "10", paramLabel = "E", description = "End to end: epochs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "10",
+            paramLabel = "E",
+            description = "End to end: epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "End to end: batch size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "64",
+            paramLabel = "B",
+            description = "End to end: batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "L", description = "End to end: learning rate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.001",
+            paramLabel = "L",
+            description = "End to end: learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
     @Mixin
     DpOptions dpOptions;
 
-    @Option(names = "--shadow", defaultValue = "8", paramLabel = "K", description = "Shadow models for shadow/lira (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shadow",
+            defaultValue = "8",
+            paramLabel = "K",
+            description = "Shadow models for shadow/lira (default ${DEFAULT-VALUE}).")
     int shadows;
 
-    @Option(names = "--shadow-dir", paramLabel = "DIR",
+    @Option(
+            names = "--shadow-dir",
+            paramLabel = "DIR",
             description = "Keep shadow models here and resume from those already trained.")
     Path shadowDir;
 
-    @Option(names = "--workers", paramLabel = "W", defaultValue = "1",
-            description = {"Shadow models trained at once, each in its own JVM with a share of the cores",
-                "(default ${DEFAULT-VALUE}: one after another in this process; DJL allows one training per process)."})
+    @Option(
+            names = "--workers",
+            paramLabel = "W",
+            defaultValue = "1",
+            description = {
+                "Shadow models trained at once, each in its own JVM with a share of the cores",
+                "(default ${DEFAULT-VALUE}: one after another in this process; DJL allows one training per process)."
+            })
     int workers;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
-            description = "Seeds splits, shadow halves and initialisations (default ${DEFAULT-VALUE}); DP noise stays secure.")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            paramLabel = "S",
+            description =
+                    "Seeds splits, shadow halves and initialisations (default ${DEFAULT-VALUE}); DP noise stays secure.")
     long seed;
 
     @Mixin
@@ -103,8 +140,10 @@ final class MiaCommand implements Callable<Integer> {
         boolean given = model != null || members != null || nonMembers != null;
         boolean endToEnd = arch != null || data != null || trainSize != null;
         if (given == endToEnd) {
-            throw new UsageException(given ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
-                    : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
+            throw new UsageException(
+                    given
+                            ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
+                            : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
         boolean privacy = dpOptions.settings() != null;
         float[] range = Inputs.bounds(bounds);
@@ -125,13 +164,25 @@ final class MiaCommand implements Callable<Integer> {
             try (Classifier target = Inputs.openChecked(model, in, range)) {
                 Inputs.openChecked(model, out, range).close();
                 Trainer recorded = target instanceof BuiltinClassifier b ? DpSgdTrainer.recordedIn(b.card()) : null;
-                TrainingRecipe recipe = recorded == null ? null
-                        : new TrainingRecipe(Architecture.of(((BuiltinClassifier) target).card().architecture()), recorded);
+                TrainingRecipe recipe = recorded == null
+                        ? null
+                        : new TrainingRecipe(
+                                Architecture.of(
+                                        ((BuiltinClassifier) target).card().architecture()),
+                                recorded);
                 if (recipe == null && !kind.equalsIgnoreCase("threshold")) {
-                    throw new UsageException("--kind " + kind + " trains shadow models with the target's recipe, which only"
-                            + " a model trained by Marauder records; use --kind threshold, or the end-to-end mode");
+                    throw new UsageException(
+                            "--kind " + kind + " trains shadow models with the target's recipe, which only"
+                                    + " a model trained by Marauder records; use --kind threshold, or the end-to-end mode");
                 }
-                report = attack.attack(target, in, out, recipe, shadowDir, range, output.progress(),
+                report = attack.attack(
+                        target,
+                        in,
+                        out,
+                        recipe,
+                        shadowDir,
+                        range,
+                        output.progress(),
                         w -> stderr.println("marauder: warning: " + w));
             }
         } else {
@@ -146,26 +197,45 @@ final class MiaCommand implements Callable<Integer> {
             }
             TrainTestSplit split = Datasets.load(data);
             if (trainSize < 2 || 2L * trainSize > split.train().size()) {
-                throw new UsageException("--train-size must be between 2 and half the training set (" + split.train().size() / 2
-                        + " for " + data + "), got " + trainSize);
+                throw new UsageException("--train-size must be between 2 and half the training set ("
+                        + split.train().size() / 2 + " for " + data + "), got " + trainSize);
             }
-            report = attack.endToEnd(recipe, split, trainSize, shadowDir, range, output.progress(),
+            report = attack.endToEnd(
+                    recipe,
+                    split,
+                    trainSize,
+                    shadowDir,
+                    range,
+                    output.progress(),
                     w -> stderr.println("marauder: warning: " + w));
         }
         MembershipEvaluation e = report.headlineEvaluation();
-        output.emit(spec.commandLine().getOut(), report, String.format(Locale.ROOT,
-                "%s (%s): AUC %.4f, balanced accuracy %.4f, TPR %.4f at 1%% FPR and %.4f at 0.1%% FPR, epsilon >= %.3f"
-                        + " (confidence %s); %d members, %d non-members, %.1f s",
-                report.kind().id(), report.headline(), e.auc(), e.balancedAccuracy(), e.truePositiveRateAt(0.01),
-                e.truePositiveRateAt(0.001), e.epsilonLowerBound(), e.confidence(), e.members(), e.nonMembers(),
-                report.seconds()));
+        output.emit(
+                spec.commandLine().getOut(),
+                report,
+                String.format(
+                        Locale.ROOT,
+                        "%s (%s): AUC %.4f, balanced accuracy %.4f, TPR %.4f at 1%% FPR and %.4f at 0.1%% FPR, epsilon >= %.3f"
+                                + " (confidence %s); %d members, %d non-members, %.1f s",
+                        report.kind().id(),
+                        report.headline(),
+                        e.auc(),
+                        e.balancedAccuracy(),
+                        e.truePositiveRateAt(0.01),
+                        e.truePositiveRateAt(0.001),
+                        e.epsilonLowerBound(),
+                        e.confidence(),
+                        e.members(),
+                        e.nonMembers(),
+                        report.seconds()));
         return 0;
     }
 
     private static String[] files(String value, String option) {
         String[] parts = value.split(",", -1);
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new UsageException(option + " needs FEATURES,LABELS (two files separated by a comma), got '" + value + "'");
+            throw new UsageException(
+                    option + " needs FEATURES,LABELS (two files separated by a comma), got '" + value + "'");
         }
         return parts;
     }

@@ -14,7 +14,9 @@ public final class OutputOptions {
     @Option(names = "--json", description = "Print the result as JSON on standard output.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress bar.")
     boolean quiet;
 
     /** The progress reporter: a bar on stderr when it is a terminal and not quiet. */

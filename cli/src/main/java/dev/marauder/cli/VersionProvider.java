@@ -9,7 +9,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     public String[] getVersion() {
         return new String[] {
             "marauder " + BuildInfo.version() + " (commit " + BuildInfo.gitCommit() + ")",
-            "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+            "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch")
         };
     }
 }

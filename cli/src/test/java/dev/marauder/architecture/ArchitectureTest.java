@@ -24,70 +24,144 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("dev.marauder.(**)").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("dev.marauder.(**)").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule statsIsEngineFreeAndSelfContained = noClasses().that().resideInAPackage("dev.marauder.stats..")
-            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..",
-                    "dev.marauder.attacks..", "dev.marauder.privacy..", "dev.marauder.report..", "dev.marauder.audit..",
-                    "dev.marauder.bench..", "dev.marauder.cli..");
-
-    @ArchTest
-    static final ArchRule accountingIsEngineFree = noClasses().that().resideInAPackage("dev.marauder.privacy.accounting..")
-            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..");
-
-    @ArchTest
-    static final ArchRule attacksNeverDependOnPrivacy = noClasses().that().resideInAPackage("dev.marauder.attacks..")
-            .should().dependOnClassesThat().resideInAPackage("dev.marauder.privacy..");
-
-    @ArchTest
-    static final ArchRule privacyNeverDependsOnAttacks = noClasses().that().resideInAPackage("dev.marauder.privacy..")
-            .should().dependOnClassesThat().resideInAPackage("dev.marauder.attacks..");
-
-    @ArchTest
-    static final ArchRule coreDependsOnlyOnStats = noClasses().that().resideInAPackage("dev.marauder.core..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.attacks..", "dev.marauder.privacy..",
-                    "dev.marauder.report..", "dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");
-
-    @ArchTest
-    static final ArchRule reportUsesOnlyTheSharedJsonConfigurationOfCore = classes().that()
-            .resideInAPackage("dev.marauder.report..").should().onlyDependOnClassesThat()
-            .resideInAnyPackage("dev.marauder.report..", "dev.marauder.core.json..", "java..", "javax..",
-                    "com.fasterxml.jackson..", "org.knowm.xchart..", "de.erichseifert..", "");
-
-    @ArchTest
-    static final ArchRule reportKnowsNothingOfTheRest = noClasses().that().resideInAPackage("dev.marauder.report..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.core.model..", "dev.marauder.core.data..",
-                    "dev.marauder.core.train..", "dev.marauder.core.engine..", "dev.marauder.core.nn..",
-                    "dev.marauder.core.norm..", "dev.marauder.stats..",
-                    "dev.marauder.attacks..", "dev.marauder.privacy..", "dev.marauder.audit..", "dev.marauder.bench..",
-                    "dev.marauder.cli..", "ai.djl..");
-
-    @ArchTest
-    static final ArchRule libraryModulesNeverDependOnTheTopLayers = noClasses().that()
-            .resideInAnyPackage("dev.marauder.stats..", "dev.marauder.core..", "dev.marauder.attacks..",
-                    "dev.marauder.privacy..", "dev.marauder.report..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.marauder.audit..", "dev.marauder.bench..",
+    static final ArchRule statsIsEngineFreeAndSelfContained = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.stats..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "ai.djl..",
+                    "ai.onnxruntime..",
+                    "dev.marauder.core..",
+                    "dev.marauder.attacks..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.report..",
+                    "dev.marauder.audit..",
+                    "dev.marauder.bench..",
                     "dev.marauder.cli..");
 
     @ArchTest
-    static final ArchRule onlyTheCommandLineSitsOnTop = noClasses().that().resideOutsideOfPackage("dev.marauder.cli..")
-            .should().dependOnClassesThat().resideInAPackage("dev.marauder.cli..");
+    static final ArchRule accountingIsEngineFree = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.privacy.accounting..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..");
 
     @ArchTest
-    static final ArchRule auditIsUsedOnlyByTheCommandLineAndBenchmarks = noClasses().that()
+    static final ArchRule attacksNeverDependOnPrivacy = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.attacks..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.privacy..");
+
+    @ArchTest
+    static final ArchRule privacyNeverDependsOnAttacks = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.privacy..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.attacks..");
+
+    @ArchTest
+    static final ArchRule coreDependsOnlyOnStats = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.core..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.marauder.attacks..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.report..",
+                    "dev.marauder.audit..",
+                    "dev.marauder.bench..",
+                    "dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule reportUsesOnlyTheSharedJsonConfigurationOfCore = classes()
+            .that()
+            .resideInAPackage("dev.marauder.report..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.marauder.report..",
+                    "dev.marauder.core.json..",
+                    "java..",
+                    "javax..",
+                    "com.fasterxml.jackson..",
+                    "org.knowm.xchart..",
+                    "de.erichseifert..",
+                    "");
+
+    @ArchTest
+    static final ArchRule reportKnowsNothingOfTheRest = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.report..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.marauder.core.model..",
+                    "dev.marauder.core.data..",
+                    "dev.marauder.core.train..",
+                    "dev.marauder.core.engine..",
+                    "dev.marauder.core.nn..",
+                    "dev.marauder.core.norm..",
+                    "dev.marauder.stats..",
+                    "dev.marauder.attacks..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.audit..",
+                    "dev.marauder.bench..",
+                    "dev.marauder.cli..",
+                    "ai.djl..");
+
+    @ArchTest
+    static final ArchRule libraryModulesNeverDependOnTheTopLayers = noClasses()
+            .that()
+            .resideInAnyPackage(
+                    "dev.marauder.stats..",
+                    "dev.marauder.core..",
+                    "dev.marauder.attacks..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.report..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule onlyTheCommandLineSitsOnTop = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.marauder.cli..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.cli..");
+
+    @ArchTest
+    static final ArchRule auditIsUsedOnlyByTheCommandLineAndBenchmarks = noClasses()
+            .that()
             .resideOutsideOfPackages("dev.marauder.audit..", "dev.marauder.cli..", "dev.marauder.bench..")
-            .should().dependOnClassesThat().resideInAPackage("dev.marauder.audit..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.audit..");
 
     @ArchTest
-    static final ArchRule noClassIsNamedLikeAJdkClass = classes().that().resideInAPackage("dev.marauder..")
-            .and().areTopLevelClasses().should(new ArchCondition<JavaClass>("not share a name with a java.lang or java.util class") {
+    static final ArchRule noClassIsNamedLikeAJdkClass = classes()
+            .that()
+            .resideInAPackage("dev.marauder..")
+            .and()
+            .areTopLevelClasses()
+            .should(new ArchCondition<JavaClass>("not share a name with a java.lang or java.util class") {
                 @Override
                 public void check(JavaClass c, ConditionEvents events) {
                     for (String p : new String[] {"java.lang.", "java.util."}) {
                         try {
                             Class.forName(p + c.getSimpleName(), false, ClassLoader.getPlatformClassLoader());
-                            events.add(SimpleConditionEvent.violated(c, c.getName() + " shadows " + p + c.getSimpleName()));
+                            events.add(SimpleConditionEvent.violated(
+                                    c, c.getName() + " shadows " + p + c.getSimpleName()));
                         } catch (ClassNotFoundException e) {
                             // no clash
                         }

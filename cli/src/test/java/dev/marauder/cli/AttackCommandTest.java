@@ -26,23 +26,44 @@ class AttackCommandTest {
     void pgdReportsEveryEpsilonAndSavesTheAdversarialExamples(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("pgd.json");
         Path adv = dir.resolve("adv.npy");
-        CliTest.Run r = run("attack", "pgd", "--model", MODEL, "--data", X, "--labels", Y, "--eps", "0,0.03,0.1",
-                "--steps", "10", "--no-random-start", "--batch", "100", "--save-adversarial", adv.toString(),
-                "--out", out.toString(), "--quiet");
+        CliTest.Run r = run(
+                "attack",
+                "pgd",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--eps",
+                "0,0.03,0.1",
+                "--steps",
+                "10",
+                "--no-random-start",
+                "--batch",
+                "100",
+                "--save-adversarial",
+                adv.toString(),
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(out.toFile());
         assertThat(json.get("attack").asText()).isEqualTo("bim");
         assertThat(json.get("norm").asText()).isEqualTo("linf");
         assertThat(json.get("examples").asInt()).isEqualTo(200);
         JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_cnn.json").toFile());
-        assertThat(json.get("clean_accuracy").asDouble()).isEqualTo(expected.get("test200_accuracy").asDouble());
+        assertThat(json.get("clean_accuracy").asDouble())
+                .isEqualTo(expected.get("test200_accuracy").asDouble());
         JsonNode rows = json.get("per_epsilon");
         assertThat(rows).hasSize(3);
-        assertThat(rows.get(0).get("robust_accuracy").asDouble()).isEqualTo(json.get("clean_accuracy").asDouble());
+        assertThat(rows.get(0).get("robust_accuracy").asDouble())
+                .isEqualTo(json.get("clean_accuracy").asDouble());
         assertThat(rows.get(2).get("robust_accuracy").asDouble()).isLessThan(0.3);
         assertThat(rows.get(2).get("attack_success_rate").asDouble()).isGreaterThan(0.6);
         assertThat(rows.get(2).get("mean_perturbation").asDouble()).isLessThanOrEqualTo(0.1 + 1e-6);
-        for (String key : new String[] {"eps", "robust_accuracy", "attack_success_rate", "mean_perturbation", "seconds"}) {
+        for (String key :
+                new String[] {"eps", "robust_accuracy", "attack_success_rate", "mean_perturbation", "seconds"}) {
             assertThat(rows.get(1).has(key)).as(key).isTrue();
         }
         var saved = NpyReader.read(adv).toFloatTensor();
@@ -54,8 +75,23 @@ class AttackCommandTest {
     @ParameterizedTest
     @CsvSource({"fgsm,linf,0.1", "fgsm,l2,2.0", "mifgsm,linf,0.1", "deepfool,l2,2.0", "cw,l2,2.0"})
     void everyAttackRunsFromTheCommandLine(String attack, String norm, String eps) throws Exception {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("attack", attack, "--model", MODEL,
-                "--data", X, "--labels", Y, "--norm", norm, "--eps", eps, "--json", "--quiet", "--batch", "200"));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "attack",
+                attack,
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--norm",
+                norm,
+                "--eps",
+                eps,
+                "--json",
+                "--quiet",
+                "--batch",
+                "200"));
         if (attack.equals("cw")) {
             args.addAll(java.util.List.of("--search-steps", "2"));
         }
@@ -69,8 +105,27 @@ class AttackCommandTest {
 
     @Test
     void pgdTakesTheL1NormAndTheDlrLoss() throws Exception {
-        CliTest.Run r = run("attack", "pgd", "--model", MODEL, "--data", X, "--labels", Y, "--norm", "l1", "--eps", "0,10",
-                "--steps", "20", "--loss", "dlr", "--json", "--quiet", "--batch", "200");
+        CliTest.Run r = run(
+                "attack",
+                "pgd",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--norm",
+                "l1",
+                "--eps",
+                "0,10",
+                "--steps",
+                "20",
+                "--loss",
+                "dlr",
+                "--json",
+                "--quiet",
+                "--batch",
+                "200");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("norm").asText()).isEqualTo("l1");
@@ -79,7 +134,8 @@ class AttackCommandTest {
         assertThat(json.get("provenance").get("settings").get("loss").asText()).isEqualTo("dlr");
         JsonNode rows = json.get("per_epsilon");
         assertThat(rows.get(1).get("mean_perturbation").asDouble()).isLessThanOrEqualTo(10 + 1e-3);
-        assertThat(rows.get(1).get("robust_accuracy").asDouble()).isLessThan(rows.get(0).get("robust_accuracy").asDouble());
+        assertThat(rows.get(1).get("robust_accuracy").asDouble())
+                .isLessThan(rows.get(0).get("robust_accuracy").asDouble());
     }
 
     @Test
@@ -88,40 +144,70 @@ class AttackCommandTest {
         int[] targets = Arrays.stream(y).map(l -> (l + 3) % 10).toArray();
         Path t = dir.resolve("targets.npy");
         NpyWriter.writeLabels(t, targets);
-        CliTest.Run r = run("attack", "pgd", "--model", MODEL, "--data", X, "--labels", Y, "--eps", "0.2", "--steps", "20",
-                "--targeted", "--target-labels", t.toString(), "--json", "--quiet");
+        CliTest.Run r = run(
+                "attack",
+                "pgd",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--eps",
+                "0.2",
+                "--steps",
+                "20",
+                "--targeted",
+                "--target-labels",
+                t.toString(),
+                "--json",
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("targeted").asBoolean()).isTrue();
         // The default loss is not written: the settings keep their earlier keys.
         assertThat(json.get("settings").has("loss")).isFalse();
         assertThat(json.get("settings").get("relative_step").asDouble()).isEqualTo(2.5 / 20);
-        assertThat(json.get("per_epsilon").get(0).get("attack_success_rate").asDouble()).isGreaterThan(0.5);
+        assertThat(json.get("per_epsilon").get(0).get("attack_success_rate").asDouble())
+                .isGreaterThan(0.5);
 
         Path shortTargets = dir.resolve("short.npy");
         NpyWriter.writeLabels(shortTargets, Arrays.copyOf(targets, 10));
-        CliTest.Run bad = run("attack", "pgd", "--model", MODEL, "--data", X, "--labels", Y, "--targeted",
-                "--target-labels", shortTargets.toString());
+        CliTest.Run bad = run(
+                "attack",
+                "pgd",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--targeted",
+                "--target-labels",
+                shortTargets.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("short.npy").contains("10 target labels for 200 examples");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "fgsm --eps 2|larger than the input range",
-        "fgsm --eps -0.1|--eps must be finite numbers >= 0, got -0.1",
-        "pgd --steps 0|steps must be at least 1, got 0",
-        "fgsm --steps 5|fgsm does not take --steps",
-        "cw --norm linf|cw is the Carlini-Wagner L2 attack",
-        "deepfool --targeted --target-labels y.npy|deepfool is untargeted",
-        "pgd --targeted|--targeted needs --target-labels",
-        "pgd --restarts 3 --no-random-start|restarts without a random start",
-        "pgd --norm l3|--norm: unknown norm 'l3'",
-        "deepfool --norm l1|supports the linf and l2 norms, not l1",
-        "cw --loss dlr|cw does not take --loss",
-        "pgd --loss hinge|--loss: unknown loss 'hinge'",
-        "boom|unknown attack 'boom'",
-        "pgd --save-adversarial out.txt|--save-adversarial must name a .npy file"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "fgsm --eps 2|larger than the input range",
+                "fgsm --eps -0.1|--eps must be finite numbers >= 0, got -0.1",
+                "pgd --steps 0|steps must be at least 1, got 0",
+                "fgsm --steps 5|fgsm does not take --steps",
+                "cw --norm linf|cw is the Carlini-Wagner L2 attack",
+                "deepfool --targeted --target-labels y.npy|deepfool is untargeted",
+                "pgd --targeted|--targeted needs --target-labels",
+                "pgd --restarts 3 --no-random-start|restarts without a random start",
+                "pgd --norm l3|--norm: unknown norm 'l3'",
+                "deepfool --norm l1|supports the linf and l2 norms, not l1",
+                "cw --loss dlr|cw does not take --loss",
+                "pgd --loss hinge|--loss: unknown loss 'hinge'",
+                "boom|unknown attack 'boom'",
+                "pgd --save-adversarial out.txt|--save-adversarial must name a .npy file"
+            })
     void wrongCombinationsAreUsageErrors(String args, String message, @TempDir Path dir) throws Exception {
         String[] extra = args.split(" ");
         String[] all = new String[extra.length + 7];
@@ -142,16 +228,38 @@ class AttackCommandTest {
 
     @Test
     void onnxModelsAreRefusedForWhiteBoxAttacks() {
-        CliTest.Run r = run("attack", "fgsm", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", X,
-                "--labels", Y);
+        CliTest.Run r = run(
+                "attack",
+                "fgsm",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--data",
+                X,
+                "--labels",
+                Y);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("black-box access only");
     }
 
     @Test
     void benchmarkCommandReportsBothTimingsAndMemory(@TempDir Path dir) throws Exception {
-        CliTest.Run r = run("bench", "pgd", "--examples", "20", "--steps", "2", "--repeats", "1", "--memory-steps", "80",
-                "--memory-batch", "10", "--cache", dir.resolve("cache").toString(), "--json", "--quiet");
+        CliTest.Run r = run(
+                "bench",
+                "pgd",
+                "--examples",
+                "20",
+                "--steps",
+                "2",
+                "--repeats",
+                "1",
+                "--memory-steps",
+                "80",
+                "--memory-batch",
+                "10",
+                "--cache",
+                dir.resolve("cache").toString(),
+                "--json",
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("pgd").get("marauder_median").asDouble()).isPositive();

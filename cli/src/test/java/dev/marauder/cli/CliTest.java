@@ -65,13 +65,36 @@ class CliTest {
 
     @Test
     void nonsenseTrainingSettingsAreUsageErrors(@TempDir Path dir) {
-        Run epochs = run("train", "--arch", "mlp", "--data", "mnist", "--epochs", "0", "--out", dir.resolve("m").toString());
+        Run epochs = run(
+                "train",
+                "--arch",
+                "mlp",
+                "--data",
+                "mnist",
+                "--epochs",
+                "0",
+                "--out",
+                dir.resolve("m").toString());
         assertThat(epochs.code()).isEqualTo(2);
         assertThat(epochs.err()).isEqualTo("marauder: epochs must be at least 1, got 0" + System.lineSeparator());
-        Run arch = run("train", "--arch", "resnet", "--data", "mnist", "--out", dir.resolve("m").toString());
+        Run arch = run(
+                "train",
+                "--arch",
+                "resnet",
+                "--data",
+                "mnist",
+                "--out",
+                dir.resolve("m").toString());
         assertThat(arch.code()).isEqualTo(2);
         assertThat(arch.err()).contains("unknown architecture 'resnet'");
-        Run data = run("train", "--arch", "mlp", "--data", "no-such-dataset", "--out", dir.resolve("m").toString());
+        Run data = run(
+                "train",
+                "--arch",
+                "mlp",
+                "--data",
+                "no-such-dataset",
+                "--out",
+                dir.resolve("m").toString());
         assertThat(data.code()).isEqualTo(1);
         assertThat(data.err()).contains("no-such-dataset").contains("fashion-mnist");
         assertThat(dir.resolve("m")).doesNotExist();
@@ -81,38 +104,59 @@ class CliTest {
     void evalOfAPyTorchTrainedTorchScriptModelGivesPyTorchsAccuracy(@TempDir Path dir) throws Exception {
         JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_cnn.json").toFile());
         Path out = dir.resolve("eval.json");
-        Run r = run("eval", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(),
-                "--data", FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
-                "--labels", FIXTURES.resolve("fmnist_test_200_y.npy").toString(), "--out", out.toString());
+        Run r = run(
+                "eval",
+                "--model",
+                FIXTURES.resolve("fmnist_cnn.pt").toString(),
+                "--data",
+                FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                "--labels",
+                FIXTURES.resolve("fmnist_test_200_y.npy").toString(),
+                "--out",
+                out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode result = JSON.readTree(out.toFile());
-        assertThat(result.get("accuracy").asDouble()).isEqualTo(expected.get("test200_accuracy").asDouble());
+        assertThat(result.get("accuracy").asDouble())
+                .isEqualTo(expected.get("test200_accuracy").asDouble());
         assertThat(result.get("examples").asInt()).isEqualTo(200);
-        assertThat(result.get("correct").asInt()).isEqualTo(expected.get("test200_correct").asInt());
+        assertThat(result.get("correct").asInt())
+                .isEqualTo(expected.get("test200_correct").asInt());
         assertThat(result.has("seconds")).isTrue();
         assertThat(result.get("provenance").get("hashes").size()).isEqualTo(2);
 
         // The whole shipped test split, named as a dataset: again exactly PyTorch's figure.
-        Run full = run("eval", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(), "--data", "fashion-mnist", "--json");
+        Run full = run(
+                "eval", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(), "--data", "fashion-mnist", "--json");
         assertThat(full.code()).as(full.err()).isZero();
         JsonNode fullResult = JSON.readTree(full.out());
-        assertThat(fullResult.get("correct").asInt()).isEqualTo(expected.get("test_correct").asInt());
-        assertThat(fullResult.get("accuracy").asDouble()).isEqualTo(expected.get("test_accuracy").asDouble());
+        assertThat(fullResult.get("correct").asInt())
+                .isEqualTo(expected.get("test_correct").asInt());
+        assertThat(fullResult.get("accuracy").asDouble())
+                .isEqualTo(expected.get("test_accuracy").asDouble());
     }
 
     @Test
     void evalOfAnOnnxModel() throws Exception {
         JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_mlp.json").toFile());
-        Run r = run("eval", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", "fashion-mnist", "--json");
+        Run r = run(
+                "eval", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", "fashion-mnist", "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(JSON.readTree(r.out()).get("correct").asInt()).isEqualTo(expected.get("test_correct").asInt());
+        assertThat(JSON.readTree(r.out()).get("correct").asInt())
+                .isEqualTo(expected.get("test_correct").asInt());
     }
 
     @Test
     void auditOfABlackBoxOnnxModelSkipsWhiteBoxAttacks(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("r");
-        Run r = run("audit", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--data", "fashion-mnist",
-                "--out", report.toString(), "--quiet");
+        Run r = run(
+                "audit",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--data",
+                "fashion-mnist",
+                "--out",
+                report.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
         JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_mlp.json").toFile());
@@ -130,9 +174,17 @@ class CliTest {
     @Test
     void auditOfAnOnnxModelOnNpyFilesWritesTheVerdictAndTheSkippedChecks(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("r");
-        Run r = run("audit", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(),
-                "--data", FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
-                "--labels", FIXTURES.resolve("fmnist_test_200_y.npy").toString(), "--out", report.toString(), "--quiet");
+        Run r = run(
+                "audit",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--data",
+                FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                "--labels",
+                FIXTURES.resolve("fmnist_test_200_y.npy").toString(),
+                "--out",
+                report.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
         JsonNode summary = json.get("summary");
@@ -143,11 +195,14 @@ class CliTest {
             assertThat(line.get("severity").asText()).isIn("high", "medium", "low", "not_assessed");
             assertThat(line.get("rule").asText()).isNotBlank();
         }
-        assertThat(skippedReason(json, "evasion (white-box)")).isEqualTo(
-                "the model (onnx) gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
+        assertThat(skippedReason(json, "evasion (white-box)"))
+                .isEqualTo(
+                        "the model (onnx) gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
         assertThat(skippedReason(json, "model inversion")).contains("no gradients");
         assertThat(json.get("sections").fieldNames()).toIterable().containsExactly("model");
-        assertThat(r.out()).contains("skipped evasion (white-box): ").contains("skipped membership inference: ")
+        assertThat(r.out())
+                .contains("skipped evasion (white-box): ")
+                .contains("skipped membership inference: ")
                 .contains("[not assessed] Baseline (clean accuracy): clean accuracy");
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html.indexOf("Baseline (clean accuracy)")).isPositive().isLessThan(html.indexOf("id=\"model\""));
@@ -164,8 +219,11 @@ class CliTest {
 
     @Test
     void badInputsAreOneLineErrorsAndLeaveExistingOutputAlone(@TempDir Path dir) throws Exception {
-        FloatTensor x = NpyReader.read(FIXTURES.resolve("fmnist_test_200_x.npy")).toFloatTensor().slice(0, 10);
-        int[] y = Arrays.copyOf(NpyReader.read(FIXTURES.resolve("fmnist_test_200_y.npy")).toLabels(), 10);
+        FloatTensor x = NpyReader.read(FIXTURES.resolve("fmnist_test_200_x.npy"))
+                .toFloatTensor()
+                .slice(0, 10);
+        int[] y = Arrays.copyOf(
+                NpyReader.read(FIXTURES.resolve("fmnist_test_200_y.npy")).toLabels(), 10);
         Path model = FIXTURES.resolve("fmnist_cnn.pt");
         Path xs = dir.resolve("x.npy");
         Path ys = dir.resolve("y.npy");
@@ -176,51 +234,154 @@ class CliTest {
 
         Path shortLabels = dir.resolve("y9.npy");
         NpyWriter.writeLabels(shortLabels, Arrays.copyOf(y, 9));
-        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", shortLabels.toString(),
-                "--out", out.toString()), 1, "9", "10");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        xs.toString(),
+                        "--labels",
+                        shortLabels.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "9",
+                "10");
 
         float[] nan = x.data().clone();
         nan[5] = Float.NaN;
         Path nanFile = dir.resolve("nan.npy");
         NpyWriter.write(nanFile, new FloatTensor(nan, x.shape()));
-        assertFailure(run("eval", "--model", model.toString(), "--data", nanFile.toString(), "--labels", ys.toString(),
-                "--out", out.toString()), 1, "nan.npy", "NaN");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        nanFile.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "nan.npy",
+                "NaN");
 
         float[] big = x.data().clone();
         big[7] = 3f;
         Path bigFile = dir.resolve("big.npy");
         NpyWriter.write(bigFile, new FloatTensor(big, x.shape()));
-        assertFailure(run("eval", "--model", model.toString(), "--data", bigFile.toString(), "--labels", ys.toString(),
-                "--out", out.toString()), 1, "big.npy", "3.0");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        bigFile.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "big.npy",
+                "3.0");
 
         Path flat = dir.resolve("flat.npy");
         NpyWriter.write(flat, x.reshape(10, 784));
-        assertFailure(run("eval", "--model", model.toString(), "--data", flat.toString(), "--labels", ys.toString(),
-                "--out", out.toString()), 1, "[784]");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        flat.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "[784]");
 
         Path truncated = dir.resolve("truncated.npy");
         byte[] bytes = Files.readAllBytes(xs);
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
-        assertFailure(run("eval", "--model", model.toString(), "--data", truncated.toString(), "--labels", ys.toString(),
-                "--out", out.toString()), 1, "truncated.npy");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        truncated.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "truncated.npy");
 
         Path badLabels = dir.resolve("labels-too-big.npy");
         int[] wrong = y.clone();
         wrong[0] = 12;
         NpyWriter.writeLabels(badLabels, wrong);
-        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", badLabels.toString(),
-                "--out", out.toString()), 1, "12");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        xs.toString(),
+                        "--labels",
+                        badLabels.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "12");
 
-        assertFailure(run("eval", "--model", dir.resolve("missing.pt").toString(), "--data", xs.toString(),
-                "--labels", ys.toString(), "--out", out.toString()), 1, "missing.pt");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        dir.resolve("missing.pt").toString(),
+                        "--data",
+                        xs.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "missing.pt");
 
         Path notAModel = dir.resolve("garbage.pt");
         Files.writeString(notAModel, "garbage");
-        assertFailure(run("eval", "--model", notAModel.toString(), "--data", xs.toString(), "--labels", ys.toString(),
-                "--out", out.toString()), 1, "garbage.pt", "not a TorchScript model");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        notAModel.toString(),
+                        "--data",
+                        xs.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--out",
+                        out.toString()),
+                1,
+                "garbage.pt",
+                "not a TorchScript model");
 
-        assertFailure(run("eval", "--model", model.toString(), "--data", xs.toString(), "--labels", ys.toString(),
-                "--bounds", "1,0"), 2, "--bounds");
+        assertFailure(
+                run(
+                        "eval",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        xs.toString(),
+                        "--labels",
+                        ys.toString(),
+                        "--bounds",
+                        "1,0"),
+                2,
+                "--bounds");
 
         assertThat(Files.readString(out)).isEqualTo("{\"previous\": true}");
     }
@@ -237,8 +398,23 @@ class CliTest {
     @Test
     void trainEvalAndAuditAUsersModel(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("mnist-logreg");
-        Run train = run("train", "--arch", "logreg", "--data", "mnist", "--epochs", "1", "--batch", "128", "--lr", "0.01",
-                "--seed", "3", "--out", model.toString(), "--json");
+        Run train = run(
+                "train",
+                "--arch",
+                "logreg",
+                "--data",
+                "mnist",
+                "--epochs",
+                "1",
+                "--batch",
+                "128",
+                "--lr",
+                "0.01",
+                "--seed",
+                "3",
+                "--out",
+                model.toString(),
+                "--json");
         assertThat(train.code()).as(train.err()).isZero();
         JsonNode card = JSON.readTree(train.out());
         assertThat(card.get("architecture").asText()).isEqualTo("logreg");
@@ -249,11 +425,23 @@ class CliTest {
 
         Run eval = run("eval", "--model", model.toString(), "--data", "mnist", "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
-        assertThat(JSON.readTree(eval.out()).get("accuracy").asDouble()).isEqualTo(card.get("test_accuracy").asDouble());
+        assertThat(JSON.readTree(eval.out()).get("accuracy").asDouble())
+                .isEqualTo(card.get("test_accuracy").asDouble());
 
         Path report = dir.resolve("report");
-        Run audit = run("audit", "--model", model.toString(), "--data", "mnist", "--examples", "100", "--eps", "0,0.1",
-                "--out", report.toString(), "--quiet");
+        Run audit = run(
+                "audit",
+                "--model",
+                model.toString(),
+                "--data",
+                "mnist",
+                "--examples",
+                "100",
+                "--eps",
+                "0,0.1",
+                "--out",
+                report.toString(),
+                "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
         JsonNode evasion = json.get("sections").get("evasion");
@@ -261,15 +449,18 @@ class CliTest {
         for (JsonNode attack : evasion.get("attacks")) {
             JsonNode perEps = attack.get("per_epsilon");
             assertThat(perEps).hasSize(2);
-            assertThat(perEps.get(1).get("robust_accuracy").asDouble()).isLessThan(perEps.get(0).get("robust_accuracy").asDouble());
+            assertThat(perEps.get(1).get("robust_accuracy").asDouble())
+                    .isLessThan(perEps.get(0).get("robust_accuracy").asDouble());
         }
         assertThat(evasion.get("gradient_masking").get("warnings")).isEmpty();
-        assertThat(evasion.get("gradient_masking").get("large_epsilon_accuracy").asDouble()).isLessThan(0.02);
+        assertThat(evasion.get("gradient_masking").get("large_epsilon_accuracy").asDouble())
+                .isLessThan(0.02);
         assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
                 .isEqualTo(card.get("test_accuracy").asDouble());
         assertThat(Files.readString(report.resolve("index.html"))).contains("Evasion robustness");
 
-        Run negative = run("audit", "--model", model.toString(), "--data", "mnist", "--eps", "-0.1", "--out", report.toString());
+        Run negative = run(
+                "audit", "--model", model.toString(), "--data", "mnist", "--eps", "-0.1", "--out", report.toString());
         assertThat(negative.code()).isEqualTo(2);
         assertThat(negative.err()).contains("epsilon must be a finite number >= 0, got -0.1");
         Run noData = run("audit", "--model", model.toString());
@@ -280,7 +471,8 @@ class CliTest {
     void demoAuditTrainsOnceThenReusesTheCachedModel(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("cache");
         Path report = dir.resolve("report");
-        Run first = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        Run first =
+                run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
         assertThat(first.code()).as(first.err()).isZero();
         Path card = cache.resolve("demo-cnn/model.json");
         assertThat(card).exists();
@@ -288,11 +480,13 @@ class CliTest {
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
         assertThat(json.get("provenance").get("engine").asText()).contains("PyTorch");
         assertThat(json.get("provenance").get("hashes").size()).isGreaterThanOrEqualTo(3);
-        assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(json.get("sections").get("model").get("clean_accuracy").asDouble())
+                .isGreaterThan(0.8);
         JsonNode pgd = json.get("sections").get("evasion").get("attacks").get(1);
         assertThat(pgd.get("attack").asText()).isEqualTo("pgd");
         JsonNode perEps = pgd.get("per_epsilon");
-        assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble()).isLessThan(0.1);
+        assertThat(perEps.get(perEps.size() - 1).get("robust_accuracy").asDouble())
+                .isLessThan(0.1);
         // The empirical privacy audit of the demo recipe: leakage shows without DP, and the DP-SGD
         // counterpart's audited bound stays below its claimed epsilon.
         JsonNode audits = json.get("sections").get("empirical_privacy_audit").get("empirical_audits");
@@ -319,18 +513,27 @@ class CliTest {
         // section and image (required on CI, skipped on a machine without Chromium).
         Path chromium = Path.of("/usr/bin/chromium");
         if (Files.isExecutable(chromium) || "true".equals(System.getenv("CI"))) {
-            Path script = FIXTURES.resolve("../../../../../scripts/check-report-renders.sh").normalize();
-            Process p = new ProcessBuilder("bash", script.toString(), report.toString()).redirectErrorStream(true).start();
+            Path script = FIXTURES.resolve("../../../../../scripts/check-report-renders.sh")
+                    .normalize();
+            Process p = new ProcessBuilder("bash", script.toString(), report.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(p.waitFor()).as(output).isZero();
         }
 
-        Run second = run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        Run second =
+                run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);
         assertThat(Files.getLastModifiedTime(auditCache).toMillis()).isEqualTo(auditModified);
-        assertThat(JSON.readTree(report.resolve("report.json").toFile()).get("sections").get("empirical_privacy_audit")
-                .get("empirical_audits").get(0).get("epsilon_lower_bound").asDouble())
+        assertThat(JSON.readTree(report.resolve("report.json").toFile())
+                        .get("sections")
+                        .get("empirical_privacy_audit")
+                        .get("empirical_audits")
+                        .get(0)
+                        .get("epsilon_lower_bound")
+                        .asDouble())
                 .isEqualTo(audits.get(0).get("epsilon_lower_bound").asDouble());
     }
 }

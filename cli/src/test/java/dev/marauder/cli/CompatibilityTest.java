@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class CompatibilityTest {
 
     private static Path fixture(String name) throws URISyntaxException {
-        return Path.of(CompatibilityTest.class.getResource("/compat/v0.1.0-444055a/" + name).toURI());
+        return Path.of(CompatibilityTest.class
+                .getResource("/compat/v0.1.0-444055a/" + name)
+                .toURI());
     }
 
     @Test
@@ -32,12 +34,15 @@ class CompatibilityTest {
             assertThat(card.privacy()).isNull();
             assertThat(card.epochs()).isEqualTo(1);
             assertThat(card.batchSize()).isEqualTo(128);
-            assertThat(DpSgdTrainer.recordedIn(card)).isEqualTo(new dev.marauder.core.train.AdamTrainer(1, 128, 1e-3, 3));
+            assertThat(DpSgdTrainer.recordedIn(card))
+                    .isEqualTo(new dev.marauder.core.train.AdamTrainer(1, 128, 1e-3, 3));
         }
         CliTest.Run r = CliTest.run("eval", "--model", dir.toString(), "--data", "fashion-mnist", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = CliTest.JSON.readTree(r.out());
-        assertThat(json.get("accuracy").asDouble()).as("the parameters load bit for bit").isEqualTo(0.718);
+        assertThat(json.get("accuracy").asDouble())
+                .as("the parameters load bit for bit")
+                .isEqualTo(0.718);
     }
 
     @Test

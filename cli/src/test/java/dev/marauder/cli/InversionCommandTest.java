@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.NpyReader;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.progress.Progress;
@@ -36,14 +36,18 @@ import picocli.CommandLine;
 class InversionCommandTest {
     @TempDir
     static Path shared;
+
     static Path modelDir;
 
     @BeforeAll
     static void trainModel() {
         TrainTestSplit data = Datasets.load("mnist");
-        try (BuiltinClassifier model = Training.train(new TrainingSettings(Architecture.LOGREG, 2, 64, 0.005, 1),
-                new TrainTestSplit("mnist-3000", data.train().slice(0, 3000), data.test().slice(0, 500)),
-                new float[] {0, 1}, Progress.NONE)) {
+        try (BuiltinClassifier model = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 2, 64, 0.005, 1),
+                new TrainTestSplit(
+                        "mnist-3000", data.train().slice(0, 3000), data.test().slice(0, 500)),
+                new float[] {0, 1},
+                Progress.NONE)) {
             modelDir = shared.resolve("logreg");
             model.save(modelDir);
         }
@@ -73,13 +77,14 @@ class InversionCommandTest {
             return Main.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UsageException || ex instanceof IllegalArgumentException
-                    && !(ex instanceof NumberFormatException)) {
+            if (ex instanceof UsageException
+                    || ex instanceof IllegalArgumentException && !(ex instanceof NumberFormatException)) {
                 e.println("marauder: " + Main.oneLine(ex));
                 return Main.USAGE;
             }
             e.println("marauder: error: " + Main.oneLine(ex)
-                    + (ex instanceof DataFormatException || ex instanceof UncheckedIOException ? ""
+                    + (ex instanceof DataFormatException || ex instanceof UncheckedIOException
+                            ? ""
                             : " (" + ex.getClass().getSimpleName() + ")"));
             return Main.FAILURE;
         });
@@ -91,8 +96,17 @@ class InversionCommandTest {
     void whiteBoxInversionReportsEveryClassAndSavesTheImagesStacked(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("invert.json");
         Path images = dir.resolve("images.npy");
-        CliTest.Run r = run("invert", "--model", modelDir.toString(), "--classes", "0,3,7", "--save-images",
-                images.toString(), "--out", out.toString(), "--quiet");
+        CliTest.Run r = run(
+                "invert",
+                "--model",
+                modelDir.toString(),
+                "--classes",
+                "0,3,7",
+                "--save-images",
+                images.toString(),
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("mi-face (white-box)").contains("class 3").contains("wrote " + out);
         JsonNode json = JSON.readTree(out.toFile());
@@ -113,7 +127,8 @@ class InversionCommandTest {
         }
         assertThat(json.get("queries").asLong()).isEqualTo(total);
         assertThat(json.get("settings").get("step").asDouble()).isEqualTo(1.0);
-        assertThat(json.get("provenance").get("settings").get("access").asText()).isEqualTo("white-box");
+        assertThat(json.get("provenance").get("settings").get("access").asText())
+                .isEqualTo("white-box");
         FloatTensor saved = NpyReader.read(images).toFloatTensor();
         assertThat(saved.shape()).containsExactly(3, 1, 28, 28);
         assertThat(saved.min()).isGreaterThanOrEqualTo(0f);
@@ -121,12 +136,26 @@ class InversionCommandTest {
     }
 
     @Test
-    void blackBoxInversionOfAnOnnxModelStaysWithinItsBudgetAndSavesOneFilePerClass(@TempDir Path dir)
-            throws Exception {
+    void blackBoxInversionOfAnOnnxModelStaysWithinItsBudgetAndSavesOneFilePerClass(@TempDir Path dir) throws Exception {
         Path images = dir.resolve("images");
-        CliTest.Run r = run("invert", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--access", "black",
-                "--shape", "1,28,28", "--classes", "1,8", "--queries", "3000", "--seed", "4", "--save-images",
-                images.toString(), "--json", "--quiet");
+        CliTest.Run r = run(
+                "invert",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--access",
+                "black",
+                "--shape",
+                "1,28,28",
+                "--classes",
+                "1,8",
+                "--queries",
+                "3000",
+                "--seed",
+                "4",
+                "--save-images",
+                images.toString(),
+                "--json",
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("access").asText()).isEqualTo("black-box");
@@ -135,7 +164,8 @@ class InversionCommandTest {
         for (JsonNode c : json.get("classes")) {
             int k = c.get("class").asInt();
             assertThat(c.get("confidence").asDouble()).as("class %d", k).isGreaterThan(0.9);
-            assertThat(c.get("queries").asLong()).isLessThanOrEqualTo(3000)
+            assertThat(c.get("queries").asLong())
+                    .isLessThanOrEqualTo(3000)
                     .isEqualTo(1 + 51 * c.get("iterations").asLong());
             Path file = images.resolve("class_" + k + ".npy");
             assertThat(c.get("image").asText()).isEqualTo(file.toString());
@@ -143,16 +173,32 @@ class InversionCommandTest {
             assertThat(NpyReader.read(file).toFloatTensor().shape()).containsExactly(1, 28, 28);
         }
         // An ONNX model offers no gradients.
-        CliTest.Run white = run("invert", "--model", FIXTURES.resolve("fmnist_mlp.onnx").toString(), "--shape",
-                "1,28,28", "--classes", "1");
+        CliTest.Run white = run(
+                "invert",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--shape",
+                "1,28,28",
+                "--classes",
+                "1");
         assertThat(white.code()).isEqualTo(1);
         assertThat(white.err()).contains("black-box access only");
     }
 
     @Test
     void whiteBoxInversionOfATorchScriptModelNeedsItsShape() throws Exception {
-        CliTest.Run r = run("invert", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString(), "--shape", "1,28,28",
-                "--classes", "2", "--steps", "200", "--json", "--quiet");
+        CliTest.Run r = run(
+                "invert",
+                "--model",
+                FIXTURES.resolve("fmnist_cnn.pt").toString(),
+                "--shape",
+                "1,28,28",
+                "--classes",
+                "2",
+                "--steps",
+                "200",
+                "--json",
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode c = JSON.readTree(r.out()).get("classes").get(0);
         assertThat(c.get("confidence").asDouble()).isGreaterThanOrEqualTo(0.99);
@@ -160,16 +206,19 @@ class InversionCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--access grey|--access must be white or black, got 'grey'",
-        "--samples 5|--samples is for --access black",
-        "--steps 0|steps must be at least 1, got 0",
-        "--smoothing 2|smoothing must be in [0, 1], got 2.0",
-        "--access black --sigma 2|sigma must be in (0, 1] (a fraction of the input range), got 2.0",
-        "--classes 12|target class 12 is outside 0..9",
-        "--classes 1,1|target class 1 is listed twice",
-        "--start middle|--start must be zero or midpoint, got 'middle'",
-        "--shape 1,28,28|--shape is for .pt and .onnx models; a model directory records its input shape"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--access grey|--access must be white or black, got 'grey'",
+                "--samples 5|--samples is for --access black",
+                "--steps 0|steps must be at least 1, got 0",
+                "--smoothing 2|smoothing must be in [0, 1], got 2.0",
+                "--access black --sigma 2|sigma must be in (0, 1] (a fraction of the input range), got 2.0",
+                "--classes 12|target class 12 is outside 0..9",
+                "--classes 1,1|target class 1 is listed twice",
+                "--start middle|--start must be zero or midpoint, got 'middle'",
+                "--shape 1,28,28|--shape is for .pt and .onnx models; a model directory records its input shape"
+            })
     void wrongInvertOptionsAreUsageErrors(String args, String message) {
         List<String> all = new ArrayList<>(List.of("invert", "--model", modelDir.toString()));
         all.addAll(Arrays.asList(args.split(" ")));
@@ -180,10 +229,12 @@ class InversionCommandTest {
 
     @Test
     void torchScriptModelsWithoutAShapeAreUsageErrors() {
-        CliTest.Run r = run("invert", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString());
+        CliTest.Run r =
+                run("invert", "--model", FIXTURES.resolve("fmnist_cnn.pt").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--shape C,H,W is required for .pt and .onnx models");
-        CliTest.Run missing = run("invert", "--model", shared.resolve("nothing-here").toString());
+        CliTest.Run missing =
+                run("invert", "--model", shared.resolve("nothing-here").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("nothing-here").contains("not found");
     }
@@ -191,10 +242,22 @@ class InversionCommandTest {
     @Test
     void attributeInferenceOnPenguinsComparesMembersNonMembersAndTheBaseline(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("attribute.json");
-        CliTest.Run r = run("attribute", "--data", "penguins", "--sensitive", "island", "--arch", "logreg", "--seed",
-                "1", "--out", out.toString(), "--quiet");
+        CliTest.Run r = run(
+                "attribute",
+                "--data",
+                "penguins",
+                "--sensitive",
+                "island",
+                "--arch",
+                "logreg",
+                "--seed",
+                "1",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("attribute inference of island (penguins, label species, logreg)")
+        assertThat(r.out())
+                .contains("attribute inference of island (penguins, label species, logreg)")
                 .contains("baseline: always Biscoe");
         JsonNode json = JSON.readTree(out.toFile());
         assertThat(json.get("members").asInt()).isEqualTo(167);
@@ -203,7 +266,8 @@ class InversionCommandTest {
         assertThat(json.get("baseline").asDouble()).isCloseTo(163 / 333.0, within(1e-9));
         assertThat(json.get("baseline_value").asText()).isEqualTo("Biscoe");
         // The same run as the library test (logreg, 30 epochs, seed 1): members 0.581, non-members 0.596.
-        assertThat(json.get("accuracy_members").asDouble()).isGreaterThan(json.get("baseline_members").asDouble() + 0.05);
+        assertThat(json.get("accuracy_members").asDouble())
+                .isGreaterThan(json.get("baseline_members").asDouble() + 0.05);
         assertThat(json.get("accuracy_non_members").asDouble())
                 .isGreaterThan(json.get("baseline_non_members").asDouble() + 0.05);
         JsonNode perValue = json.get("per_value");
@@ -211,8 +275,10 @@ class InversionCommandTest {
         assertThat(perValue.get(1).get("value").asText()).isEqualTo("Dream");
         assertThat(perValue.get(1).get("precision_members").asDouble()).isGreaterThan(0.9);
         assertThat(perValue.get(0).get("recall_members").asDouble()).isEqualTo(1.0);
-        assertThat(perValue.get(0).get("support_members").asInt() + perValue.get(1).get("support_members").asInt()
-                + perValue.get(2).get("support_members").asInt()).isEqualTo(167);
+        assertThat(perValue.get(0).get("support_members").asInt()
+                        + perValue.get(1).get("support_members").asInt()
+                        + perValue.get(2).get("support_members").asInt())
+                .isEqualTo(167);
         assertThat(json.get("model_accuracy_non_members").asDouble()).isGreaterThan(0.95);
         assertThat(json.get("provenance").get("hashes").get("dataset").asText())
                 .isEqualTo(dev.marauder.core.data.TabularDatasets.PENGUINS_CSV_SHA256);
@@ -226,12 +292,24 @@ class InversionCommandTest {
         for (int i = 0; i < 300; i++) {
             boolean smoker = random.nextDouble() < 0.3;
             boolean high = random.nextDouble() < 0.9 == smoker;
-            csv.append(20 + random.nextInt(50)).append(',').append(smoker ? "yes" : "no").append(',')
-                    .append(high ? "high" : "low").append('\n');
+            csv.append(20 + random.nextInt(50))
+                    .append(',')
+                    .append(smoker ? "yes" : "no")
+                    .append(',')
+                    .append(high ? "high" : "low")
+                    .append('\n');
         }
         Path file = dir.resolve("people.csv");
         Files.writeString(file, csv);
-        CliTest.Run r = run("attribute", "--data", file.toString(), "--label", "risk", "--sensitive", "smoker", "--json",
+        CliTest.Run r = run(
+                "attribute",
+                "--data",
+                file.toString(),
+                "--label",
+                "risk",
+                "--sensitive",
+                "smoker",
+                "--json",
                 "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
@@ -243,13 +321,16 @@ class InversionCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--data penguins --sensitive beak|the penguins' sensitive column must be sex or island, got 'beak'",
-        "--data penguins --sensitive sex --label island|the penguins' label is species, not 'island'; drop --label",
-        "--data penguins --sensitive sex --arch cnn|--arch cnn needs images; use logreg or mlp for a table",
-        "--data penguins --sensitive sex --arch resnet|--arch: unknown architecture 'resnet'; choose one of logreg, mlp, cnn",
-        "--data penguins --sensitive sex --epochs 0|epochs must be at least 1, got 0",
-        "--data people.csv --sensitive smoker|--label COL is required for a CSV file"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--data penguins --sensitive beak|the penguins' sensitive column must be sex or island, got 'beak'",
+                "--data penguins --sensitive sex --label island|the penguins' label is species, not 'island'; drop --label",
+                "--data penguins --sensitive sex --arch cnn|--arch cnn needs images; use logreg or mlp for a table",
+                "--data penguins --sensitive sex --arch resnet|--arch: unknown architecture 'resnet'; choose one of logreg, mlp, cnn",
+                "--data penguins --sensitive sex --epochs 0|epochs must be at least 1, got 0",
+                "--data people.csv --sensitive smoker|--label COL is required for a CSV file"
+            })
     void wrongAttributeOptionsAreUsageErrors(String args, String message) {
         List<String> all = new ArrayList<>(List.of("attribute"));
         all.addAll(Arrays.asList(args.split(" ")));
@@ -260,8 +341,8 @@ class InversionCommandTest {
 
     @Test
     void aMissingTableIsAFailure() {
-        CliTest.Run r = run("attribute", "--data", shared.resolve("absent.csv").toString(), "--label", "y",
-                "--sensitive", "s");
+        CliTest.Run r =
+                run("attribute", "--data", shared.resolve("absent.csv").toString(), "--label", "y", "--sensitive", "s");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("absent.csv").contains("not found");
     }

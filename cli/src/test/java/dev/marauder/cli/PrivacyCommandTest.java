@@ -59,14 +59,28 @@ class PrivacyCommandTest {
     @Test
     void aSavedHistoryResumesToTheEpsilonOfTheWholeRun(@TempDir Path dir) throws Exception {
         Path saved = dir.resolve("history.json");
-        String[] half = {"privacy", "epsilon", "--n", "60000", "--batch", "256", "--epochs", "30", "--delta", "1e-5",
-            "--noise", "1.1", "--json"};
+        String[] half = {
+            "privacy",
+            "epsilon",
+            "--n",
+            "60000",
+            "--batch",
+            "256",
+            "--epochs",
+            "30",
+            "--delta",
+            "1e-5",
+            "--noise",
+            "1.1",
+            "--json"
+        };
         Result first = run(concat(half, "--save-history", saved.toString()));
         assertThat(first.code()).as(first.err()).isZero();
         JsonNode state = JSON.readTree(saved.toFile());
         assertThat(state.get("accountant").asText()).isEqualTo("rdp");
         assertThat(state.get("history").get(0).get("steps").asLong()).isEqualTo(7032);
-        assertThat(state.get("history").get(0).get("noise_multiplier").asDouble()).isEqualTo(1.1);
+        assertThat(state.get("history").get(0).get("noise_multiplier").asDouble())
+                .isEqualTo(1.1);
 
         Result resumed = run(concat(half, "--history", saved.toString()));
         assertThat(resumed.code()).as(resumed.err()).isZero();
@@ -74,11 +88,16 @@ class PrivacyCommandTest {
         whole.step(1.1, 256.0 / 60000, 2 * 7032);
         assertThat(JSON.readTree(resumed.out()).get("epsilon").asDouble()).isEqualTo(whole.epsilon(1e-5));
 
-        Files.writeString(dir.resolve("bad.json"), "{\"accountant\": \"rdp\", \"history\": [{\"noise_multiplier\": -1,"
-                + " \"sample_rate\": 0.1, \"steps\": 3}]}");
+        Files.writeString(
+                dir.resolve("bad.json"),
+                "{\"accountant\": \"rdp\", \"history\": [{\"noise_multiplier\": -1,"
+                        + " \"sample_rate\": 0.1, \"steps\": 3}]}");
         Result bad = run(concat(half, "--history", dir.resolve("bad.json").toString()));
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.err()).contains("bad.json").contains("not an accountant history").doesNotContain("\tat ");
+        assertThat(bad.err())
+                .contains("bad.json")
+                .contains("not an accountant history")
+                .doesNotContain("\tat ");
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -109,7 +128,11 @@ class PrivacyCommandTest {
         Path out = dir.resolve("eps.json");
         Result r = run(args("epsilon", "--noise", "1.1", "--accountant", "PLD", "--out", out.toString()));
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("epsilon 2.38").contains("(pld)").contains("14063 steps").contains("wrote " + out);
+        assertThat(r.out())
+                .startsWith("epsilon 2.38")
+                .contains("(pld)")
+                .contains("14063 steps")
+                .contains("wrote " + out);
         JsonNode json = JSON.readTree(Files.readString(out));
         // dp_accounting's PLDAccountant gives 2.381778812581751 for the same run (same construction).
         assertThat(json.get("epsilon").asDouble()).isCloseTo(2.381778812581751, withinPercentage(1e-4));
@@ -152,20 +175,22 @@ class PrivacyCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "epsilon --n 0 --batch 1 --epochs 1 --delta 1e-5 --noise 1          | --n must be at least 1, got 0",
-        "epsilon --n 100 --batch 101 --epochs 1 --delta 1e-5 --noise 1      | --batch must be between 1 and --n (100), got 101",
-        "epsilon --n 100 --batch 0 --epochs 1 --delta 1e-5 --noise 1        | --batch must be between 1 and --n (100), got 0",
-        "epsilon --n 100 --batch 10 --epochs 1 --delta 1.5 --noise 1        | --delta must be in [0, 1), got 1.5",
-        "epsilon --n 100 --batch 10 --epochs 1 --delta -0.1 --noise 1       | --delta must be in [0, 1), got -0.1",
-        "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5 --noise -1      | --noise must be finite and >= 0, got -1.0",
-        "epsilon --n 100 --batch 10 --epochs 0 --delta 1e-5 --noise 1       | --epochs must be positive, got 0.0",
-        "epsilon --n 100 --batch 10 --epochs -2 --delta 1e-5 --noise 1      | --epochs must be positive, got -2.0",
-        "noise --n 100 --batch 10 --epochs 1 --delta 1e-5 --target-epsilon 0 | --target-epsilon must be positive, got 0.0",
-        "noise --n 100 --batch 10 --epochs 1 --delta 1e-5 --target-epsilon -1 | --target-epsilon must be positive, got -1.0",
-        "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5 --noise 1 --accountant foo | --accountant",
-        "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5                 | --noise",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "epsilon --n 0 --batch 1 --epochs 1 --delta 1e-5 --noise 1          | --n must be at least 1, got 0",
+                "epsilon --n 100 --batch 101 --epochs 1 --delta 1e-5 --noise 1      | --batch must be between 1 and --n (100), got 101",
+                "epsilon --n 100 --batch 0 --epochs 1 --delta 1e-5 --noise 1        | --batch must be between 1 and --n (100), got 0",
+                "epsilon --n 100 --batch 10 --epochs 1 --delta 1.5 --noise 1        | --delta must be in [0, 1), got 1.5",
+                "epsilon --n 100 --batch 10 --epochs 1 --delta -0.1 --noise 1       | --delta must be in [0, 1), got -0.1",
+                "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5 --noise -1      | --noise must be finite and >= 0, got -1.0",
+                "epsilon --n 100 --batch 10 --epochs 0 --delta 1e-5 --noise 1       | --epochs must be positive, got 0.0",
+                "epsilon --n 100 --batch 10 --epochs -2 --delta 1e-5 --noise 1      | --epochs must be positive, got -2.0",
+                "noise --n 100 --batch 10 --epochs 1 --delta 1e-5 --target-epsilon 0 | --target-epsilon must be positive, got 0.0",
+                "noise --n 100 --batch 10 --epochs 1 --delta 1e-5 --target-epsilon -1 | --target-epsilon must be positive, got -1.0",
+                "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5 --noise 1 --accountant foo | --accountant",
+                "epsilon --n 100 --batch 10 --epochs 1 --delta 1e-5                 | --noise",
+            })
     void badValuesAreOneLineUsageErrors(String command, String message) {
         Result r = run(("privacy " + command).trim().split("\\s+"));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.USAGE);
@@ -178,19 +203,54 @@ class PrivacyCommandTest {
     void edgeCases() throws Exception {
         // Every example in every batch, no sampling: 10 Gaussian steps of noise 5, i.e. one of
         // noise 5/sqrt(10); RDP at order a is 10 a / 50, so the best order is large but finite.
-        Result full = run("privacy", "epsilon", "--n", "100", "--batch", "100", "--epochs", "10", "--delta", "1e-5",
-                "--noise", "5", "--json");
+        Result full = run(
+                "privacy",
+                "epsilon",
+                "--n",
+                "100",
+                "--batch",
+                "100",
+                "--epochs",
+                "10",
+                "--delta",
+                "1e-5",
+                "--noise",
+                "5",
+                "--json");
         assertThat(full.code()).as(full.err()).isZero();
         JsonNode json = JSON.readTree(full.out());
         assertThat(json.get("steps").asLong()).isEqualTo(10);
         assertThat(json.get("sample_rate").asDouble()).isEqualTo(1.0);
         // Fractional epochs; 0.7 * 1000 / 100 is 7.000000000000001 in floating point: still 7 steps.
-        Result frac = run("privacy", "epsilon", "--n", "1000", "--batch", "100", "--epochs", "0.7", "--delta", "1e-5",
-                "--noise", "1", "--json");
+        Result frac = run(
+                "privacy",
+                "epsilon",
+                "--n",
+                "1000",
+                "--batch",
+                "100",
+                "--epochs",
+                "0.7",
+                "--delta",
+                "1e-5",
+                "--noise",
+                "1",
+                "--json");
         assertThat(JSON.readTree(frac.out()).get("steps").asLong()).isEqualTo(7);
         // No noise: no privacy, an infinite epsilon, not an error.
-        Result none = run("privacy", "epsilon", "--n", "1000", "--batch", "100", "--epochs", "1", "--delta", "1e-5",
-                "--noise", "0");
+        Result none = run(
+                "privacy",
+                "epsilon",
+                "--n",
+                "1000",
+                "--batch",
+                "100",
+                "--epochs",
+                "1",
+                "--delta",
+                "1e-5",
+                "--noise",
+                "0");
         assertThat(none.code()).isZero();
         assertThat(none.out()).startsWith("epsilon Infinity");
     }

@@ -39,25 +39,44 @@ class ReadmeExampleTest {
     @Test
     void theReadmeExampleRuns(@TempDir Path dir) throws Exception {
         TrainTestSplit full = Datasets.load("fashion-mnist");
-        TrainTestSplit data = new TrainTestSplit(full.name(), full.train().slice(0, 1000), full.test().slice(0, 200));
+        TrainTestSplit data = new TrainTestSplit(
+                full.name(), full.train().slice(0, 1000), full.test().slice(0, 200));
         // A trainer is a settings object; the network and the data come at call time.
         Trainer trainer = new DpSgdTrainer(1, 100, 5e-3, 0, DpSgdSettings.withNoise(1.0, 1.0, 1e-5));
-        try (BuiltinClassifier model = Training.train(Architecture.MLP, trainer, data, new float[] {0, 1},
-                Progress.NONE, System.err::println)) {
+        try (BuiltinClassifier model = Training.train(
+                Architecture.MLP, trainer, data, new float[] {0, 1}, Progress.NONE, System.err::println)) {
             PrivacyGuarantee guarantee = model.card().privacy(); // epsilon from the accountant DP-SGD attached
-            RobustnessResult r = new RobustnessEvaluation(250, 0, false).evaluate(model,
-                    ProjectedGradientDescent.builder(Norm.LINF).optSteps(20).optLoss(AttackLoss.DLR).build(),
-                    data.test(), null, Progress.NONE, 0.05, 0.1);
-            AuditOutcome audit = new Audit().run(AuditContext.builder(model, data.test(), AuditSettings.defaults())
-                    .optDataName("fashion-mnist").optClassNames(ClassNames.FASHION_MNIST).build(), Progress.NONE, w -> {});
+            RobustnessResult r = new RobustnessEvaluation(250, 0, false)
+                    .evaluate(
+                            model,
+                            ProjectedGradientDescent.builder(Norm.LINF)
+                                    .optSteps(20)
+                                    .optLoss(AttackLoss.DLR)
+                                    .build(),
+                            data.test(),
+                            null,
+                            Progress.NONE,
+                            0.05,
+                            0.1);
+            AuditOutcome audit = new Audit()
+                    .run(
+                            AuditContext.builder(model, data.test(), AuditSettings.defaults())
+                                    .optDataName("fashion-mnist")
+                                    .optClassNames(ClassNames.FASHION_MNIST)
+                                    .build(),
+                            Progress.NONE,
+                            w -> {});
             ReportWriter.write(AuditReport.of(audit), dir.resolve("my-report"));
 
             assertThat(guarantee.epsilon()).isPositive().isFinite();
-            assertThat(guarantee.isPrivate()).as("secure randomness, finite epsilon").isTrue();
+            assertThat(guarantee.isPrivate())
+                    .as("secure randomness, finite epsilon")
+                    .isTrue();
             assertThat(r.perEpsilon()).hasSize(2);
             assertThat(r.perEpsilon().get(1).robustAccuracy()).isLessThanOrEqualTo(r.cleanAccuracy());
         }
-        JsonNode report = CliTest.JSON.readTree(dir.resolve("my-report/report.json").toFile());
+        JsonNode report =
+                CliTest.JSON.readTree(dir.resolve("my-report/report.json").toFile());
         assertThat(report.get("summary").size()).isPositive();
         assertThat(Files.readString(dir.resolve("my-report/index.html"))).contains("report-summary");
     }

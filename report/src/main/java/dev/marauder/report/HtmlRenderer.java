@@ -15,24 +15,22 @@ import java.util.regex.Pattern;
  * text is escaped with {@link Html#escape(String)}.
  */
 final class HtmlRenderer {
-  /** Internal anchors contain a hyphen, so they can never collide with a snake_case section id. */
-  static final String PROVENANCE_ANCHOR = "report-provenance";
+    /** Internal anchors contain a hyphen, so they can never collide with a snake_case section id. */
+    static final String PROVENANCE_ANCHOR = "report-provenance";
 
-  /** Anchor of the verdict (summary table and skipped checks) shown before the sections. */
-  static final String SUMMARY_ANCHOR = "report-summary";
+    /** Anchor of the verdict (summary table and skipped checks) shown before the sections. */
+    static final String SUMMARY_ANCHOR = "report-summary";
 
-  private static final DateTimeFormatter SHOWN_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHOWN_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-  private static final Pattern NUMBER =
-      Pattern.compile("[-+\u2212]?(\\d[\\d,]*(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?%?");
+    private static final Pattern NUMBER =
+            Pattern.compile("[-+\u2212]?(\\d[\\d,]*(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?%?");
 
-  private static final String CSP =
-      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none';"
-          + " form-action 'none'";
+    private static final String CSP =
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none';" + " form-action 'none'";
 
-  private static final String CSS =
-      """
+    private static final String CSS = """
       :root {
         --fg: #1d232b; --muted: #5b6573; --line: #dfe3e9; --soft: #f5f7fa; --accent: #1f5fae;
         --warn-bg: #fff7e3; --warn-line: #d08c00; --note-bg: #edf4fd; --note-line: #2f6fce;
@@ -142,232 +140,285 @@ final class HtmlRenderer {
       }
       """;
 
-  private final StringBuilder out = new StringBuilder(64 * 1024);
+    private final StringBuilder out = new StringBuilder(64 * 1024);
 
-  private HtmlRenderer() {}
+    private HtmlRenderer() {}
 
-  /** Renders the whole page; calls every section's {@code blocks()} once. */
-  static String render(Report report) {
-    return new HtmlRenderer().page(report);
-  }
-
-  private String page(Report report) {
-    String title = Html.escape(report.title());
-    out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP)
-        .append("\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<meta name=\"generator\" content=\"Marauder\">\n")
-        .append("<title>").append(title).append("</title>\n<style>\n").append(CSS)
-        .append("</style>\n</head>\n<body>\n<div class=\"page\">\n");
-
-    out.append("<header>\n<h1>").append(title).append("</h1>\n<p class=\"meta\">Generated <time")
-        .append(" datetime=\"").append(report.generatedAt()).append("\">")
-        .append(SHOWN_TIME.format(report.generatedAt())).append("</time> &middot; ")
-        .append(report.sections().size())
-        .append(report.sections().size() == 1 ? " section" : " sections")
-        .append(" &middot; machine-readable results in <a href=\"report.json\">report.json</a>")
-        .append("</p>\n</header>\n");
-
-    summary(report.summary(), report.skipped());
-
-    out.append("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    for (ReportSection s : report.sections()) {
-      link(s.id(), s.title());
-    }
-    link(PROVENANCE_ANCHOR, "Provenance");
-    out.append("</ol>\n</nav>\n<main>\n");
-
-    for (ReportSection s : report.sections()) {
-      out.append("<section id=\"").append(s.id()).append("\">\n<h2>")
-          .append(Html.escape(s.title())).append("</h2>\n");
-      List<Block> blocks = s.blocks();
-      if (blocks == null) {
-        throw new IllegalArgumentException("section \"" + s.id() + "\" returned null blocks");
-      }
-      for (Block b : blocks) {
-        block(b);
-      }
-      out.append("</section>\n");
+    /** Renders the whole page; calls every section's {@code blocks()} once. */
+    static String render(Report report) {
+        return new HtmlRenderer().page(report);
     }
 
-    out.append("<section id=\"").append(PROVENANCE_ANCHOR).append("\">\n<h2>Provenance</h2>\n");
-    if (report.provenance().isEmpty()) {
-      out.append("<p>No provenance was recorded.</p>\n");
-    } else {
-      out.append("<table class=\"kv provenance\">\n<tbody>\n");
-      for (Iterator<Map.Entry<String, JsonNode>> it = report.provenance().fields();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        out.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey()))
-            .append("</th><td class=\"mono\">").append(Html.escape(ReportJson.display(e.getValue())))
-            .append("</td></tr>\n");
-      }
-      out.append("</tbody>\n</table>\n");
-    }
-    out.append("</section>\n</main>\n<footer>Marauder report &middot; self-contained page,")
-        .append(" no scripts, no network resources.</footer>\n</div>\n</body>\n</html>\n");
-    return out.toString();
-  }
+    private String page(Report report) {
+        String title = Html.escape(report.title());
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+                .append(CSP)
+                .append("\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"generator\" content=\"Marauder\">\n")
+                .append("<title>")
+                .append(title)
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<div class=\"page\">\n");
 
-  /**
-   * The verdict: one table row per summary line, then the checks that did not run. Nothing is
-   * written when there is neither.
-   */
-  private void summary(List<SummaryLine> lines, List<SkippedCheck> skipped) {
-    if (lines.isEmpty() && skipped.isEmpty()) {
-      return;
-    }
-    out.append("<section id=\"").append(SUMMARY_ANCHOR).append("\" class=\"summary\">\n")
-        .append("<h2>Summary</h2>\n");
-    if (lines.isEmpty()) {
-      out.append("<p>No check produced a verdict.</p>\n");
-    } else {
-      out.append("<table class=\"summary\">\n<thead><tr><th scope=\"col\">Threat</th>")
-          .append("<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>")
-          .append("<th scope=\"col\">Tried</th><th scope=\"col\">Rule</th>")
-          .append("<th scope=\"col\">Reproduce with</th></tr></thead>\n<tbody>\n");
-      for (SummaryLine line : lines) {
-        String css = line.severity().cssClass();
-        out.append("<tr class=\"").append(css).append("\"><th scope=\"row\">")
-            .append(Html.escape(line.threat())).append("</th><td><span class=\"badge ")
-            .append(css).append("\">").append(line.severity().label()).append("</span></td>")
-            .append("<td class=\"headline\">").append(Html.escape(line.headline())).append("</td>");
-        cell("", line.tried());
-        cell("rule", line.rule());
-        cell("mono", line.command());
-        out.append("</tr>\n");
-      }
-      out.append("</tbody>\n</table>\n");
-    }
-    if (!skipped.isEmpty()) {
-      out.append("<div class=\"skipped\">\n<h3>Checks not run</h3>\n<ul>\n");
-      for (SkippedCheck c : skipped) {
-        out.append("<li>Not run: <strong>").append(Html.escape(c.name()))
-            .append("</strong> because ").append(Html.escape(c.reason())).append("</li>\n");
-      }
-      out.append("</ul>\n</div>\n");
-    }
-    out.append("</section>\n");
-  }
+        out.append("<header>\n<h1>")
+                .append(title)
+                .append("</h1>\n<p class=\"meta\">Generated <time")
+                .append(" datetime=\"")
+                .append(report.generatedAt())
+                .append("\">")
+                .append(SHOWN_TIME.format(report.generatedAt()))
+                .append("</time> &middot; ")
+                .append(report.sections().size())
+                .append(report.sections().size() == 1 ? " section" : " sections")
+                .append(" &middot; machine-readable results in <a href=\"report.json\">report.json</a>")
+                .append("</p>\n</header>\n");
 
-  /** A summary cell; an empty value shows as a muted dash. */
-  private void cell(String cssClass, String text) {
-    out.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">");
-    if (text.isEmpty()) {
-      out.append("<span class=\"empty\">&mdash;</span>");
-    } else {
-      out.append(Html.escape(text));
-    }
-    out.append("</td>");
-  }
+        summary(report.summary(), report.skipped());
 
-  private void link(String anchor, String text) {
-    out.append("<li><a href=\"#").append(anchor).append("\">").append(Html.escape(text))
-        .append("</a></li>\n");
-  }
-
-  private void block(Block block) {
-    if (block instanceof Block.Paragraph p) {
-      out.append("<p>").append(Html.escape(p.text())).append("</p>\n");
-    } else if (block instanceof Block.Notice n) {
-      boolean warning = n.level() == Block.Notice.Level.WARNING;
-      out.append("<div class=\"notice ").append(warning ? "warning" : "note")
-          .append("\" role=\"note\"><strong>").append(warning ? "Warning" : "Note")
-          .append("</strong>").append(Html.escape(n.text())).append("</div>\n");
-    } else if (block instanceof Block.KeyValues kv) {
-      out.append("<table class=\"kv\">\n<tbody>\n");
-      for (Map.Entry<String, String> e : kv.entries().entrySet()) {
-        out.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey())).append("</th><td>")
-            .append(Html.escape(e.getValue())).append("</td></tr>\n");
-      }
-      out.append("</tbody>\n</table>\n");
-    } else if (block instanceof Block.Table t) {
-      table(t);
-    } else if (block instanceof Chart c) {
-      String alt = Html.escape(c.title().isEmpty() ? "chart" : c.title());
-      out.append("<figure class=\"chart\"><img src=\"").append(dataUri(c.toPng()))
-          .append("\" width=\"").append(c.width()).append("\" height=\"").append(c.height())
-          .append("\" alt=\"").append(alt).append("\"></figure>\n");
-    } else if (block instanceof ImageGrid g) {
-      grid(g);
-    } else {
-      // Unreachable while Block is sealed; kept so that a new permitted type fails loudly.
-      throw new IllegalStateException("no HTML rendering for block " + block.getClass());
-    }
-  }
-
-  private void table(Block.Table t) {
-    int cols = t.header().size();
-    boolean[] numeric = new boolean[cols];
-    for (int c = 0; c < cols; c++) {
-      boolean any = false;
-      boolean all = true;
-      for (List<String> row : t.rows()) {
-        String cell = row.get(c);
-        if (!cell.isEmpty()) {
-          any = true;
-          all &= isNumber(cell);
+        out.append("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+        for (ReportSection s : report.sections()) {
+            link(s.id(), s.title());
         }
-      }
-      numeric[c] = any && all;
-    }
-    out.append("<table class=\"data\">\n<thead><tr>");
-    for (int c = 0; c < cols; c++) {
-      out.append(numeric[c] ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
-          .append(Html.escape(t.header().get(c))).append("</th>");
-    }
-    out.append("</tr></thead>\n<tbody>\n");
-    for (List<String> row : t.rows()) {
-      out.append("<tr>");
-      for (int c = 0; c < cols; c++) {
-        out.append(numeric[c] ? "<td class=\"num\">" : "<td>").append(Html.escape(row.get(c)))
-            .append("</td>");
-      }
-      out.append("</tr>\n");
-    }
-    out.append("</tbody>\n</table>\n");
-  }
+        link(PROVENANCE_ANCHOR, "Provenance");
+        out.append("</ol>\n</nav>\n<main>\n");
 
-  private void grid(ImageGrid g) {
-    out.append("<figure class=\"images\">");
-    if (!g.title().isEmpty()) {
-      out.append("<figcaption>").append(Html.escape(g.title())).append("</figcaption>");
+        for (ReportSection s : report.sections()) {
+            out.append("<section id=\"")
+                    .append(s.id())
+                    .append("\">\n<h2>")
+                    .append(Html.escape(s.title()))
+                    .append("</h2>\n");
+            List<Block> blocks = s.blocks();
+            if (blocks == null) {
+                throw new IllegalArgumentException("section \"" + s.id() + "\" returned null blocks");
+            }
+            for (Block b : blocks) {
+                block(b);
+            }
+            out.append("</section>\n");
+        }
+
+        out.append("<section id=\"").append(PROVENANCE_ANCHOR).append("\">\n<h2>Provenance</h2>\n");
+        if (report.provenance().isEmpty()) {
+            out.append("<p>No provenance was recorded.</p>\n");
+        } else {
+            out.append("<table class=\"kv provenance\">\n<tbody>\n");
+            for (Iterator<Map.Entry<String, JsonNode>> it = report.provenance().fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.append("<tr><th scope=\"row\">")
+                        .append(Html.escape(e.getKey()))
+                        .append("</th><td class=\"mono\">")
+                        .append(Html.escape(ReportJson.display(e.getValue())))
+                        .append("</td></tr>\n");
+            }
+            out.append("</tbody>\n</table>\n");
+        }
+        out.append("</section>\n</main>\n<footer>Marauder report &middot; self-contained page,")
+                .append(" no scripts, no network resources.</footer>\n</div>\n</body>\n</html>\n");
+        return out.toString();
     }
-    out.append("\n<table class=\"grid\">\n");
-    if (!g.columns().isEmpty()) {
-      out.append("<thead><tr>");
-      for (String heading : g.columns()) {
-        out.append("<th scope=\"col\">").append(Html.escape(heading)).append("</th>");
-      }
-      out.append("</tr></thead>\n");
+
+    /**
+     * The verdict: one table row per summary line, then the checks that did not run. Nothing is
+     * written when there is neither.
+     */
+    private void summary(List<SummaryLine> lines, List<SkippedCheck> skipped) {
+        if (lines.isEmpty() && skipped.isEmpty()) {
+            return;
+        }
+        out.append("<section id=\"")
+                .append(SUMMARY_ANCHOR)
+                .append("\" class=\"summary\">\n")
+                .append("<h2>Summary</h2>\n");
+        if (lines.isEmpty()) {
+            out.append("<p>No check produced a verdict.</p>\n");
+        } else {
+            out.append("<table class=\"summary\">\n<thead><tr><th scope=\"col\">Threat</th>")
+                    .append("<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>")
+                    .append("<th scope=\"col\">Tried</th><th scope=\"col\">Rule</th>")
+                    .append("<th scope=\"col\">Reproduce with</th></tr></thead>\n<tbody>\n");
+            for (SummaryLine line : lines) {
+                String css = line.severity().cssClass();
+                out.append("<tr class=\"")
+                        .append(css)
+                        .append("\"><th scope=\"row\">")
+                        .append(Html.escape(line.threat()))
+                        .append("</th><td><span class=\"badge ")
+                        .append(css)
+                        .append("\">")
+                        .append(line.severity().label())
+                        .append("</span></td>")
+                        .append("<td class=\"headline\">")
+                        .append(Html.escape(line.headline()))
+                        .append("</td>");
+                cell("", line.tried());
+                cell("rule", line.rule());
+                cell("mono", line.command());
+                out.append("</tr>\n");
+            }
+            out.append("</tbody>\n</table>\n");
+        }
+        if (!skipped.isEmpty()) {
+            out.append("<div class=\"skipped\">\n<h3>Checks not run</h3>\n<ul>\n");
+            for (SkippedCheck c : skipped) {
+                out.append("<li>Not run: <strong>")
+                        .append(Html.escape(c.name()))
+                        .append("</strong> because ")
+                        .append(Html.escape(c.reason()))
+                        .append("</li>\n");
+            }
+            out.append("</ul>\n</div>\n");
+        }
+        out.append("</section>\n");
     }
-    out.append("<tbody>\n");
-    int scale = g.scale();
-    for (List<ImageGrid.Cell> row : g.rows()) {
-      out.append("<tr>");
-      for (ImageGrid.Cell cell : row) {
-        int w = cell.width() * scale;
-        String caption = Html.escape(cell.caption());
-        out.append("<td><img src=\"").append(dataUri(cell.toPng(scale))).append("\" width=\"")
-            .append(w).append("\" height=\"").append(cell.height() * scale).append("\" alt=\"")
-            .append(caption.isEmpty() ? "image" : caption).append("\">");
-        if (!caption.isEmpty()) {
-          out.append("<div class=\"caption\" style=\"max-width:").append(Math.max(w, 96))
-              .append("px\">").append(caption).append("</div>");
+
+    /** A summary cell; an empty value shows as a muted dash. */
+    private void cell(String cssClass, String text) {
+        out.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">");
+        if (text.isEmpty()) {
+            out.append("<span class=\"empty\">&mdash;</span>");
+        } else {
+            out.append(Html.escape(text));
         }
         out.append("</td>");
-      }
-      out.append("</tr>\n");
     }
-    out.append("</tbody>\n</table>\n</figure>\n");
-  }
 
-  private static boolean isNumber(String text) {
-    return NUMBER.matcher(text.trim()).matches();
-  }
+    private void link(String anchor, String text) {
+        out.append("<li><a href=\"#")
+                .append(anchor)
+                .append("\">")
+                .append(Html.escape(text))
+                .append("</a></li>\n");
+    }
 
-  private static String dataUri(byte[] png) {
-    return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
-  }
+    private void block(Block block) {
+        if (block instanceof Block.Paragraph p) {
+            out.append("<p>").append(Html.escape(p.text())).append("</p>\n");
+        } else if (block instanceof Block.Notice n) {
+            boolean warning = n.level() == Block.Notice.Level.WARNING;
+            out.append("<div class=\"notice ")
+                    .append(warning ? "warning" : "note")
+                    .append("\" role=\"note\"><strong>")
+                    .append(warning ? "Warning" : "Note")
+                    .append("</strong>")
+                    .append(Html.escape(n.text()))
+                    .append("</div>\n");
+        } else if (block instanceof Block.KeyValues kv) {
+            out.append("<table class=\"kv\">\n<tbody>\n");
+            for (Map.Entry<String, String> e : kv.entries().entrySet()) {
+                out.append("<tr><th scope=\"row\">")
+                        .append(Html.escape(e.getKey()))
+                        .append("</th><td>")
+                        .append(Html.escape(e.getValue()))
+                        .append("</td></tr>\n");
+            }
+            out.append("</tbody>\n</table>\n");
+        } else if (block instanceof Block.Table t) {
+            table(t);
+        } else if (block instanceof Chart c) {
+            String alt = Html.escape(c.title().isEmpty() ? "chart" : c.title());
+            out.append("<figure class=\"chart\"><img src=\"")
+                    .append(dataUri(c.toPng()))
+                    .append("\" width=\"")
+                    .append(c.width())
+                    .append("\" height=\"")
+                    .append(c.height())
+                    .append("\" alt=\"")
+                    .append(alt)
+                    .append("\"></figure>\n");
+        } else if (block instanceof ImageGrid g) {
+            grid(g);
+        } else {
+            // Unreachable while Block is sealed; kept so that a new permitted type fails loudly.
+            throw new IllegalStateException("no HTML rendering for block " + block.getClass());
+        }
+    }
+
+    private void table(Block.Table t) {
+        int cols = t.header().size();
+        boolean[] numeric = new boolean[cols];
+        for (int c = 0; c < cols; c++) {
+            boolean any = false;
+            boolean all = true;
+            for (List<String> row : t.rows()) {
+                String cell = row.get(c);
+                if (!cell.isEmpty()) {
+                    any = true;
+                    all &= isNumber(cell);
+                }
+            }
+            numeric[c] = any && all;
+        }
+        out.append("<table class=\"data\">\n<thead><tr>");
+        for (int c = 0; c < cols; c++) {
+            out.append(numeric[c] ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
+                    .append(Html.escape(t.header().get(c)))
+                    .append("</th>");
+        }
+        out.append("</tr></thead>\n<tbody>\n");
+        for (List<String> row : t.rows()) {
+            out.append("<tr>");
+            for (int c = 0; c < cols; c++) {
+                out.append(numeric[c] ? "<td class=\"num\">" : "<td>")
+                        .append(Html.escape(row.get(c)))
+                        .append("</td>");
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+    }
+
+    private void grid(ImageGrid g) {
+        out.append("<figure class=\"images\">");
+        if (!g.title().isEmpty()) {
+            out.append("<figcaption>").append(Html.escape(g.title())).append("</figcaption>");
+        }
+        out.append("\n<table class=\"grid\">\n");
+        if (!g.columns().isEmpty()) {
+            out.append("<thead><tr>");
+            for (String heading : g.columns()) {
+                out.append("<th scope=\"col\">").append(Html.escape(heading)).append("</th>");
+            }
+            out.append("</tr></thead>\n");
+        }
+        out.append("<tbody>\n");
+        int scale = g.scale();
+        for (List<ImageGrid.Cell> row : g.rows()) {
+            out.append("<tr>");
+            for (ImageGrid.Cell cell : row) {
+                int w = cell.width() * scale;
+                String caption = Html.escape(cell.caption());
+                out.append("<td><img src=\"")
+                        .append(dataUri(cell.toPng(scale)))
+                        .append("\" width=\"")
+                        .append(w)
+                        .append("\" height=\"")
+                        .append(cell.height() * scale)
+                        .append("\" alt=\"")
+                        .append(caption.isEmpty() ? "image" : caption)
+                        .append("\">");
+                if (!caption.isEmpty()) {
+                    out.append("<div class=\"caption\" style=\"max-width:")
+                            .append(Math.max(w, 96))
+                            .append("px\">")
+                            .append(caption)
+                            .append("</div>");
+                }
+                out.append("</td>");
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</tbody>\n</table>\n</figure>\n");
+    }
+
+    private static boolean isNumber(String text) {
+        return NUMBER.matcher(text.trim()).matches();
+    }
+
+    private static String dataUri(byte[] png) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+    }
 }

@@ -44,211 +44,209 @@ import java.util.Set;
  * asked.
  */
 public final class Report {
-  private final String title;
-  private final ObjectNode provenance;
-  private final Instant generatedAt;
-  private final List<SummaryLine> summary;
-  private final List<SkippedCheck> skipped;
-  private final List<ReportSection> sections;
-
-  private Report(Builder b) {
-    this.title = b.title;
-    this.provenance = b.provenance.deepCopy();
-    this.generatedAt =
-        b.generatedAt != null ? b.generatedAt : Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    this.summary = List.copyOf(b.summary);
-    this.skipped = List.copyOf(b.skipped);
-    this.sections = List.copyOf(b.sections);
-  }
-
-  /**
-   * Starts a report.
-   *
-   * @param title the report's heading and HTML page title
-   * @return a builder
-   */
-  public static Builder builder(String title) {
-    return new Builder(title);
-  }
-
-  /** The report's heading. */
-  public String title() {
-    return title;
-  }
-
-  /**
-   * The provenance as a JSON object whose fields are in insertion order.
-   *
-   * @return a copy; changing it does not change the report
-   */
-  public ObjectNode provenance() {
-    return provenance.deepCopy();
-  }
-
-  /** When the report was generated. */
-  public Instant generatedAt() {
-    return generatedAt;
-  }
-
-  /** The verdict table's lines, in display order (unmodifiable; may be empty). */
-  public List<SummaryLine> summary() {
-    return summary;
-  }
-
-  /** The checks that did not run, in display order (unmodifiable; may be empty). */
-  public List<SkippedCheck> skipped() {
-    return skipped;
-  }
-
-  /** The sections, in display order. */
-  public List<ReportSection> sections() {
-    return sections;
-  }
-
-  /**
-   * Builds a {@link Report}. Required: the title. Optional: provenance entries, summary lines,
-   * skipped checks, sections, and the generation time (default: the time of {@link #build()}, to
-   * the millisecond). Lists keep the order in which entries are added.
-   */
-  public static final class Builder {
     private final String title;
-    private final ObjectNode provenance = ReportJson.MAPPER.createObjectNode();
-    private final List<SummaryLine> summary = new ArrayList<>();
-    private final List<SkippedCheck> skipped = new ArrayList<>();
-    private final List<ReportSection> sections = new ArrayList<>();
-    private Instant generatedAt;
+    private final ObjectNode provenance;
+    private final Instant generatedAt;
+    private final List<SummaryLine> summary;
+    private final List<SkippedCheck> skipped;
+    private final List<ReportSection> sections;
 
-    private Builder(String title) {
-      this.title = Objects.requireNonNull(title, "report title");
+    private Report(Builder b) {
+        this.title = b.title;
+        this.provenance = b.provenance.deepCopy();
+        this.generatedAt = b.generatedAt != null ? b.generatedAt : Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        this.summary = List.copyOf(b.summary);
+        this.skipped = List.copyOf(b.skipped);
+        this.sections = List.copyOf(b.sections);
     }
 
     /**
-     * Adds a provenance entry.
+     * Starts a report.
      *
-     * @param key lower snake_case, not already used, e.g. {@code "git_commit"}
-     * @param value a string, number, map, list, record, {@link Instant}... ; not null
-     * @return this builder
-     * @throws IllegalArgumentException if the key is not snake_case or already used, or Jackson
-     *     cannot write the value
+     * @param title the report's heading and HTML page title
+     * @return a builder
      */
-    public Builder provenance(String key, Object value) {
-      Keys.requireSnakeCase(key, "provenance key");
-      Objects.requireNonNull(value, () -> "value of provenance key \"" + key + "\"");
-      return put(key, ReportJson.toTree(value, "provenance value \"" + key + "\""));
+    public static Builder builder(String title) {
+        return new Builder(title);
+    }
+
+    /** The report's heading. */
+    public String title() {
+        return title;
     }
 
     /**
-     * Adds every property of {@code entries}, in order, as by {@link #provenance(String, Object)}:
-     * the components of a record (named in snake_case), the properties of a bean, the entries of
-     * a {@link Map} or the fields of a JSON object. Nested values stay structured. A null
-     * property is written as JSON {@code null}, as Jackson writes it.
+     * The provenance as a JSON object whose fields are in insertion order.
      *
-     * @param entries a value that Jackson writes as a JSON object, e.g. the caller's provenance
-     *     record
-     * @return this builder
-     * @throws IllegalArgumentException if {@code entries} is not written as a JSON object, or a key
-     *     is not snake_case or already used
+     * @return a copy; changing it does not change the report
      */
-    public Builder provenance(Object entries) {
-      Objects.requireNonNull(entries, "provenance");
-      ObjectNode object = ReportJson.toObject(entries, "provenance", "provenance key");
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        put(e.getKey(), e.getValue());
-      }
-      return this;
+    public ObjectNode provenance() {
+        return provenance.deepCopy();
     }
 
-    private Builder put(String key, JsonNode value) {
-      if (provenance.has(key)) {
-        throw new IllegalArgumentException("provenance key \"" + key + "\" is already set");
-      }
-      provenance.set(key, value);
-      return this;
+    /** When the report was generated. */
+    public Instant generatedAt() {
+        return generatedAt;
     }
 
-    /** Sets the generation time, e.g. from a fixed clock in tests. */
-    public Builder generatedAt(Instant when) {
-      this.generatedAt = Objects.requireNonNull(when, "generatedAt");
-      return this;
+    /** The verdict table's lines, in display order (unmodifiable; may be empty). */
+    public List<SummaryLine> summary() {
+        return summary;
     }
 
-    /** Appends a line to the summary table shown before the sections. */
-    public Builder summaryLine(SummaryLine line) {
-      summary.add(Objects.requireNonNull(line, "summary line"));
-      return this;
+    /** The checks that did not run, in display order (unmodifiable; may be empty). */
+    public List<SkippedCheck> skipped() {
+        return skipped;
     }
 
-    /** Appends summary lines in order, as by {@link #summaryLine(SummaryLine)}. */
-    public Builder summaryLines(List<SummaryLine> lines) {
-      lines.forEach(this::summaryLine);
-      return this;
+    /** The sections, in display order. */
+    public List<ReportSection> sections() {
+        return sections;
     }
 
     /**
-     * Records a check that did not run.
-     *
-     * @param check the check and the reason; its name must not be used by another skipped check
-     * @return this builder
+     * Builds a {@link Report}. Required: the title. Optional: provenance entries, summary lines,
+     * skipped checks, sections, and the generation time (default: the time of {@link #build()}, to
+     * the millisecond). Lists keep the order in which entries are added.
      */
-    public Builder skipped(SkippedCheck check) {
-      skipped.add(Objects.requireNonNull(check, "skipped check"));
-      return this;
-    }
+    public static final class Builder {
+        private final String title;
+        private final ObjectNode provenance = ReportJson.MAPPER.createObjectNode();
+        private final List<SummaryLine> summary = new ArrayList<>();
+        private final List<SkippedCheck> skipped = new ArrayList<>();
+        private final List<ReportSection> sections = new ArrayList<>();
+        private Instant generatedAt;
 
-    /**
-     * Records a check that did not run, as by {@link #skipped(SkippedCheck)}.
-     *
-     * @param name the check, e.g. {@code "evasion (white-box)"}
-     * @param reason why, phrased to follow "because", e.g. {@code "the model gives no gradients"}
-     * @return this builder
-     * @throws IllegalArgumentException if either is blank
-     */
-    public Builder skipped(String name, String reason) {
-      return skipped(new SkippedCheck(name, reason));
-    }
-
-    /** Records skipped checks in order, as by {@link #skipped(SkippedCheck)}. */
-    public Builder skippedChecks(List<SkippedCheck> checks) {
-      checks.forEach(this::skipped);
-      return this;
-    }
-
-    /** Appends a section. */
-    public Builder section(ReportSection section) {
-      sections.add(Objects.requireNonNull(section, "section"));
-      return this;
-    }
-
-    /** Appends sections in order. */
-    public Builder sections(List<? extends ReportSection> sections) {
-      sections.forEach(this::section);
-      return this;
-    }
-
-    /**
-     * Validates and builds the report.
-     *
-     * @throws IllegalArgumentException if a section id is not snake_case, two sections share an
-     *     id, or two skipped checks share a name
-     */
-    public Report build() {
-      Set<String> ids = new HashSet<>();
-      for (ReportSection s : sections) {
-        String id = Keys.requireSnakeCase(s.id(), "section id");
-        Objects.requireNonNull(s.title(), () -> "title of section \"" + id + "\"");
-        if (!ids.add(id)) {
-          throw new IllegalArgumentException("two sections have the id \"" + id + "\"");
+        private Builder(String title) {
+            this.title = Objects.requireNonNull(title, "report title");
         }
-      }
-      Set<String> names = new HashSet<>();
-      for (SkippedCheck c : skipped) {
-        if (!names.add(c.name())) {
-          throw new IllegalArgumentException(
-              "the check \"" + c.name() + "\" is listed as skipped twice");
+
+        /**
+         * Adds a provenance entry.
+         *
+         * @param key lower snake_case, not already used, e.g. {@code "git_commit"}
+         * @param value a string, number, map, list, record, {@link Instant}... ; not null
+         * @return this builder
+         * @throws IllegalArgumentException if the key is not snake_case or already used, or Jackson
+         *     cannot write the value
+         */
+        public Builder provenance(String key, Object value) {
+            Keys.requireSnakeCase(key, "provenance key");
+            Objects.requireNonNull(value, () -> "value of provenance key \"" + key + "\"");
+            return put(key, ReportJson.toTree(value, "provenance value \"" + key + "\""));
         }
-      }
-      return new Report(this);
+
+        /**
+         * Adds every property of {@code entries}, in order, as by {@link #provenance(String, Object)}:
+         * the components of a record (named in snake_case), the properties of a bean, the entries of
+         * a {@link Map} or the fields of a JSON object. Nested values stay structured. A null
+         * property is written as JSON {@code null}, as Jackson writes it.
+         *
+         * @param entries a value that Jackson writes as a JSON object, e.g. the caller's provenance
+         *     record
+         * @return this builder
+         * @throws IllegalArgumentException if {@code entries} is not written as a JSON object, or a key
+         *     is not snake_case or already used
+         */
+        public Builder provenance(Object entries) {
+            Objects.requireNonNull(entries, "provenance");
+            ObjectNode object = ReportJson.toObject(entries, "provenance", "provenance key");
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                put(e.getKey(), e.getValue());
+            }
+            return this;
+        }
+
+        private Builder put(String key, JsonNode value) {
+            if (provenance.has(key)) {
+                throw new IllegalArgumentException("provenance key \"" + key + "\" is already set");
+            }
+            provenance.set(key, value);
+            return this;
+        }
+
+        /** Sets the generation time, e.g. from a fixed clock in tests. */
+        public Builder generatedAt(Instant when) {
+            this.generatedAt = Objects.requireNonNull(when, "generatedAt");
+            return this;
+        }
+
+        /** Appends a line to the summary table shown before the sections. */
+        public Builder summaryLine(SummaryLine line) {
+            summary.add(Objects.requireNonNull(line, "summary line"));
+            return this;
+        }
+
+        /** Appends summary lines in order, as by {@link #summaryLine(SummaryLine)}. */
+        public Builder summaryLines(List<SummaryLine> lines) {
+            lines.forEach(this::summaryLine);
+            return this;
+        }
+
+        /**
+         * Records a check that did not run.
+         *
+         * @param check the check and the reason; its name must not be used by another skipped check
+         * @return this builder
+         */
+        public Builder skipped(SkippedCheck check) {
+            skipped.add(Objects.requireNonNull(check, "skipped check"));
+            return this;
+        }
+
+        /**
+         * Records a check that did not run, as by {@link #skipped(SkippedCheck)}.
+         *
+         * @param name the check, e.g. {@code "evasion (white-box)"}
+         * @param reason why, phrased to follow "because", e.g. {@code "the model gives no gradients"}
+         * @return this builder
+         * @throws IllegalArgumentException if either is blank
+         */
+        public Builder skipped(String name, String reason) {
+            return skipped(new SkippedCheck(name, reason));
+        }
+
+        /** Records skipped checks in order, as by {@link #skipped(SkippedCheck)}. */
+        public Builder skippedChecks(List<SkippedCheck> checks) {
+            checks.forEach(this::skipped);
+            return this;
+        }
+
+        /** Appends a section. */
+        public Builder section(ReportSection section) {
+            sections.add(Objects.requireNonNull(section, "section"));
+            return this;
+        }
+
+        /** Appends sections in order. */
+        public Builder sections(List<? extends ReportSection> sections) {
+            sections.forEach(this::section);
+            return this;
+        }
+
+        /**
+         * Validates and builds the report.
+         *
+         * @throws IllegalArgumentException if a section id is not snake_case, two sections share an
+         *     id, or two skipped checks share a name
+         */
+        public Report build() {
+            Set<String> ids = new HashSet<>();
+            for (ReportSection s : sections) {
+                String id = Keys.requireSnakeCase(s.id(), "section id");
+                Objects.requireNonNull(s.title(), () -> "title of section \"" + id + "\"");
+                if (!ids.add(id)) {
+                    throw new IllegalArgumentException("two sections have the id \"" + id + "\"");
+                }
+            }
+            Set<String> names = new HashSet<>();
+            for (SkippedCheck c : skipped) {
+                if (!names.add(c.name())) {
+                    throw new IllegalArgumentException("the check \"" + c.name() + "\" is listed as skipped twice");
+                }
+            }
+            return new Report(this);
+        }
     }
-  }
 }

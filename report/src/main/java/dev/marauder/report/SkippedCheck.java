@@ -19,9 +19,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"name", "reason"})
 public record SkippedCheck(String name, String reason) {
 
-  /** Validates the fields. */
-  public SkippedCheck {
-    SummaryLine.requireNonBlank(name, "name of skipped check");
-    SummaryLine.requireNonBlank(reason, "reason of skipped check \"" + name + "\"");
-  }
+    /** Validates the fields. */
+    public SkippedCheck {
+        SummaryLine.requireNonBlank(name, "name of skipped check");
+        SummaryLine.requireNonBlank(reason, "reason of skipped check \"" + name + "\"");
+    }
 }

@@ -33,23 +33,23 @@ import java.util.Objects;
  */
 @JsonPropertyOrder({"threat", "tried", "headline", "severity", "rule", "command"})
 public record SummaryLine(
-    String threat, String tried, String headline, Severity severity, String rule, String command) {
+        String threat, String tried, String headline, Severity severity, String rule, String command) {
 
-  /** Validates the fields. */
-  public SummaryLine {
-    requireNonBlank(threat, "threat");
-    Objects.requireNonNull(tried, () -> "tried of summary line \"" + threat + "\"");
-    requireNonBlank(headline, "headline of summary line \"" + threat + "\"");
-    Objects.requireNonNull(severity, () -> "severity of summary line \"" + threat + "\"");
-    requireNonBlank(rule, "rule of summary line \"" + threat + "\"");
-    Objects.requireNonNull(command, () -> "command of summary line \"" + threat + "\"");
-  }
-
-  static String requireNonBlank(String text, String what) {
-    Objects.requireNonNull(text, what);
-    if (text.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank, got \"" + text + "\"");
+    /** Validates the fields. */
+    public SummaryLine {
+        requireNonBlank(threat, "threat");
+        Objects.requireNonNull(tried, () -> "tried of summary line \"" + threat + "\"");
+        requireNonBlank(headline, "headline of summary line \"" + threat + "\"");
+        Objects.requireNonNull(severity, () -> "severity of summary line \"" + threat + "\"");
+        requireNonBlank(rule, "rule of summary line \"" + threat + "\"");
+        Objects.requireNonNull(command, () -> "command of summary line \"" + threat + "\"");
     }
-    return text;
-  }
+
+    static String requireNonBlank(String text, String what) {
+        Objects.requireNonNull(text, what);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank, got \"" + text + "\"");
+        }
+        return text;
+    }
 }

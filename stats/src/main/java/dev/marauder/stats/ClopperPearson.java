@@ -1,6 +1,5 @@
 package dev.marauder.stats;
 
-
 /**
  * Exact (Clopper-Pearson) confidence bounds for a binomial proportion: from {@code k} successes in
  * {@code n} independent trials, the bounds that contain the true success probability with at least
@@ -56,7 +55,9 @@ public final class ClopperPearson {
      */
     public static Interval interval(int successes, int trials, double confidence) {
         double alpha = 1 - Require.confidence(confidence);
-        return new Interval(lower(successes, trials, alpha / 2).x(), upper(successes, trials, alpha / 2).x(),
+        return new Interval(
+                lower(successes, trials, alpha / 2).x(),
+                upper(successes, trials, alpha / 2).x(),
                 confidence);
     }
 

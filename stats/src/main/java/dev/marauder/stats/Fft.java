@@ -15,6 +15,7 @@ public final class Fft {
      * {@code exp(-i pi j / h)} is at index {@code h + j}, so each stage reads them in order.
      */
     private final double[] twRe;
+
     private final double[] twIm;
 
     public Fft(int n) {

@@ -1,6 +1,7 @@
 package dev.marauder.stats;
 
 import org.apache.commons.numbers.gamma.LogGamma;
+
 /**
  * The log-gamma and log-beta functions and the regularized incomplete beta function
  * {@code I_x(a, b)} (the distribution function of the Beta(a, b) distribution), with its inverse.
@@ -47,14 +48,15 @@ public final class IncompleteBeta {
      * powers {@code 1/x, 1/x^3, ...}; the first omitted term is below 2e-18 at x = 10.
      */
     private static final double[] STIRLING = {
-        1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156,
-        -3617.0 / 122400,
+        1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156, -3617.0 / 122400,
     };
     /** Relative change of the continued fraction at which it has converged (two ulps). */
     private static final double FRACTION_TOLERANCE = 4.5e-16;
+
     private static final double TINY = 1e-300;
     /** Largest whole {@code b} summed term by term when {@code a >= 10 b}. */
     private static final int FINITE_SUM_LIMIT = 200;
+
     private static final double RESCALE = 1e280;
     private static final double LOG_RESCALE = Math.log(RESCALE);
 
@@ -86,7 +88,10 @@ public final class IncompleteBeta {
         double pq = p + q;
         if (p >= STIRLING_FROM) {
             double correction = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(pq);
-            return -0.5 * Math.log(q) + HALF_LOG_TWO_PI + correction + (p - 0.5) * Math.log(p / pq)
+            return -0.5 * Math.log(q)
+                    + HALF_LOG_TWO_PI
+                    + correction
+                    + (p - 0.5) * Math.log(p / pq)
                     + q * Math.log1p(-p / pq);
         }
         if (q >= STIRLING_FROM) {
@@ -190,7 +195,9 @@ public final class IncompleteBeta {
             double gap = a * y - b * x;
             double correction = stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(n);
             return -(deviance(a, gap) + deviance(b, -gap))
-                    + 0.5 * (Math.log(a) + Math.log(b) - Math.log(n)) - HALF_LOG_TWO_PI - correction;
+                    + 0.5 * (Math.log(a) + Math.log(b) - Math.log(n))
+                    - HALF_LOG_TWO_PI
+                    - correction;
         }
         return a * log(x, y) + b * log(y, x) - logBeta(a, b);
     }
@@ -239,8 +246,8 @@ public final class IncompleteBeta {
             }
             u = next;
         }
-        throw new ArithmeticException("inverse incomplete beta did not converge for log p = " + logS
-                + ", a = " + c + ", b = " + d);
+        throw new ArithmeticException(
+                "inverse incomplete beta did not converge for log p = " + logS + ", a = " + c + ", b = " + d);
     }
 
     /**
@@ -289,8 +296,8 @@ public final class IncompleteBeta {
                 return h;
             }
         }
-        throw new ArithmeticException("incomplete beta continued fraction did not converge for x = " + x
-                + ", a = " + a + ", b = " + b);
+        throw new ArithmeticException(
+                "incomplete beta continued fraction did not converge for x = " + x + ", a = " + a + ", b = " + b);
     }
 
     /**

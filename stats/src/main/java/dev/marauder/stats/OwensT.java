@@ -1,6 +1,5 @@
 package dev.marauder.stats;
 
-
 /**
  * Owen's T function, {@code T(h, a) = (1 / 2 pi) integral_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx}
  * (Owen 1956, "Tables for Computing Bivariate Normal Probabilities", Annals of Mathematical
@@ -69,10 +68,14 @@ public final class OwensT {
         double width = Math.min(0.5, 0.5 / h);
         int panels = (int) Math.ceil(upper / width);
         double h2 = h * h;
-        double sum = GaussLegendre.integrate(x -> {
-            double s = 1 + x * x;
-            return Math.exp(-0.5 * h2 * s) / s;
-        }, 0, upper, panels);
+        double sum = GaussLegendre.integrate(
+                x -> {
+                    double s = 1 + x * x;
+                    return Math.exp(-0.5 * h2 * s) / s;
+                },
+                0,
+                upper,
+                panels);
         return sum * INV_2PI;
     }
 }

@@ -80,13 +80,13 @@ public final class Require {
             throw new IllegalArgumentException("labels must not be null");
         }
         if (labels.length != examples) {
-            throw new IllegalArgumentException("need one label per example, got " + labels.length + " labels for "
-                    + examples + " examples");
+            throw new IllegalArgumentException(
+                    "need one label per example, got " + labels.length + " labels for " + examples + " examples");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label[" + i + "] must be in [0, " + classes + "), got "
-                        + labels[i]);
+                throw new IllegalArgumentException(
+                        "label[" + i + "] must be in [0, " + classes + "), got " + labels[i]);
             }
         }
         return labels;
@@ -101,8 +101,8 @@ public final class Require {
             throw new IllegalArgumentException("guesses must be in [0, canaries = " + canaries + "], got " + guesses);
         }
         if (correct < 0 || correct > guesses) {
-            throw new IllegalArgumentException("correct guesses must be in [0, guesses = " + guesses + "], got "
-                    + correct);
+            throw new IllegalArgumentException(
+                    "correct guesses must be in [0, guesses = " + guesses + "], got " + correct);
         }
     }
 }

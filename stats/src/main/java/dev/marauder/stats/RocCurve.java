@@ -66,7 +66,8 @@ public final class RocCurve {
         int i = 0;
         int j = 0;
         while (i < in.length || j < out.length) {
-            double next = Math.max(i < in.length ? in[i] : Double.NEGATIVE_INFINITY,
+            double next = Math.max(
+                    i < in.length ? in[i] : Double.NEGATIVE_INFINITY,
                     j < out.length ? out[j] : Double.NEGATIVE_INFINITY);
             while (i < in.length && in[i] == next) {
                 i++;
@@ -79,7 +80,11 @@ public final class RocCurve {
             fp[points] = j;
             points++;
         }
-        return new RocCurve(in.length, out.length, Arrays.copyOf(thresholds, points), Arrays.copyOf(tp, points),
+        return new RocCurve(
+                in.length,
+                out.length,
+                Arrays.copyOf(thresholds, points),
+                Arrays.copyOf(tp, points),
                 Arrays.copyOf(fp, points));
     }
 
@@ -206,7 +211,8 @@ public final class RocCurve {
     }
 
     private RocPoint point(int k) {
-        return new RocPoint(thresholds[k], (double) falsePositives[k] / nonMembers, (double) truePositives[k] / members);
+        return new RocPoint(
+                thresholds[k], (double) falsePositives[k] / nonMembers, (double) truePositives[k] / members);
     }
 
     private List<RocPoint> pointsAt(int[] indices, int count) {
@@ -232,7 +238,8 @@ public final class RocCurve {
         int[] out = new int[size()];
         int count = 0;
         for (int k = 0; k < size(); k++) {
-            boolean interior = k > 0 && k < size() - 1
+            boolean interior = k > 0
+                    && k < size() - 1
                     && ((falsePositives[k - 1] == falsePositives[k] && falsePositives[k] == falsePositives[k + 1])
                             || (truePositives[k - 1] == truePositives[k] && truePositives[k] == truePositives[k + 1]));
             if (!interior) {

@@ -218,7 +218,8 @@ public record SkewNormal(double location, double scale, double shape) {
         double sd = Math.sqrt(Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n);
         double[] z = Arrays.stream(x).map(v -> (v - mean) / sd).toArray();
         SkewNormal start = fitMoments(z);
-        double[] best = Bfgs.minimise((p, g) -> negativeMeanLogLikelihood(z, p, g),
+        double[] best = Bfgs.minimise(
+                (p, g) -> negativeMeanLogLikelihood(z, p, g),
                 new double[] {start.location, Math.log(start.scale), start.shape});
         return new SkewNormal(mean + sd * best[0], sd * Math.exp(best[1]), best[2]);
     }
@@ -271,8 +272,8 @@ public record SkewNormal(double location, double scale, double shape) {
             spread |= x[i] != first;
         }
         if (!spread) {
-            throw new IllegalArgumentException("all " + x.length + " values of the sample equal " + first
-                    + "; a skew-normal fit needs spread");
+            throw new IllegalArgumentException(
+                    "all " + x.length + " values of the sample equal " + first + "; a skew-normal fit needs spread");
         }
     }
 

@@ -44,8 +44,8 @@ public final class StandardNormal {
     private static final double TAYLOR_LIMIT = SERIES_LIMIT + TAYLOR_STEP * TAYLOR_CENTRES;
     private static final int TAYLOR_DEGREE = 12;
     /** {@code 1/(2n+1)}: the series for y < 1.5 needs about 40 terms. */
-    private static final double[] ODD_RECIPROCALS = IntStream.range(0, 80)
-            .mapToDouble(n -> 1.0 / (2 * n + 1)).toArray();
+    private static final double[] ODD_RECIPROCALS =
+            IntStream.range(0, 80).mapToDouble(n -> 1.0 / (2 * n + 1)).toArray();
     /** Taylor coefficients of erfcx around 1.5 + 0.25 (i + 1/2), highest degree first. */
     private static final double[][] TAYLOR = taylorTables();
 

@@ -46,9 +46,11 @@ class ClopperPearsonTest {
         // (1 - lower in double loses digits, so compare with the mirrored interval, which is exact
         // by symmetry, and with 1 - lower to the precision of that subtraction)
         ClopperPearson.Interval mirrored = ClopperPearson.interval(n - k, n, confidence);
-        assertThat(ClopperPearson.lower(k, n, alpha).oneMinusX()).isEqualTo(mirrored.upper())
+        assertThat(ClopperPearson.lower(k, n, alpha).oneMinusX())
+                .isEqualTo(mirrored.upper())
                 .isCloseTo(1 - lower, within(2e-16));
-        assertThat(ClopperPearson.upper(k, n, alpha).oneMinusX()).isEqualTo(mirrored.lower())
+        assertThat(ClopperPearson.upper(k, n, alpha).oneMinusX())
+                .isEqualTo(mirrored.lower())
                 .isCloseTo(1 - upper, within(2e-16));
     }
 
@@ -56,24 +58,26 @@ class ClopperPearsonTest {
     void closedFormsAtTheEdges() {
         // k = 0: upper = 1 - alpha^(1/n); k = n: lower = alpha^(1/n) (one-sided at level 1 - alpha)
         for (int n : new int[] {1, 7, 100, 12345, 1_000_000}) {
-            assertThat(ClopperPearson.upperBound(0, n, 0.95)).isCloseTo(-Math.expm1(Math.log(0.05) / n),
-                    within(1e-14 * ClopperPearson.upperBound(0, n, 0.95)));
+            assertThat(ClopperPearson.upperBound(0, n, 0.95))
+                    .isCloseTo(-Math.expm1(Math.log(0.05) / n), within(1e-14 * ClopperPearson.upperBound(0, n, 0.95)));
             assertThat(ClopperPearson.lowerBound(n, n, 0.95)).isCloseTo(Math.exp(Math.log(0.05) / n), within(1e-15));
             // 2e-14 relative: about 50 ulps of the tiny 1 - x, through log-gamma (Commons Numbers) and a
             // Newton iteration on log I
-            assertThat(ClopperPearson.lower(n, n, 0.05).oneMinusX()).isCloseTo(-Math.expm1(Math.log(0.05) / n),
-                    within(2e-14 * -Math.expm1(Math.log(0.05) / n)));
+            assertThat(ClopperPearson.lower(n, n, 0.05).oneMinusX())
+                    .isCloseTo(-Math.expm1(Math.log(0.05) / n), within(2e-14 * -Math.expm1(Math.log(0.05) / n)));
             assertThat(ClopperPearson.lowerBound(0, n, 0.95)).isZero();
             assertThat(ClopperPearson.upperBound(n, n, 0.95)).isEqualTo(1.0);
         }
         // mpmath: 0.05^(1/10^6) = 0.99999700427221364746
-        assertThat(ClopperPearson.lowerBound(1_000_000, 1_000_000, 0.95)).isCloseTo(0.99999700427221364746,
-                within(1e-16));
+        assertThat(ClopperPearson.lowerBound(1_000_000, 1_000_000, 0.95))
+                .isCloseTo(0.99999700427221364746, within(1e-16));
     }
 
     @Property(tries = 100)
-    void boundsBracketTheEstimateAndWidenWithConfidence(@ForAll @IntRange(min = 1, max = 5000) int n,
-            @ForAll @DoubleRange(min = 0, max = 1) double share, @ForAll @DoubleRange(min = 0.5, max = 0.999) @Scale(3) double c) {
+    void boundsBracketTheEstimateAndWidenWithConfidence(
+            @ForAll @IntRange(min = 1, max = 5000) int n,
+            @ForAll @DoubleRange(min = 0, max = 1) double share,
+            @ForAll @DoubleRange(min = 0.5, max = 0.999) @Scale(3) double c) {
         int k = (int) Math.round(share * n);
         double estimate = (double) k / n;
         ClopperPearson.Interval narrow = ClopperPearson.interval(k, n, c);
@@ -113,10 +117,12 @@ class ClopperPearsonTest {
 
     @Test
     void rejectsInvalidArguments() {
-        assertThatThrownBy(() -> ClopperPearson.interval(3, 2, 0.95)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ClopperPearson.interval(3, 2, 0.95))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("3");
         assertThatThrownBy(() -> ClopperPearson.interval(0, 0, 0.95)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ClopperPearson.lowerBound(1, 2, 1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ClopperPearson.lowerBound(1, 2, 1.0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("confidence");
         assertThatThrownBy(() -> ClopperPearson.upperBound(-1, 2, 0.9)).isInstanceOf(IllegalArgumentException.class);
     }

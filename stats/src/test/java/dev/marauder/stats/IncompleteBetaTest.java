@@ -114,35 +114,40 @@ class IncompleteBetaTest {
         assertThat(IncompleteBeta.logRegularized(1e-200, 1, 1, 1e4))
                 .isCloseTo(Math.log(1e4) + Math.log(1e-200), within(1e-12));
         // I_x(a, 1) = x^a
-        assertThat(IncompleteBeta.logRegularized(1e-3, 1 - 1e-3, 200, 1)).isCloseTo(200 * Math.log(1e-3),
-                within(1e-10));
+        assertThat(IncompleteBeta.logRegularized(1e-3, 1 - 1e-3, 200, 1))
+                .isCloseTo(200 * Math.log(1e-3), within(1e-10));
         assertThat(IncompleteBeta.regularized(0, 2, 3)).isZero();
         assertThat(IncompleteBeta.regularized(1, 2, 3)).isEqualTo(1.0);
     }
 
     @Property(tries = 200)
-    void mirrorIdentity(@ForAll @DoubleRange(min = 0.01, max = 0.99) double x,
-            @ForAll @DoubleRange(min = 0.5, max = 2000) double a, @ForAll @DoubleRange(min = 0.5, max = 2000) double b) {
+    void mirrorIdentity(
+            @ForAll @DoubleRange(min = 0.01, max = 0.99) double x,
+            @ForAll @DoubleRange(min = 0.5, max = 2000) double a,
+            @ForAll @DoubleRange(min = 0.5, max = 2000) double b) {
         double sum = IncompleteBeta.regularized(x, a, b) + IncompleteBeta.regularized(1 - x, b, a);
         assertThat(sum).isCloseTo(1.0, within(1e-13));
     }
 
     @Property(tries = 300)
-    void inverseSolvesTheEquation(@ForAll @DoubleRange(min = -27.6, max = -0.001) @Scale(4) double logP,
-            @ForAll @DoubleRange(min = 0.5, max = 1e5) double a, @ForAll @DoubleRange(min = 0.5, max = 1e5) double b) {
+    void inverseSolvesTheEquation(
+            @ForAll @DoubleRange(min = -27.6, max = -0.001) @Scale(4) double logP,
+            @ForAll @DoubleRange(min = 0.5, max = 1e5) double a,
+            @ForAll @DoubleRange(min = 0.5, max = 1e5) double b) {
         double p = Math.exp(logP);
         IncompleteBeta.Root root = IncompleteBeta.inverse(p, a, b);
         assertThat(root.x() + root.oneMinusX()).isCloseTo(1.0, within(1e-15));
         // the equation holds to the precision the slope allows: |d log I / d log x| * 1e-15 plus rounding
         double logI = IncompleteBeta.logRegularized(root.x(), root.oneMinusX(), a, b);
-        double slope = Math.exp(IncompleteBeta.logFront(root.x(), root.oneMinusX(), a, b)
-                - Math.log(root.oneMinusX()) - logI);
+        double slope =
+                Math.exp(IncompleteBeta.logFront(root.x(), root.oneMinusX(), a, b) - Math.log(root.oneMinusX()) - logI);
         assertThat(logI).isCloseTo(Math.log(p), within(1e-12 + 4e-15 * slope * Math.max(1, -Math.log(root.x()))));
     }
 
     @Test
     void rejectsInvalidArguments() {
-        assertThatThrownBy(() -> IncompleteBeta.logGamma(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> IncompleteBeta.logGamma(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0.0");
         assertThatThrownBy(() -> IncompleteBeta.logBeta(-1, 2)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IncompleteBeta.inverse(1, 2, 2)).isInstanceOf(IllegalArgumentException.class);

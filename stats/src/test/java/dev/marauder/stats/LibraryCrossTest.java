@@ -23,8 +23,10 @@ class LibraryCrossTest {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
     @Property(tries = 300)
-    void regularizedBetaAgreesWithTheLibrary(@ForAll @DoubleRange(min = 0.5, max = 2000) double a,
-            @ForAll @DoubleRange(min = 0.5, max = 2000) double b, @ForAll @DoubleRange(min = 0.001, max = 0.999) @Scale(6) double x) {
+    void regularizedBetaAgreesWithTheLibrary(
+            @ForAll @DoubleRange(min = 0.5, max = 2000) double a,
+            @ForAll @DoubleRange(min = 0.5, max = 2000) double b,
+            @ForAll @DoubleRange(min = 0.001, max = 0.999) @Scale(6) double x) {
         double library = RegularizedBeta.value(x, a, b);
         double ours = IncompleteBeta.regularized(x, a, b);
         // Tolerances: both sides are accurate to a few ulps (1e-13 relative allows a few dozen).
@@ -41,8 +43,10 @@ class LibraryCrossTest {
     }
 
     @Property(tries = 200)
-    void theInverseAgreesWithTheLibrarysQuantile(@ForAll @DoubleRange(min = 0.5, max = 500) double a,
-            @ForAll @DoubleRange(min = 0.5, max = 500) double b, @ForAll @DoubleRange(min = 1e-6, max = 0.999999) @Scale(8) double p) {
+    void theInverseAgreesWithTheLibrarysQuantile(
+            @ForAll @DoubleRange(min = 0.5, max = 500) double a,
+            @ForAll @DoubleRange(min = 0.5, max = 500) double b,
+            @ForAll @DoubleRange(min = 1e-6, max = 0.999999) @Scale(8) double p) {
         IncompleteBeta.Root root = IncompleteBeta.inverse(p, a, b);
         double library = BetaDistribution.of(a, b).inverseCumulativeProbability(p);
         assertThat(root.x()).isCloseTo(library, within(1e-9 * Math.max(library, 1e-12)));
@@ -50,7 +54,8 @@ class LibraryCrossTest {
     }
 
     @Property(tries = 300)
-    void logGammaIsTheLibrarysAndLogBetaAgreesWithIt(@ForAll @DoubleRange(min = 0.01, max = 1e6) double a,
+    void logGammaIsTheLibrarysAndLogBetaAgreesWithIt(
+            @ForAll @DoubleRange(min = 0.01, max = 1e6) double a,
             @ForAll @DoubleRange(min = 0.01, max = 1e6) double b) {
         assertThat(IncompleteBeta.logGamma(a)).isEqualTo(org.apache.commons.numbers.gamma.LogGamma.value(a));
         double library = org.apache.commons.numbers.gamma.LogBeta.value(a, b);
@@ -62,17 +67,20 @@ class LibraryCrossTest {
         // In the far tails exp(-x^2/2) carries a relative error of about x^2/2 ulps in any double
         // implementation (StandardNormal's own is checked against mpmath in StandardNormalTest).
         double relative = 1e-14 + 4e-16 * x * x;
-        assertThat(StandardNormal.cdf(x)).isCloseTo(NORMAL.cumulativeProbability(x),
-                within(relative * NORMAL.cumulativeProbability(x) + 1e-300));
-        assertThat(StandardNormal.sf(x)).isCloseTo(NORMAL.survivalProbability(x),
-                within(relative * NORMAL.survivalProbability(x) + 1e-300));
+        assertThat(StandardNormal.cdf(x))
+                .isCloseTo(
+                        NORMAL.cumulativeProbability(x), within(relative * NORMAL.cumulativeProbability(x) + 1e-300));
+        assertThat(StandardNormal.sf(x))
+                .isCloseTo(NORMAL.survivalProbability(x), within(relative * NORMAL.survivalProbability(x) + 1e-300));
         double y = Math.abs(x) / 6;
         assertThat(StandardNormal.erfc(y)).isCloseTo(Erfc.value(y), within(relative * Erfc.value(y) + 1e-300));
-        assertThat(StandardNormal.logPdf(x)).isCloseTo(NORMAL.logDensity(x), within(1e-12 * Math.max(1, Math.abs(x * x))));
+        assertThat(StandardNormal.logPdf(x))
+                .isCloseTo(NORMAL.logDensity(x), within(1e-12 * Math.max(1, Math.abs(x * x))));
     }
 
     @Property(tries = 100)
-    void beyondDoublesTheLogCdfStaysFiniteWhereTheLibraryUnderflows(@ForAll @DoubleRange(min = -1e6, max = -40) double x) {
+    void beyondDoublesTheLogCdfStaysFiniteWhereTheLibraryUnderflows(
+            @ForAll @DoubleRange(min = -1e6, max = -40) double x) {
         assertThat(NORMAL.cumulativeProbability(x)).isZero();
         double log = StandardNormal.logCdf(x);
         // log Phi(x) ~ -x^2/2 - log(-x) - log(sqrt(2 pi)) for large negative x

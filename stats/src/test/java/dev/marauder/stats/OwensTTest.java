@@ -52,7 +52,8 @@ class OwensTTest {
         assertThat(OwensT.t(0, 1)).isEqualTo(Math.atan(1) / (2 * Math.PI)); // 1/8
         assertThat(OwensT.t(0, 3.5)).isEqualTo(Math.atan(3.5) / (2 * Math.PI));
         assertThat(OwensT.t(0, Double.POSITIVE_INFINITY)).isEqualTo(0.25);
-        assertThat(OwensT.t(2, Double.POSITIVE_INFINITY)).isCloseTo(StandardNormal.cdf(-2) / 2, withinPercentage(1e-12));
+        assertThat(OwensT.t(2, Double.POSITIVE_INFINITY))
+                .isCloseTo(StandardNormal.cdf(-2) / 2, withinPercentage(1e-12));
         assertThat(OwensT.t(Double.POSITIVE_INFINITY, 2)).isZero();
         assertThat(OwensT.t(Double.NaN, 1)).isNaN();
         assertThat(OwensT.t(1, Double.NaN)).isNaN();
@@ -71,8 +72,8 @@ class OwensTTest {
     }
 
     @Property(tries = 200)
-    void evenInHOddInA(@ForAll @DoubleRange(min = -10, max = 10) double h,
-            @ForAll @DoubleRange(min = -50, max = 50) double a) {
+    void evenInHOddInA(
+            @ForAll @DoubleRange(min = -10, max = 10) double h, @ForAll @DoubleRange(min = -50, max = 50) double a) {
         double t = OwensT.t(h, a);
         assertThat(OwensT.t(-h, a)).isEqualTo(t);
         assertThat(OwensT.t(h, -a)).isEqualTo(-t);
@@ -81,8 +82,8 @@ class OwensTTest {
     }
 
     @Property(tries = 100)
-    void matchesAdaptiveSimpsonOfTheIntegral(@ForAll @DoubleRange(min = 0, max = 6) double h,
-            @ForAll @DoubleRange(min = 0, max = 25) double a) {
+    void matchesAdaptiveSimpsonOfTheIntegral(
+            @ForAll @DoubleRange(min = 0, max = 6) double h, @ForAll @DoubleRange(min = 0, max = 25) double a) {
         double expected = Quadrature.simpson(x -> Math.exp(-0.5 * h * h * (1 + x * x)) / (1 + x * x), 0, a, 1e-12)
                 / (2 * Math.PI);
         double actual = OwensT.t(h, a);

@@ -26,8 +26,16 @@ final class Quadrature {
         return step(f, a, b, fa, fm, fb, whole, tolerance, 40);
     }
 
-    private static double step(DoubleUnaryOperator f, double a, double b, double fa, double fm, double fb,
-            double whole, double tolerance, int depth) {
+    private static double step(
+            DoubleUnaryOperator f,
+            double a,
+            double b,
+            double fa,
+            double fm,
+            double fb,
+            double whole,
+            double tolerance,
+            int depth) {
         double m = 0.5 * (a + b);
         double flm = f.applyAsDouble(0.5 * (a + m));
         double frm = f.applyAsDouble(0.5 * (m + b));

@@ -14,13 +14,18 @@ import org.junit.jupiter.api.Test;
 /** The ROC curve and its metrics, against brute-force counts and hand-built examples. */
 class RocCurveTest {
     @Property(tries = 200)
-    void aucIsTheMannWhitneyStatisticWithTiesCountedHalf(@ForAll @IntRange(min = 1, max = 60) int members,
-            @ForAll @IntRange(min = 1, max = 60) int nonMembers, @ForAll @IntRange(min = 1, max = 8) int levels,
+    void aucIsTheMannWhitneyStatisticWithTiesCountedHalf(
+            @ForAll @IntRange(min = 1, max = 60) int members,
+            @ForAll @IntRange(min = 1, max = 60) int nonMembers,
+            @ForAll @IntRange(min = 1, max = 8) int levels,
             @ForAll long seed) {
         // scores drawn from few levels, so ties within and across groups are common
         SplittableRandom random = new SplittableRandom(seed);
-        double[] in = random.doubles(members).map(u -> Math.floor(u * levels) + 0.5).toArray();
-        double[] out = random.doubles(nonMembers).map(u -> Math.floor(u * levels) * 0.9).toArray();
+        double[] in =
+                random.doubles(members).map(u -> Math.floor(u * levels) + 0.5).toArray();
+        double[] out = random.doubles(nonMembers)
+                .map(u -> Math.floor(u * levels) * 0.9)
+                .toArray();
         double pairs = 0;
         for (double a : in) {
             for (double b : out) {
@@ -62,11 +67,12 @@ class RocCurveTest {
     @Test
     void tiesMakeDiagonalStepsAndMinusZeroEqualsZero() {
         RocCurve roc = RocCurve.of(new double[] {1, 0.0}, new double[] {-0.0, -1});
-        assertThat(roc.points()).containsExactly(
-                new RocPoint(Double.POSITIVE_INFINITY, 0, 0),
-                new RocPoint(1, 0, 0.5),
-                new RocPoint(0, 0.5, 1),
-                new RocPoint(-1, 1, 1));
+        assertThat(roc.points())
+                .containsExactly(
+                        new RocPoint(Double.POSITIVE_INFINITY, 0, 0),
+                        new RocPoint(1, 0, 0.5),
+                        new RocPoint(0, 0.5, 1),
+                        new RocPoint(-1, 1, 1));
         assertThat(roc.auc()).isEqualTo(0.875); // pairs: 1 beats both, 0 ties -0 and beats -1
     }
 
@@ -101,8 +107,10 @@ class RocCurveTest {
         assertThat(thin.get(thin.size() - 1).falsePositiveRate()).isEqualTo(1);
         assertThat(thin.get(thin.size() - 1).truePositiveRate()).isEqualTo(1);
         for (int k = 1; k < thin.size(); k++) {
-            assertThat(thin.get(k).falsePositiveRate()).isGreaterThanOrEqualTo(thin.get(k - 1).falsePositiveRate());
-            assertThat(thin.get(k).truePositiveRate()).isGreaterThanOrEqualTo(thin.get(k - 1).truePositiveRate());
+            assertThat(thin.get(k).falsePositiveRate())
+                    .isGreaterThanOrEqualTo(thin.get(k - 1).falsePositiveRate());
+            assertThat(thin.get(k).truePositiveRate())
+                    .isGreaterThanOrEqualTo(thin.get(k - 1).truePositiveRate());
         }
         // every corner of the full curve (a point not inside a vertical or horizontal run) with FPR
         // up to 20 / 50,000 is there, so the staircase is exact at the low-FPR end
@@ -122,8 +130,11 @@ class RocCurveTest {
         assertThat(corners).isGreaterThan(20);
         // each kept point is a point of the full curve, and the TPR at 1e-3 can be read off exactly
         assertThat(new java.util.HashSet<>(all)).containsAll(thin);
-        double thinTpr = thin.stream().filter(p -> p.falsePositiveRate() <= 0.001)
-                .mapToDouble(RocPoint::truePositiveRate).max().orElseThrow();
+        double thinTpr = thin.stream()
+                .filter(p -> p.falsePositiveRate() <= 0.001)
+                .mapToDouble(RocPoint::truePositiveRate)
+                .max()
+                .orElseThrow();
         assertThat(thinTpr).isEqualTo(roc.truePositiveRateAt(0.001)).isGreaterThan(0);
     }
 
@@ -132,29 +143,36 @@ class RocCurveTest {
         // a vertical run of 3 member-only points collapses to its two ends
         RocCurve roc = RocCurve.of(new double[] {9, 8, 7, 1}, new double[] {5, 0});
         assertThat(roc.size()).isEqualTo(7);
-        assertThat(roc.downsampled(8)).containsExactly(
-                new RocPoint(Double.POSITIVE_INFINITY, 0, 0),
-                new RocPoint(7, 0, 0.75),
-                new RocPoint(5, 0.5, 0.75),
-                new RocPoint(1, 0.5, 1),
-                new RocPoint(0, 1, 1));
+        assertThat(roc.downsampled(8))
+                .containsExactly(
+                        new RocPoint(Double.POSITIVE_INFINITY, 0, 0),
+                        new RocPoint(7, 0, 0.75),
+                        new RocPoint(5, 0.5, 0.75),
+                        new RocPoint(1, 0.5, 1),
+                        new RocPoint(0, 1, 1));
     }
 
     @Test
     void rejectsBadInputNamingTheProblem() {
         assertThatThrownBy(() -> RocCurve.of(new double[0], new double[] {1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("member scores must not be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("member scores must not be empty");
         assertThatThrownBy(() -> RocCurve.of(new double[] {1}, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-member scores must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-member scores must not be null");
         assertThatThrownBy(() -> RocCurve.of(new double[] {1, Double.NaN}, new double[] {1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("member scores[1] must be finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("member scores[1] must be finite");
         assertThatThrownBy(() -> RocCurve.of(new double[] {1}, new double[] {Double.NEGATIVE_INFINITY}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-member scores[0]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-member scores[0]");
         RocCurve roc = RocCurve.of(new double[] {1}, new double[] {0});
         assertThatThrownBy(() -> roc.truePositiveRateAt(1.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("false positive rate");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("false positive rate");
         assertThatThrownBy(() -> roc.downsampled(3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 8");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 8");
     }
 
     private static double gaussian(SplittableRandom random) {

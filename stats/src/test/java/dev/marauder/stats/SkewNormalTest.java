@@ -50,8 +50,8 @@ class SkewNormalTest {
     }
 
     @Property(tries = 100)
-    void cdfIsTheIntegralOfThePdf(@ForAll @DoubleRange(min = -10, max = 10) double shape,
-            @ForAll @DoubleRange(min = -5, max = 4) double z) {
+    void cdfIsTheIntegralOfThePdf(
+            @ForAll @DoubleRange(min = -10, max = 10) double shape, @ForAll @DoubleRange(min = -5, max = 4) double z) {
         SkewNormal d = new SkewNormal(2, 1.5, shape);
         double x = 2 + 1.5 * z;
         double integral = Quadrature.simpson(d::pdf, 2 - 1.5 * 12, x, 1e-12);
@@ -60,8 +60,8 @@ class SkewNormalTest {
     }
 
     @Property(tries = 100)
-    void reflectionAndTheNormalCase(@ForAll @DoubleRange(min = -20, max = 20) double shape,
-            @ForAll @DoubleRange(min = -6, max = 6) double z) {
+    void reflectionAndTheNormalCase(
+            @ForAll @DoubleRange(min = -20, max = 20) double shape, @ForAll @DoubleRange(min = -6, max = 6) double z) {
         SkewNormal d = new SkewNormal(-1, 3, shape);
         SkewNormal mirrored = new SkewNormal(-1, 3, -shape);
         double x = -1 + 3 * z;
@@ -77,7 +77,10 @@ class SkewNormalTest {
             double previous = Double.NEGATIVE_INFINITY;
             for (double z = -12; z <= 1; z += 0.005) {
                 double v = d.logCdf(z);
-                assertThat(v).as("log F(%s; %s)", z, shape).isGreaterThan(previous).isLessThanOrEqualTo(0);
+                assertThat(v)
+                        .as("log F(%s; %s)", z, shape)
+                        .isGreaterThan(previous)
+                        .isLessThanOrEqualTo(0);
                 previous = v;
             }
         }
@@ -101,8 +104,8 @@ class SkewNormalTest {
     }
 
     @Property(tries = 30)
-    void momentFitReproducesTheSampleMoments(@ForAll @LongRange(min = 0, max = 1000) long seed,
-            @ForAll @DoubleRange(min = -3, max = 3) double shape) {
+    void momentFitReproducesTheSampleMoments(
+            @ForAll @LongRange(min = 0, max = 1000) long seed, @ForAll @DoubleRange(min = -3, max = 3) double shape) {
         double[] x = new SkewNormal(5, 2, shape).sample(new SplittableRandom(seed), 500);
         double mean = Arrays.stream(x).average().orElseThrow();
         double m2 = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
@@ -136,17 +139,19 @@ class SkewNormalTest {
             up[k] += e;
             down[k] -= e;
             double derivative = (new SkewNormal(up[0], up[1], up[2]).logLikelihood(x)
-                    - new SkewNormal(down[0], down[1], down[2]).logLikelihood(x)) / (2 * e);
+                            - new SkewNormal(down[0], down[1], down[2]).logLikelihood(x))
+                    / (2 * e);
             assertThat(derivative / x.length).as("derivative %d", k).isCloseTo(0, within(1e-6));
         }
     }
 
     @Property(tries = 20)
-    void maximumLikelihoodBeatsTheMomentFit(@ForAll @LongRange(min = 0, max = 1000) long seed,
-            @ForAll @DoubleRange(min = -8, max = 8) double shape) {
+    void maximumLikelihoodBeatsTheMomentFit(
+            @ForAll @LongRange(min = 0, max = 1000) long seed, @ForAll @DoubleRange(min = -8, max = 8) double shape) {
         double[] x = new SkewNormal(-3, 0.5, shape).sample(new SplittableRandom(seed), 300);
         SkewNormal mle = SkewNormal.fit(x);
-        assertThat(mle.logLikelihood(x)).isGreaterThanOrEqualTo(SkewNormal.fitMoments(x).logLikelihood(x) - 1e-9);
+        assertThat(mle.logLikelihood(x))
+                .isGreaterThanOrEqualTo(SkewNormal.fitMoments(x).logLikelihood(x) - 1e-9);
         assertThat(Math.abs(mle.shape())).isLessThanOrEqualTo(SkewNormal.MAX_FITTED_SHAPE);
     }
 

@@ -3,12 +3,12 @@ package dev.marauder.attacks.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 
 /**
@@ -26,6 +26,7 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
     public static final double DEFAULT_LEARNING_RATE = 0.05;
     /** Default starting value of the constant c. */
     public static final double DEFAULT_INITIAL_CONST = 1.0;
+
     private static final double UPPER_LIMIT = 1e10;
     private final int binarySearchSteps;
     private final int steps;
@@ -42,8 +43,8 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
      * @param initialConst starting value of c
      * @param confidence the margin kappa by which the adversarial class must win (>= 0)
      */
-    public CarliniWagnerL2(int binarySearchSteps, int steps, double learningRate, double initialConst,
-            double confidence) {
+    public CarliniWagnerL2(
+            int binarySearchSteps, int steps, double learningRate, double initialConst, double confidence) {
         super(Norm.L2);
         if (binarySearchSteps < 1) {
             throw new IllegalArgumentException("binary search steps must be at least 1, got " + binarySearchSteps);
@@ -87,8 +88,9 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
      * @param confidence the margin kappa
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Settings(Norm norm, int binarySearchSteps, int steps, double learningRate, double initialConst,
-            double confidence) implements EvasionSettings {
+    public record Settings(
+            Norm norm, int binarySearchSteps, int steps, double learningRate, double initialConst, double confidence)
+            implements EvasionSettings {
 
         @Override
         public String toString() {
@@ -130,7 +132,8 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
                     best.attach(step);
                     NDArray tanh = w.tanh();
                     NDArray adv = tanh.mul(half).add(mid);
-                    InputGradient g = model.gradient(adv, logits -> margin(logits, labels, criterion.targeted(), roundC));
+                    InputGradient g =
+                            model.gradient(adv, logits -> margin(logits, labels, criterion.targeted(), roundC));
                     float[] margins = marginValues(g.logits(), labels, criterion.targeted());
                     NDArray diff = adv.sub(x);
                     float[] l2 = diff.square().reshape(n, -1).sum(new int[] {1}).toFloatArray();
@@ -154,7 +157,9 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
                     NDArray nextV = v.mul(0.999).add(gradW.square().mul(0.001));
                     double mHat = 1 - Math.pow(0.9, t);
                     double vHat = 1 - Math.pow(0.999, t);
-                    NDArray nextW = w.sub(nextM.div(mHat).div(nextV.div(vHat).sqrt().add(1e-8)).mul(learningRate));
+                    NDArray nextW = w.sub(nextM.div(mHat)
+                            .div(nextV.div(vHat).sqrt().add(1e-8))
+                            .mul(learningRate));
                     for (NDArray a : new NDArray[] {nextW, nextM, nextV, nextBest}) {
                         a.attach(scope);
                     }

@@ -3,11 +3,11 @@ package dev.marauder.attacks.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.Tensors;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.norm.Norm;
 
 /**
@@ -41,8 +41,9 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
     public DeepFool(Norm norm, int steps, int candidates, double overshoot) {
         super(norm);
         if (norm == Norm.L1) {
-            throw new IllegalArgumentException("DeepFool supports the linf and l2 norms, not l1: its step needs the exact"
-                    + " steepest-ascent direction, which for l1 moves a single coordinate; use pgd or fgm for l1");
+            throw new IllegalArgumentException(
+                    "DeepFool supports the linf and l2 norms, not l1: its step needs the exact"
+                            + " steepest-ascent direction, which for l1 moves a single coordinate; use pgd or fgm for l1");
         }
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
@@ -120,10 +121,14 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
                 for (int r = 1; r < k; r++) {
                     final int rank = r;
                     float[] weights = classWeights(ranked, rank, labels, classes);
-                    InputGradient g = model.gradient(adv,
-                            logits -> logits.mul(logits.getManager().create(weights, logits.getShape())).sum());
+                    InputGradient g = model.gradient(
+                            adv,
+                            logits -> logits.mul(logits.getManager().create(weights, logits.getShape()))
+                                    .sum());
                     // f = Z_candidate - Z_label and w = its input gradient, per example.
-                    NDArray f = g.logits().mul(step.create(weights, g.logits().getShape())).sum(new int[] {1});
+                    NDArray f = g.logits()
+                            .mul(step.create(weights, g.logits().getShape()))
+                            .sum(new int[] {1});
                     NDArray w = g.gradient();
                     // Distance to the linearised boundary in the budget norm: |f| / ||w||_* (dual norm).
                     NDArray wNorm = norm().dual().norms(w).maximum(1e-12f);
@@ -135,7 +140,8 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
                         bestStep = move;
                     } else {
                         NDArray closer = distance.lt(bestDistance);
-                        bestStep = NDArrays.where(closer.reshape(perExample).broadcast(move.getShape()), move, bestStep);
+                        bestStep =
+                                NDArrays.where(closer.reshape(perExample).broadcast(move.getShape()), move, bestStep);
                         bestDistance = distance.minimum(bestDistance);
                     }
                 }

@@ -27,6 +27,6 @@ public record EvasionResult(String attack, Norm norm, List<Outcome> outcomes) {
      * @param seconds time spent on this epsilon (for minimisation attacks, which search once for
      *     all epsilons, an equal share of the search plus this epsilon's own checks)
      */
-    public record Outcome(double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms,
-            double seconds) {}
+    public record Outcome(
+            double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms, double seconds) {}
 }

@@ -21,7 +21,8 @@ import java.util.Locale;
 public record GradientMaskingCheck(double tolerance) {
 
     /** A robust-accuracy curve of one attack. */
-    public record Curve(String attack, boolean whiteBox, boolean iterative, double[] epsilons, double[] robustAccuracy) {
+    public record Curve(
+            String attack, boolean whiteBox, boolean iterative, double[] epsilons, double[] robustAccuracy) {
         public Curve {
             if (epsilons.length != robustAccuracy.length) {
                 throw new IllegalArgumentException("epsilons and accuracies differ in length");
@@ -30,8 +31,12 @@ public record GradientMaskingCheck(double tolerance) {
 
         /** The curve of a robustness evaluation. */
         public static Curve of(RobustnessResult r, boolean whiteBox, boolean iterative) {
-            double[] e = r.perEpsilon().stream().mapToDouble(RobustnessResult.AtEpsilon::epsilon).toArray();
-            double[] a = r.perEpsilon().stream().mapToDouble(RobustnessResult.AtEpsilon::robustAccuracy).toArray();
+            double[] e = r.perEpsilon().stream()
+                    .mapToDouble(RobustnessResult.AtEpsilon::epsilon)
+                    .toArray();
+            double[] a = r.perEpsilon().stream()
+                    .mapToDouble(RobustnessResult.AtEpsilon::robustAccuracy)
+                    .toArray();
             return new Curve(r.attack(), whiteBox, iterative, e, a);
         }
 
@@ -53,8 +58,8 @@ public record GradientMaskingCheck(double tolerance) {
      * @param largeEpsilon a budget that should destroy every input (NaN if not measured)
      * @param largeEpsilonAccuracy robust accuracy of an iterative attack at {@code largeEpsilon}
      */
-    public List<String> warnings(List<Curve> curves, double zeroGradientFraction, double largeEpsilon,
-            double largeEpsilonAccuracy) {
+    public List<String> warnings(
+            List<Curve> curves, double zeroGradientFraction, double largeEpsilon, double largeEpsilonAccuracy) {
         List<String> out = new ArrayList<>();
         for (Curve single : curves) {
             for (Curve iterative : curves) {
@@ -65,10 +70,15 @@ public record GradientMaskingCheck(double tolerance) {
                     double a = single.at(eps);
                     double b = iterative.at(eps);
                     if (a < b - tolerance) {
-                        out.add(String.format(Locale.ROOT,
+                        out.add(String.format(
+                                Locale.ROOT,
                                 "%s is stronger than %s at eps %s (robust accuracy %.4f vs %.4f): a single step should"
                                         + " never beat many; the gradients may be masked.",
-                                single.attack(), iterative.attack(), eps, a, b));
+                                single.attack(),
+                                iterative.attack(),
+                                eps,
+                                a,
+                                b));
                     }
                 }
             }
@@ -78,23 +88,31 @@ public record GradientMaskingCheck(double tolerance) {
                 continue;
             }
             for (int i = 1; i < c.epsilons().length; i++) {
-                if (c.epsilons()[i] > c.epsilons()[i - 1] && c.robustAccuracy()[i] > c.robustAccuracy()[i - 1] + tolerance) {
-                    out.add(String.format(Locale.ROOT,
+                if (c.epsilons()[i] > c.epsilons()[i - 1]
+                        && c.robustAccuracy()[i] > c.robustAccuracy()[i - 1] + tolerance) {
+                    out.add(String.format(
+                            Locale.ROOT,
                             "%s robust accuracy rises from %.4f to %.4f as eps grows from %s to %s: a larger budget"
                                     + " can only help an attack that works.",
-                            c.attack(), c.robustAccuracy()[i - 1], c.robustAccuracy()[i], c.epsilons()[i - 1],
+                            c.attack(),
+                            c.robustAccuracy()[i - 1],
+                            c.robustAccuracy()[i],
+                            c.epsilons()[i - 1],
                             c.epsilons()[i]));
                 }
             }
         }
         if (!Double.isNaN(largeEpsilon) && largeEpsilonAccuracy > tolerance) {
-            out.add(String.format(Locale.ROOT,
+            out.add(String.format(
+                    Locale.ROOT,
                     "accuracy is still %.4f under an iterative attack at eps %s, a budget that can turn any input into"
                             + " any other; it should be (near) zero, so the attack is being blocked.",
-                    largeEpsilonAccuracy, largeEpsilon));
+                    largeEpsilonAccuracy,
+                    largeEpsilon));
         }
         if (zeroGradientFraction > 0) {
-            out.add(String.format(Locale.ROOT,
+            out.add(String.format(
+                    Locale.ROOT,
                     "the loss gradient is exactly zero for %.2f%% of inputs: gradient attacks cannot move them"
                             + " (shattered or vanishing gradients); try a black-box or BPDA attack.",
                     100 * zeroGradientFraction));
@@ -111,10 +129,14 @@ public record GradientMaskingCheck(double tolerance) {
                     }
                 }
                 if (black.at(eps) < best - tolerance) {
-                    out.add(String.format(Locale.ROOT,
+                    out.add(String.format(
+                            Locale.ROOT,
                             "black-box %s beats every white-box attack at eps %s (%.4f vs %.4f): the white-box"
                                     + " gradients are not informative.",
-                            black.attack(), eps, black.at(eps), best));
+                            black.attack(),
+                            eps,
+                            black.at(eps),
+                            best));
                 }
             }
         }

@@ -86,7 +86,8 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
      * @param loss the loss ascended; written to JSON only when it is not the default cross-entropy
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Settings(Norm norm, int steps, double decay, @JsonIgnore AttackLoss loss) implements EvasionSettings {
+    public record Settings(
+            Norm norm, int steps, double decay, @JsonIgnore AttackLoss loss) implements EvasionSettings {
 
         /** The loss as written to JSON: null (left out) for the default cross-entropy. */
         @JsonProperty("loss")
@@ -103,8 +104,8 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
     @Override
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
-        UnaryOperator<NDArray> feasible = norm().projectionAround(x, epsilon, model.inputSpec().lower(),
-                model.inputSpec().upper());
+        UnaryOperator<NDArray> feasible = norm().projectionAround(
+                        x, epsilon, model.inputSpec().lower(), model.inputSpec().upper());
         LogitsObjective objective = criterion.objective(loss);
         double alpha = epsilon / steps;
         NDArray adv = x.duplicate();
@@ -117,7 +118,8 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
                 NDArray gradient = model.gradient(adv, objective).gradient();
                 NDArray l1 = Norm.L1.norms(gradient).reshape(perExample).maximum(1e-12f);
                 NDArray nextMomentum = momentum.mul(decay).add(gradient.div(l1));
-                NDArray next = feasible.apply(adv.add(norm().steepestAscent(nextMomentum).mul(alpha)));
+                NDArray next = feasible.apply(
+                        adv.add(norm().steepestAscent(nextMomentum).mul(alpha)));
                 nextMomentum.attach(scope);
                 next.attach(scope);
                 momentum = nextMomentum;

@@ -26,10 +26,18 @@ final class Outcomes {
      * Projects {@code candidate} onto the epsilon ball around {@code clean} and the model's bounds,
      * queries the model once, and records success and perturbation sizes.
      */
-    static EvasionResult.Outcome judge(Classifier model, Norm norm, NDArray clean, NDArray candidate, double epsilon,
-            Criterion criterion, long startNanos, double extraSeconds) {
+    static EvasionResult.Outcome judge(
+            Classifier model,
+            Norm norm,
+            NDArray clean,
+            NDArray candidate,
+            double epsilon,
+            Criterion criterion,
+            long startNanos,
+            double extraSeconds) {
         InputSpec spec = model.inputSpec();
-        NDArray delta = Double.isInfinite(epsilon) ? candidate.sub(clean) : norm.projectToBall(candidate.sub(clean), epsilon);
+        NDArray delta =
+                Double.isInfinite(epsilon) ? candidate.sub(clean) : norm.projectToBall(candidate.sub(clean), epsilon);
         NDArray adversarial = clean.add(delta).clip(spec.lower(), spec.upper());
         boolean[] success = criterion.isAdversarial(model.predict(adversarial)).toBooleanArray();
         float[] norms = norm.norms(adversarial.sub(clean)).toFloatArray();

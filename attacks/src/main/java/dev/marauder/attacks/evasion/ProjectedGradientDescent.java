@@ -64,8 +64,15 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     @Override
     public Settings settings() {
         boolean relative = Double.isNaN(absoluteStep);
-        return new Settings(norm(), steps, relative ? null : absoluteStep, relative ? relativeStep : null, randomStart,
-                restarts, randomStart ? seed : null, loss);
+        return new Settings(
+                norm(),
+                steps,
+                relative ? null : absoluteStep,
+                relative ? relativeStep : null,
+                randomStart,
+                restarts,
+                randomStart ? seed : null,
+                loss);
     }
 
     /**
@@ -82,8 +89,16 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
      *     results of the default attack keep their earlier form
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Settings(Norm norm, int steps, Double step, Double relativeStep, boolean randomStart, int restarts,
-            Long seed, @JsonIgnore AttackLoss loss) implements EvasionSettings {
+    public record Settings(
+            Norm norm,
+            int steps,
+            Double step,
+            Double relativeStep,
+            boolean randomStart,
+            int restarts,
+            Long seed,
+            @JsonIgnore AttackLoss loss)
+            implements EvasionSettings {
 
         /** The loss as written to JSON: null (left out) for the default cross-entropy. */
         @JsonProperty("loss")
@@ -105,22 +120,21 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     @Override
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
-        UnaryOperator<NDArray> feasible = norm().projectionAround(x, epsilon, model.inputSpec().lower(),
-                model.inputSpec().upper());
+        UnaryOperator<NDArray> feasible = norm().projectionAround(
+                        x, epsilon, model.inputSpec().lower(), model.inputSpec().upper());
         LogitsObjective objective = criterion.objective(loss);
         double step = stepSize(epsilon);
         SplittableRandom random = new SplittableRandom(seed ^ Double.doubleToLongBits(epsilon));
         NDArray best = null;
         NDArray bestScore = null;
         for (int r = 0; r < restarts; r++) {
-            NDArray adv = randomStart
-                    ? feasible.apply(x.add(norm().uniformInBall(x, epsilon, random)))
-                    : x.duplicate();
+            NDArray adv = randomStart ? feasible.apply(x.add(norm().uniformInBall(x, epsilon, random))) : x.duplicate();
             for (int i = 0; i < steps; i++) {
                 try (NDManager iteration = scope.newSubManager()) {
                     adv.attach(iteration); // the previous iterate dies with this step
                     NDArray gradient = model.gradient(adv, objective).gradient();
-                    NDArray next = feasible.apply(adv.add(norm().steepestAscent(gradient).mul(step)));
+                    NDArray next = feasible.apply(
+                            adv.add(norm().steepestAscent(gradient).mul(step)));
                     next.attach(scope);
                     adv = next;
                 }
@@ -238,7 +252,8 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
                 throw new IllegalArgumentException("restarts must be at least 1, got " + restarts);
             }
             if (restarts > 1 && !randomStart) {
-                throw new IllegalArgumentException("restarts without a random start would repeat the same run; enable the random start");
+                throw new IllegalArgumentException(
+                        "restarts without a random start would repeat the same run; enable the random start");
             }
             return new ProjectedGradientDescent(this);
         }

@@ -38,8 +38,8 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
      *
      * @param targets target labels for a targeted attack, or null for an untargeted one
      */
-    public <M extends Classifier> RobustnessResult evaluate(M model, EvasionAttack<M> attack, LabeledData data,
-            int[] targets, Progress progress, double... epsilons) {
+    public <M extends Classifier> RobustnessResult evaluate(
+            M model, EvasionAttack<M> attack, LabeledData data, int[] targets, Progress progress, double... epsilons) {
         int n = data.size();
         if (targets != null && targets.length != n) {
             throw new IllegalArgumentException(targets.length + " target labels for " + n + " examples");
@@ -123,14 +123,29 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
             }
             int[] keptShape = shape.clone();
             keptShape[0] = keep;
-            rows.add(new RobustnessResult.AtEpsilon(epsilons[k], (double) robust / n,
-                    cleanCorrect == 0 ? 0 : (double) flipped / cleanCorrect, normSum[k] / n, seconds[k],
-                    advPred[k], advConf[k], success[k], new FloatTensor(sampleAdv[k], keptShape),
+            rows.add(new RobustnessResult.AtEpsilon(
+                    epsilons[k],
+                    (double) robust / n,
+                    cleanCorrect == 0 ? 0 : (double) flipped / cleanCorrect,
+                    normSum[k] / n,
+                    seconds[k],
+                    advPred[k],
+                    advConf[k],
+                    success[k],
+                    new FloatTensor(sampleAdv[k], keptShape),
                     keepAdversarial ? new FloatTensor(adversarial[k], shape) : null));
         }
         FloatTensor originals = data.features().slice(0, keep);
-        return new RobustnessResult(attack.name(), attack.settings(), n, (double) cleanCorrect / n, cleanPred,
-                cleanConf, originals, Arrays.copyOf(labels, n), rows);
+        return new RobustnessResult(
+                attack.name(),
+                attack.settings(),
+                n,
+                (double) cleanCorrect / n,
+                cleanPred,
+                cleanConf,
+                originals,
+                Arrays.copyOf(labels, n),
+                rows);
     }
 
     private static void copyPrediction(NDArray probabilities, int[] pred, float[] conf, int offset) {

@@ -18,8 +18,15 @@ import java.util.List;
  * @param labels true label per example
  * @param perEpsilon one row per epsilon
  */
-public record RobustnessResult(String attack, EvasionSettings settings, int examples, double cleanAccuracy,
-        int[] cleanPredictions, float[] cleanConfidences, FloatTensor sampleOriginals, int[] labels,
+public record RobustnessResult(
+        String attack,
+        EvasionSettings settings,
+        int examples,
+        double cleanAccuracy,
+        int[] cleanPredictions,
+        float[] cleanConfidences,
+        FloatTensor sampleOriginals,
+        int[] labels,
         List<AtEpsilon> perEpsilon) {
 
     /**
@@ -36,7 +43,15 @@ public record RobustnessResult(String attack, EvasionSettings settings, int exam
      * @param sampleAdversarials adversarial versions of {@code sampleOriginals}
      * @param adversarial every adversarial example, when kept, else null
      */
-    public record AtEpsilon(double epsilon, double robustAccuracy, double attackSuccessRate, double meanPerturbation,
-            double seconds, int[] predictions, float[] confidences, boolean[] success, FloatTensor sampleAdversarials,
+    public record AtEpsilon(
+            double epsilon,
+            double robustAccuracy,
+            double attackSuccessRate,
+            double meanPerturbation,
+            double seconds,
+            int[] predictions,
+            float[] confidences,
+            boolean[] success,
+            FloatTensor sampleAdversarials,
             FloatTensor adversarial) {}
 }

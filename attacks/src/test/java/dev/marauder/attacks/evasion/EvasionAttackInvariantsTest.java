@@ -39,9 +39,10 @@ class EvasionAttackInvariantsTest {
     @BeforeAll
     static void train() {
         TrainTestSplit data = Datasets.load("fashion-mnist");
-        TrainTestSplit small = new TrainTestSplit("small", data.train().slice(0, 3000), data.test().slice(0, 200));
-        model = Training.train(new TrainingSettings(Architecture.MLP, 2, 64, 1e-3, 11), small, new float[] {0, 1},
-                Progress.NONE);
+        TrainTestSplit small = new TrainTestSplit(
+                "small", data.train().slice(0, 3000), data.test().slice(0, 200));
+        model = Training.train(
+                new TrainingSettings(Architecture.MLP, 2, 64, 1e-3, 11), small, new float[] {0, 1}, Progress.NONE);
         batch = data.test().slice(0, 128);
     }
 
@@ -55,26 +56,58 @@ class EvasionAttackInvariantsTest {
         return Stream.of(
                 Arguments.of(FastGradientMethod.fgsm(), new double[] {0, 0.01, 0.1, 0.3}, 0.5),
                 Arguments.of(new FastGradientMethod(Norm.L2), new double[] {0, 0.5, 2.0, 4.0}, 0.5),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(10).optSeed(3).build(),
-                        new double[] {0, 0.01, 0.1}, 0.85),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(10).optRandomStart(false).build(),
-                        new double[] {0.03, 0.1}, 0.85),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(5).optRestarts(3).optSeed(5).build(),
-                        new double[] {0.05, 0.1}, 0.85),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.L2).optSteps(10).optSeed(3).build(),
-                        new double[] {0, 0.5, 2.0}, 0.9),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.LINF)
+                                .optSteps(10)
+                                .optSeed(3)
+                                .build(),
+                        new double[] {0, 0.01, 0.1},
+                        0.85),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.LINF)
+                                .optSteps(10)
+                                .optRandomStart(false)
+                                .build(),
+                        new double[] {0.03, 0.1},
+                        0.85),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.LINF)
+                                .optSteps(5)
+                                .optRestarts(3)
+                                .optSeed(5)
+                                .build(),
+                        new double[] {0.05, 0.1},
+                        0.85),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.L2)
+                                .optSteps(10)
+                                .optSeed(3)
+                                .build(),
+                        new double[] {0, 0.5, 2.0},
+                        0.9),
                 Arguments.of(MomentumIterativeFgsm.paperDefaults(), new double[] {0, 0.05, 0.1}, 0.85),
                 Arguments.of(new MomentumIterativeFgsm(Norm.L2, 10, 1.0), new double[] {0.5, 2.0}, 0.8),
                 Arguments.of(new CarliniWagnerL2(3, 50, 0.05, 0.1, 0), new double[] {0, 0.5, 3.0}, 0.9),
                 Arguments.of(DeepFool.defaults(Norm.L2), new double[] {0, 0.5, 3.0}, 0.9),
                 Arguments.of(DeepFool.defaults(Norm.LINF), new double[] {0, 0.05, 0.2}, 0.9),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).optSteps(10).optSeed(3).optLoss(AttackLoss.DLR)
-                        .build(), new double[] {0, 0.1}, 0.85),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.LINF)
+                                .optSteps(10)
+                                .optSeed(3)
+                                .optLoss(AttackLoss.DLR)
+                                .build(),
+                        new double[] {0, 0.1},
+                        0.85),
                 // L1 (measured: PGD 0.34, FGM 0.2+, MI-FGSM 0.31 at the largest budget). The sparse step is
                 // not box-aware: coordinates already at 0 or 1 keep being chosen and clipped, the weakness
                 // Croce & Hein 2021 ("Mind the box") fix in APGD-L1; hence the lower bars.
-                Arguments.of(ProjectedGradientDescent.builder(Norm.L1).optSteps(20).optSeed(3).build(),
-                        new double[] {0, 2.5, 10}, 0.25),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.L1)
+                                .optSteps(20)
+                                .optSeed(3)
+                                .build(),
+                        new double[] {0, 2.5, 10},
+                        0.25),
                 Arguments.of(new FastGradientMethod(Norm.L1), new double[] {0, 10, 30}, 0.15),
                 Arguments.of(new MomentumIterativeFgsm(Norm.L1, 10, 1.0), new double[] {2.5, 10}, 0.2));
     }
@@ -92,7 +125,9 @@ class EvasionAttackInvariantsTest {
             EvasionResult first = attack.run(model, x, criterion, epsilons);
             assertThat(m.getManagedArrays()).as("no native arrays left behind").hasSize(arraysBefore);
             EvasionResult second = attack.run(model, x, criterion, epsilons);
-            assertThat(Arrays.equals(x.toFloatArray(), original)).as("input untouched").isTrue();
+            assertThat(Arrays.equals(x.toFloatArray(), original))
+                    .as("input untouched")
+                    .isTrue();
             assertThat(first.outcomes()).hasSize(epsilons.length);
             int[] clean = model.classify(batch.features(), 128);
             for (int k = 0; k < epsilons.length; k++) {
@@ -116,9 +151,13 @@ class EvasionAttackInvariantsTest {
                 double rounding = norm == Norm.L1 ? batch.features().exampleSize() * 6e-8 : 0;
                 assertThat((double) largest).isLessThanOrEqualTo(epsilons[k] + 1e-6 + rounding);
                 assertThat((double) disagreement).isLessThan(1e-5 + (norm == Norm.L1 ? 1e-6 * epsilons[k] : 0));
-                assertThat(Arrays.equals(second.outcomes().get(k).adversarial().data(), adv)).as("deterministic").isTrue();
+                assertThat(Arrays.equals(second.outcomes().get(k).adversarial().data(), adv))
+                        .as("deterministic")
+                        .isTrue();
                 if (epsilons[k] == 0) {
-                    assertThat(Arrays.equals(adv, original)).as("eps 0 leaves the input").isTrue();
+                    assertThat(Arrays.equals(adv, original))
+                            .as("eps 0 leaves the input")
+                            .isTrue();
                     for (int i = 0; i < clean.length; i++) {
                         assertThat(o.success()[i]).isEqualTo(clean[i] != batch.labels()[i]);
                     }
@@ -136,7 +175,9 @@ class EvasionAttackInvariantsTest {
                 }
             }
             assertThat(correct).isGreaterThan(64);
-            assertThat((double) flipped / correct).as("success rate at the largest epsilon").isGreaterThan(minSuccess);
+            assertThat((double) flipped / correct)
+                    .as("success rate at the largest epsilon")
+                    .isGreaterThan(minSuccess);
         }
     }
 
@@ -145,14 +186,27 @@ class EvasionAttackInvariantsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = Tensors.toNDArray(m, batch.features());
             Criterion c = Criterion.misclassification(Tensors.labels(m, batch.labels()));
-            long fgsm = countTrue(FastGradientMethod.fgsm().run(model, x, c, 0.05).outcomes().get(0).success());
-            long pgd = countTrue(ProjectedGradientDescent.builder(Norm.LINF).optSteps(20).build()
-                    .run(model, x, c, 0.05).outcomes().get(0).success());
+            long fgsm = countTrue(FastGradientMethod.fgsm()
+                    .run(model, x, c, 0.05)
+                    .outcomes()
+                    .get(0)
+                    .success());
+            long pgd = countTrue(ProjectedGradientDescent.builder(Norm.LINF)
+                    .optSteps(20)
+                    .build()
+                    .run(model, x, c, 0.05)
+                    .outcomes()
+                    .get(0)
+                    .success());
             assertThat(pgd).isGreaterThanOrEqualTo(fgsm);
-            EvasionResult.Outcome cw = new CarliniWagnerL2(3, 50, 0.05, 0.1, 0).run(model, x, c, Double.POSITIVE_INFINITY)
-                    .outcomes().get(0);
-            EvasionResult.Outcome deepfool = DeepFool.defaults(Norm.L2).run(model, x, c, Double.POSITIVE_INFINITY)
-                    .outcomes().get(0);
+            EvasionResult.Outcome cw = new CarliniWagnerL2(3, 50, 0.05, 0.1, 0)
+                    .run(model, x, c, Double.POSITIVE_INFINITY)
+                    .outcomes()
+                    .get(0);
+            EvasionResult.Outcome deepfool = DeepFool.defaults(Norm.L2)
+                    .run(model, x, c, Double.POSITIVE_INFINITY)
+                    .outcomes()
+                    .get(0);
             // Unbounded minimisation attacks fool (almost) every example, with small L2 perturbations.
             assertThat(countTrue(cw.success())).isGreaterThan(115);
             assertThat(countTrue(deepfool.success())).isGreaterThan(115);
@@ -174,7 +228,8 @@ class EvasionAttackInvariantsTest {
             int[] targets = Arrays.stream(batch.labels()).map(l -> (l + 1) % 10).toArray();
             Criterion criterion = Criterion.targetedMisclassification(Tensors.labels(m, targets));
             EvasionResult r = FastGradientMethod.fgsm().run(model, x, criterion, 0, 0.05, 0.1, 0.2);
-            long[] hits = r.outcomes().stream().mapToLong(o -> countTrue(o.success())).toArray();
+            long[] hits =
+                    r.outcomes().stream().mapToLong(o -> countTrue(o.success())).toArray();
             assertThat(hits[2]).isGreaterThan(hits[0] + 20);
         }
     }
@@ -189,27 +244,58 @@ class EvasionAttackInvariantsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = Tensors.toNDArray(m, batch.features().slice(0, 32));
             NDArray y = Tensors.labels(m, Arrays.copyOf(batch.labels(), 32));
-            NDArray t = Tensors.labels(m, Arrays.stream(batch.labels()).limit(32).map(l -> (l + 1) % 10).toArray());
+            NDArray t = Tensors.labels(
+                    m,
+                    Arrays.stream(batch.labels())
+                            .limit(32)
+                            .map(l -> (l + 1) % 10)
+                            .toArray());
             NDArray g = model.lossGradient(x, y).gradient();
             NDArray candidate = x.add(g.sign().mul(0.05));
-            float[] fgsm = x.add(Norm.LINF.projectToBall(candidate.sub(x), 0.05)).clip(0, 1).toFloatArray();
-            assertThat(FastGradientMethod.fgsm().run(model, x, Criterion.misclassification(y), 0.05).outcomes().get(0)
-                    .adversarial().data()).containsExactly(fgsm);
+            float[] fgsm = x.add(Norm.LINF.projectToBall(candidate.sub(x), 0.05))
+                    .clip(0, 1)
+                    .toFloatArray();
+            assertThat(FastGradientMethod.fgsm()
+                            .run(model, x, Criterion.misclassification(y), 0.05)
+                            .outcomes()
+                            .get(0)
+                            .adversarial()
+                            .data())
+                    .containsExactly(fgsm);
             NDArray gt = model.lossGradient(x, t).gradient();
             float[] fgmTargeted = x.sub(Norm.L2.steepestAscent(gt).mul(1.5)).toFloatArray();
             NDArray expected = m.create(fgmTargeted, x.getShape());
-            float[] projected = x.add(Norm.L2.projectToBall(expected.sub(x), 1.5)).clip(0, 1).toFloatArray();
-            assertThat(new FastGradientMethod(Norm.L2).run(model, x, Criterion.targetedMisclassification(t), 1.5)
-                    .outcomes().get(0).adversarial().data()).containsExactly(projected);
+            float[] projected = x.add(Norm.L2.projectToBall(expected.sub(x), 1.5))
+                    .clip(0, 1)
+                    .toFloatArray();
+            assertThat(new FastGradientMethod(Norm.L2)
+                            .run(model, x, Criterion.targetedMisclassification(t), 1.5)
+                            .outcomes()
+                            .get(0)
+                            .adversarial()
+                            .data())
+                    .containsExactly(projected);
             NDArray adv = x;
             for (int i = 0; i < 2; i++) {
                 NDArray step = model.lossGradient(adv, t).gradient().sign().mul(-0.05);
-                adv = adv.add(step).maximum(x.sub(0.1).maximum(0)).minimum(x.add(0.1).minimum(1));
+                adv = adv.add(step)
+                        .maximum(x.sub(0.1).maximum(0))
+                        .minimum(x.add(0.1).minimum(1));
             }
             NDArray bim = adv;
-            assertThat(ProjectedGradientDescent.builder(Norm.LINF).optSteps(2).optStep(0.05).optRandomStart(false).build()
-                    .run(model, x, Criterion.targetedMisclassification(t), 0.1).outcomes().get(0).adversarial().data())
-                    .containsExactly(x.add(Norm.LINF.projectToBall(bim.sub(x), 0.1)).clip(0, 1).toFloatArray());
+            assertThat(ProjectedGradientDescent.builder(Norm.LINF)
+                            .optSteps(2)
+                            .optStep(0.05)
+                            .optRandomStart(false)
+                            .build()
+                            .run(model, x, Criterion.targetedMisclassification(t), 0.1)
+                            .outcomes()
+                            .get(0)
+                            .adversarial()
+                            .data())
+                    .containsExactly(x.add(Norm.LINF.projectToBall(bim.sub(x), 0.1))
+                            .clip(0, 1)
+                            .toFloatArray());
         }
     }
 
@@ -218,9 +304,12 @@ class EvasionAttackInvariantsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = Tensors.toNDArray(m, batch.features());
             NDArray y = Tensors.labels(m, batch.labels());
-            NDArray t = Tensors.labels(m, Arrays.stream(batch.labels()).map(l -> (l + 1) % 10).toArray());
-            ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF).optSteps(20)
-                    .optLoss(AttackLoss.DLR).build();
+            NDArray t = Tensors.labels(
+                    m, Arrays.stream(batch.labels()).map(l -> (l + 1) % 10).toArray());
+            ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(Norm.LINF)
+                    .optSteps(20)
+                    .optLoss(AttackLoss.DLR)
+                    .build();
             EvasionResult r = pgd.run(model, x, Criterion.targetedMisclassification(t, y), 0, 0.2);
             long before = countTrue(r.outcomes().get(0).success());
             long hits = countTrue(r.outcomes().get(1).success());
@@ -228,13 +317,15 @@ class EvasionAttackInvariantsTest {
             assertThat(hits).isGreaterThan(before + 32);
             // Without the true labels the targeted DLR loss cannot be formed, and says so.
             assertThatThrownBy(() -> pgd.run(model, x, Criterion.targetedMisclassification(t), 0.2))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("true labels");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("true labels");
         }
     }
 
     @Test
     void deepFoolRefusesL1() {
-        assertThatThrownBy(() -> DeepFool.defaults(Norm.L1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> DeepFool.defaults(Norm.L1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("linf and l2");
     }
 
@@ -255,7 +346,8 @@ class EvasionAttackInvariantsTest {
         // Robust accuracy is recomputed from the predictions: consistent with them.
         int robust = 0;
         for (int i = 0; i < 128; i++) {
-            if (r.cleanPredictions()[i] == r.labels()[i] && r.perEpsilon().get(1).predictions()[i] == r.labels()[i]) {
+            if (r.cleanPredictions()[i] == r.labels()[i]
+                    && r.perEpsilon().get(1).predictions()[i] == r.labels()[i]) {
                 robust++;
             }
         }
@@ -268,9 +360,11 @@ class EvasionAttackInvariantsTest {
             NDArray x = Tensors.toNDArray(m, batch.features().slice(0, 2));
             Criterion c = Criterion.misclassification(Tensors.labels(m, new int[] {0, 1}));
             assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c, -0.1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-0.1");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-0.1");
             assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one epsilon");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at least one epsilon");
             assertThatThrownBy(() -> FastGradientMethod.fgsm().run(model, x, c, Double.NaN))
                     .isInstanceOf(IllegalArgumentException.class);
         }

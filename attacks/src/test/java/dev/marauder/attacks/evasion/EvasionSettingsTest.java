@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.norm.Norm;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.util.stream.Stream;
 
 /**
  * The typed settings serialise to exactly the JSON the earlier {@code Map<String, Object>}
@@ -22,24 +22,38 @@ class EvasionSettingsTest {
     private static final ObjectMapper COMPACT = Json.mapper().copy().disable(SerializationFeature.INDENT_OUTPUT);
     /** A mapper like the report's: snake_case, but nulls not left out by configuration. */
     private static final ObjectMapper REPORT = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
 
     static Stream<Arguments> settings() {
         return Stream.of(
-                Arguments.of(ProjectedGradientDescent.builder(Norm.LINF).build(),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.LINF).build(),
                         "{\"norm\":\"linf\",\"steps\":40,\"relative_step\":0.0625,\"random_start\":true,\"restarts\":1,"
                                 + "\"seed\":0}"),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.L2).optSteps(10).optStep(0.25).optRandomStart(false)
-                        .build(), "{\"norm\":\"l2\",\"steps\":10,\"step\":0.25,\"random_start\":false,\"restarts\":1}"),
-                Arguments.of(ProjectedGradientDescent.builder(Norm.L1).optLoss(AttackLoss.DLR).optSeed(7).build(),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.L2)
+                                .optSteps(10)
+                                .optStep(0.25)
+                                .optRandomStart(false)
+                                .build(),
+                        "{\"norm\":\"l2\",\"steps\":10,\"step\":0.25,\"random_start\":false,\"restarts\":1}"),
+                Arguments.of(
+                        ProjectedGradientDescent.builder(Norm.L1)
+                                .optLoss(AttackLoss.DLR)
+                                .optSeed(7)
+                                .build(),
                         "{\"norm\":\"l1\",\"steps\":40,\"relative_step\":0.0625,\"random_start\":true,\"restarts\":1,"
                                 + "\"seed\":7,\"loss\":\"dlr\"}"),
                 Arguments.of(FastGradientMethod.fgsm(), "{\"norm\":\"linf\"}"),
                 Arguments.of(new FastGradientMethod(Norm.L2, AttackLoss.DLR), "{\"norm\":\"l2\",\"loss\":\"dlr\"}"),
                 Arguments.of(MomentumIterativeFgsm.paperDefaults(), "{\"norm\":\"linf\",\"steps\":10,\"decay\":1.0}"),
-                Arguments.of(CarliniWagnerL2.defaults(), "{\"norm\":\"l2\",\"binary_search_steps\":5,\"steps\":100,"
-                        + "\"learning_rate\":0.05,\"initial_const\":1.0,\"confidence\":0.0}"),
-                Arguments.of(DeepFool.defaults(Norm.LINF),
+                Arguments.of(
+                        CarliniWagnerL2.defaults(),
+                        "{\"norm\":\"l2\",\"binary_search_steps\":5,\"steps\":100,"
+                                + "\"learning_rate\":0.05,\"initial_const\":1.0,\"confidence\":0.0}"),
+                Arguments.of(
+                        DeepFool.defaults(Norm.LINF),
                         "{\"norm\":\"linf\",\"steps\":50,\"candidates\":10,\"overshoot\":0.02}"));
     }
 

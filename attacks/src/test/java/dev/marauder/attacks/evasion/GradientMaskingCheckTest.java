@@ -13,14 +13,16 @@ class GradientMaskingCheckTest {
 
     @Test
     void healthyEvaluationRaisesNothing() {
-        List<Curve> curves = List.of(new Curve("fgsm", true, false, eps, new double[] {0.9, 0.4, 0.2}),
+        List<Curve> curves = List.of(
+                new Curve("fgsm", true, false, eps, new double[] {0.9, 0.4, 0.2}),
                 new Curve("pgd", true, true, eps, new double[] {0.9, 0.2, 0.01}));
         assertThat(check.warnings(curves, 0, 0.5, 0.0)).isEmpty();
     }
 
     @Test
     void eachSignIsReported() {
-        List<Curve> curves = List.of(new Curve("fgsm", true, false, eps, new double[] {0.9, 0.3, 0.2}),
+        List<Curve> curves = List.of(
+                new Curve("fgsm", true, false, eps, new double[] {0.9, 0.3, 0.2}),
                 new Curve("pgd", true, true, eps, new double[] {0.9, 0.5, 0.6}),
                 new Curve("square", false, true, eps, new double[] {0.9, 0.1, 0.05}));
         List<String> w = check.warnings(curves, 0.05, 0.5, 0.4);

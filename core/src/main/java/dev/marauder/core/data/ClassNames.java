@@ -5,8 +5,8 @@ import java.util.List;
 /** Human-readable class names of the built-in datasets, index = label. */
 public final class ClassNames {
     /** Fashion-MNIST's ten classes (Xiao, Rasul &amp; Vollgraf 2017). */
-    public static final List<String> FASHION_MNIST = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> FASHION_MNIST = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     /** MNIST's ten digits. */
     public static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 

@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * "iris.csv: line 7, column 2 (petal_length): 'abc' is not a number"}.
  */
 public final class CsvReader {
-    private static final Pattern NUMBER = Pattern.compile(
-            "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:nan|inf|infinity)");
+    private static final Pattern NUMBER =
+            Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(?i:nan|inf|infinity)");
 
     private CsvReader() {}
 
@@ -62,8 +62,11 @@ public final class CsvReader {
      */
     public static CsvData readWithNames(Path file, String labelColumn) {
         String sha256 = FileHash.sha256(file);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(DataFiles.open(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                DataFiles.open(file),
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)))) {
             return parse(file.toString(), reader, labelColumn, sha256);
         } catch (CharacterCodingException e) {
@@ -134,8 +137,8 @@ public final class CsvReader {
             }
             List<String> cells = split(source, line, lineNo);
             if (cells.size() != columns) {
-                throw new DataFormatException(source + ": line " + lineNo + " has " + cells.size()
-                        + " cells, expected " + columns + " as on line " + firstLine);
+                throw new DataFormatException(source + ": line " + lineNo + " has " + cells.size() + " cells, expected "
+                        + columns + " as on line " + firstLine);
             }
             addRow(source, cells, lineNo, label, header, features, labels, labelLines);
         }
@@ -174,13 +177,20 @@ public final class CsvReader {
         return new CsvData(new LabeledData(x, y, source, sha256), header, label, classNames);
     }
 
-    private static void addRow(String source, List<String> cells, int lineNo, int label, List<String> header,
-            FloatBuffer features, List<String> labels, List<Integer> labelLines) {
+    private static void addRow(
+            String source,
+            List<String> cells,
+            int lineNo,
+            int label,
+            List<String> header,
+            FloatBuffer features,
+            List<String> labels,
+            List<Integer> labelLines) {
         for (int c = 0; c < cells.size(); c++) {
             String cell = cells.get(c);
             if (cell.isEmpty()) {
-                throw new DataFormatException(source + ": line " + lineNo + ", column " + c + name(header, c)
-                        + ": empty cell");
+                throw new DataFormatException(
+                        source + ": line " + lineNo + ", column " + c + name(header, c) + ": empty cell");
             }
             if (c == label) {
                 labels.add(cell);
@@ -188,8 +198,8 @@ public final class CsvReader {
             } else if (NUMBER.matcher(cell).matches()) {
                 features.add(Float.parseFloat(javaNumber(cell)));
             } else {
-                throw new DataFormatException(source + ": line " + lineNo + ", column " + c + name(header, c)
-                        + ": '" + DataFiles.oneLine(cell, 80) + "' is not a number");
+                throw new DataFormatException(source + ": line " + lineNo + ", column " + c + name(header, c) + ": '"
+                        + DataFiles.oneLine(cell, 80) + "' is not a number");
             }
         }
     }

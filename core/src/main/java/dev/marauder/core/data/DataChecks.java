@@ -32,7 +32,8 @@ public final class DataChecks {
         float[] v = tensor.data();
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new DataFormatException(what + ": value " + v[i] + " at " + position(tensor, i) + " is not finite");
+                throw new DataFormatException(
+                        what + ": value " + v[i] + " at " + position(tensor, i) + " is not finite");
             }
         }
         return tensor;
@@ -63,8 +64,8 @@ public final class DataChecks {
      */
     public static FloatTensor requireExampleShape(FloatTensor tensor, int[] shape, String what) {
         if (tensor.rank() == 0) {
-            throw new DataFormatException(what + ": a scalar is not a batch of examples of shape "
-                    + Arrays.toString(shape));
+            throw new DataFormatException(
+                    what + ": a scalar is not a batch of examples of shape " + Arrays.toString(shape));
         }
         int[] actual = tensor.exampleShape();
         if (!Arrays.equals(actual, shape)) {

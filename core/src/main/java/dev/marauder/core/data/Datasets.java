@@ -102,7 +102,9 @@ public final class Datasets {
         switch (nameOrPath) {
             case FASHION_MNIST:
             case MNIST:
-                return new TrainTestSplit(nameOrPath, builtIn(nameOrPath, "train", TRAIN_IMAGES, TRAIN_LABELS),
+                return new TrainTestSplit(
+                        nameOrPath,
+                        builtIn(nameOrPath, "train", TRAIN_IMAGES, TRAIN_LABELS),
                         builtIn(nameOrPath, "test", TEST_IMAGES, TEST_LABELS));
             case FASHION_MNIST_FULL:
                 return loadFashionMnistFull(FASHION_MNIST_FULL_DIR);
@@ -124,9 +126,12 @@ public final class Datasets {
             return loadDirectory(nameOrPath, path);
         }
         if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            throw new DataFormatException(path, "not a .csv file; a dataset path must be a .csv file, a directory"
-                    + " of IDX files (" + String.join(", ", IDX_FILES) + ", each optionally .gz), or a directory with "
-                    + String.join(", ", NPY_FILES));
+            throw new DataFormatException(
+                    path,
+                    "not a .csv file; a dataset path must be a .csv file, a directory"
+                            + " of IDX files (" + String.join(", ", IDX_FILES)
+                            + ", each optionally .gz), or a directory with "
+                            + String.join(", ", NPY_FILES));
         }
         return split(nameOrPath, CsvReader.read(path, null));
     }
@@ -175,11 +180,12 @@ public final class Datasets {
         LabeledData test = all.select(Arrays.copyOfRange(order, 0, testSize));
         LabeledData train = all.select(Arrays.copyOfRange(order, testSize, n));
         String how = "shuffled with seed " + SPLIT_SEED;
-        return new TrainTestSplit(name,
-                new LabeledData(train.features(), train.labels(), all.source() + " [train: 80%, " + how + "]",
-                        all.sha256()),
-                new LabeledData(test.features(), test.labels(), all.source() + " [test: 20%, " + how + "]",
-                        all.sha256()));
+        return new TrainTestSplit(
+                name,
+                new LabeledData(
+                        train.features(), train.labels(), all.source() + " [train: 80%, " + how + "]", all.sha256()),
+                new LabeledData(
+                        test.features(), test.labels(), all.source() + " [test: 20%, " + how + "]", all.sha256()));
     }
 
     /** The full Fashion-MNIST from {@code dir}, with installation advice if it is absent. */
@@ -202,7 +208,9 @@ public final class Datasets {
         if (missingIdx.isEmpty()) {
             return loadIdx(name, dir);
         }
-        List<String> missingNpy = NPY_FILES.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
+        List<String> missingNpy = NPY_FILES.stream()
+                .filter(f -> !Files.isRegularFile(dir.resolve(f)))
+                .toList();
         if (missingNpy.isEmpty()) {
             Path xTrain = dir.resolve(NPY_FILES.get(0));
             Path yTrain = dir.resolve(NPY_FILES.get(1));
@@ -223,11 +231,14 @@ public final class Datasets {
     }
 
     private static TrainTestSplit loadIdx(String name, Path dir) {
-        List<String> missing = IDX_FILES.stream().filter(f -> idxFile(dir, f) == null).toList();
+        List<String> missing =
+                IDX_FILES.stream().filter(f -> idxFile(dir, f) == null).toList();
         if (!missing.isEmpty()) {
-            throw new DataFormatException(dir, "missing IDX files " + String.join(", ", missing) + " (each optionally .gz)");
+            throw new DataFormatException(
+                    dir, "missing IDX files " + String.join(", ", missing) + " (each optionally .gz)");
         }
-        return new TrainTestSplit(name,
+        return new TrainTestSplit(
+                name,
                 loadPair(idxFile(dir, TRAIN_IMAGES), idxFile(dir, TRAIN_LABELS)),
                 loadPair(idxFile(dir, TEST_IMAGES), idxFile(dir, TEST_LABELS)));
     }
@@ -245,8 +256,10 @@ public final class Datasets {
         Resource x = resource(name, images + ".gz");
         Resource y = resource(name, labels + ".gz");
         try {
-            Elements xs = IdxReader.read(x.source, new ByteArrayInputStream(x.bytes)).elements();
-            Elements ys = IdxReader.read(y.source, new ByteArrayInputStream(y.bytes)).elements();
+            Elements xs =
+                    IdxReader.read(x.source, new ByteArrayInputStream(x.bytes)).elements();
+            Elements ys =
+                    IdxReader.read(y.source, new ByteArrayInputStream(y.bytes)).elements();
             return pair(xs, FileHash.sha256(x.bytes), ys, FileHash.sha256(y.bytes), name + "/" + part);
         } catch (IOException e) {
             throw new IllegalStateException("reading from memory cannot fail", e);
@@ -288,8 +301,10 @@ public final class Datasets {
         if ((b0 == 0x1f && b1 == 0x8b) || b0 == 0) {
             return IdxReader.read(file).elements();
         }
-        throw new DataFormatException(file, "neither a .npy file nor an IDX file (plain or gzipped): starts with "
-                + DataFiles.hex(new byte[] {(byte) b0, (byte) Math.max(b1, 0)}, b1 < 0 ? 1 : 2));
+        throw new DataFormatException(
+                file,
+                "neither a .npy file nor an IDX file (plain or gzipped): starts with "
+                        + DataFiles.hex(new byte[] {(byte) b0, (byte) Math.max(b1, 0)}, b1 < 0 ? 1 : 2));
     }
 
     private static LabeledData pair(Elements x, String xHash, Elements y, String yHash, String source) {

@@ -17,7 +17,13 @@ final class Elements {
 
     /** Element kinds that the readers understand. */
     enum Kind {
-        U8(1, true), I8(1, true), I16(2, true), I32(4, true), I64(8, true), F32(4, false), F64(8, false);
+        U8(1, true),
+        I8(1, true),
+        I16(2, true),
+        I32(4, true),
+        I64(8, true),
+        F32(4, false),
+        F64(8, false);
 
         final int bytes;
         final boolean integer;
@@ -70,8 +76,8 @@ final class Elements {
         for (int d : shape) {
             n *= d; // each d < 2^31 and n stays <= MAX_BYTES, so this cannot overflow a long
             if (n * elementBytes > MAX_BYTES) {
-                throw new DataFormatException(source + ": " + describedShape + " is too large: more than "
-                        + MAX_BYTES + " bytes of data (Java arrays stop at 2 GiB)");
+                throw new DataFormatException(source + ": " + describedShape + " is too large: more than " + MAX_BYTES
+                        + " bytes of data (Java arrays stop at 2 GiB)");
             }
         }
         return (int) n;
@@ -109,8 +115,8 @@ final class Elements {
             extra += n;
         }
         if (extra > 0) {
-            throw new DataFormatException(source + ": " + extra + " bytes of trailing data after the array ("
-                    + what + " needs exactly " + expected + " bytes after the header)");
+            throw new DataFormatException(source + ": " + extra + " bytes of trailing data after the array (" + what
+                    + " needs exactly " + expected + " bytes after the header)");
         }
         return buf;
     }
@@ -186,8 +192,8 @@ final class Elements {
      */
     int[] toLabels() {
         if (shape.length != 1) {
-            throw new DataFormatException(source + ": labels must be a 1-D array, but the shape is "
-                    + Arrays.toString(shape));
+            throw new DataFormatException(
+                    source + ": labels must be a 1-D array, but the shape is " + Arrays.toString(shape));
         }
         int[] out = new int[count];
         ByteBuffer b = buffer();
@@ -202,7 +208,8 @@ final class Elements {
                 case F64 -> b.getDouble(8 * i);
             };
             if (!(v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {
-                String shown = kind == Kind.I64 ? Long.toString(b.getLong(8 * i))
+                String shown = kind == Kind.I64
+                        ? Long.toString(b.getLong(8 * i))
                         : kind.integer ? Long.toString((long) v) : Double.toString(v);
                 throw new DataFormatException(source + ": label at index " + i + " is " + shown
                         + "; labels must be non-negative integers that fit in an int");

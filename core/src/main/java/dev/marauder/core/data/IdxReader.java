@@ -56,12 +56,13 @@ public final class IdxReader {
             return readIdx(source, in, "");
         }
         try {
-            return readIdx(source, new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16),
-                    "decompressed ");
+            return readIdx(source, new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16), "decompressed ");
         } catch (EOFException e) {
-            throw new DataFormatException(source + ": truncated gzip stream (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
+            throw new DataFormatException(
+                    source + ": truncated gzip stream (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
         } catch (ZipException e) {
-            throw new DataFormatException(source + ": corrupt gzip data (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
+            throw new DataFormatException(
+                    source + ": corrupt gzip data (" + DataFiles.oneLine(String.valueOf(e.getMessage())) + ")");
         }
     }
 
@@ -97,8 +98,8 @@ public final class IdxReader {
         for (int i = 0; i < rank; i++) {
             long d = dimBuffer.getInt() & 0xffffffffL;
             if (d > Integer.MAX_VALUE) {
-                throw new DataFormatException(source + ": malformed header: dimension " + i + " is " + d
-                        + ", beyond the largest Java array");
+                throw new DataFormatException(
+                        source + ": malformed header: dimension " + i + " is " + d + ", beyond the largest Java array");
             }
             dims[i] = (int) d;
         }

@@ -35,8 +35,11 @@ public record LabeledData(FloatTensor features, int[] labels, String source, Str
 
     /** Examples {@code from} (inclusive) to {@code to} (exclusive). */
     public LabeledData slice(int from, int to) {
-        return new LabeledData(features.slice(from, to), Arrays.copyOfRange(labels, from, to),
-                source + "[" + from + ":" + to + "]", sha256);
+        return new LabeledData(
+                features.slice(from, to),
+                Arrays.copyOfRange(labels, from, to),
+                source + "[" + from + ":" + to + "]",
+                sha256);
     }
 
     /** The examples at {@code indices}. */

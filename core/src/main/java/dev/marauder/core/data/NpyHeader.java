@@ -81,8 +81,11 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
         for (int i = 0; i < dims.length; i++) {
             Object v = tuple.items().get(i);
             if (!(v instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
-                throw malformed(source, "'shape' entry " + i + " is " + python(v)
-                        + "; expected an integer from 0 to " + Integer.MAX_VALUE, text);
+                throw malformed(
+                        source,
+                        "'shape' entry " + i + " is " + python(v) + "; expected an integer from 0 to "
+                                + Integer.MAX_VALUE,
+                        text);
             }
             dims[i] = (int) (long) n;
         }
@@ -100,8 +103,8 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
     }
 
     private static DataFormatException malformed(String source, String problem, String text) {
-        return new DataFormatException(source + ": malformed header: " + problem + " in "
-                + DataFiles.oneLine(text.strip(), 200));
+        return new DataFormatException(
+                source + ": malformed header: " + problem + " in " + DataFiles.oneLine(text.strip(), 200));
     }
 
     private static String python(Object v) {
@@ -125,7 +128,10 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
             return b.append("]").toString();
         } else if (v instanceof Map<?, ?> m) {
             StringBuilder b = new StringBuilder("{");
-            m.forEach((k, x) -> b.append(b.length() > 1 ? ", " : "").append(python(k)).append(": ").append(python(x)));
+            m.forEach((k, x) -> b.append(b.length() > 1 ? ", " : "")
+                    .append(python(k))
+                    .append(": ")
+                    .append(python(x)));
             return b.append("}").toString();
         }
         return String.valueOf(v);

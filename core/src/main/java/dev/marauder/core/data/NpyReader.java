@@ -59,13 +59,14 @@ public final class NpyReader {
         }
         if (!Arrays.equals(magic, 0, magic.length, MAGIC, 0, magic.length)) {
             String zip = magic.length >= 2 && magic[0] == 'P' && magic[1] == 'K'
-                    ? " (it is a zip archive, perhaps an .npz; unpack it into .npy files)" : "";
+                    ? " (it is a zip archive, perhaps an .npz; unpack it into .npy files)"
+                    : "";
             throw new DataFormatException(source + ": not a .npy file: starts with " + DataFiles.hex(magic, 6)
                     + ", expected the magic bytes 93 4e 55 4d 50 59 (\\x93NUMPY)" + zip);
         }
         if (magic.length < MAGIC.length) {
-            throw new DataFormatException(source + ": truncated: the file has only " + magic.length
-                    + " bytes, too short for a .npy header");
+            throw new DataFormatException(
+                    source + ": truncated: the file has only " + magic.length + " bytes, too short for a .npy header");
         }
         byte[] version;
         try {
@@ -99,9 +100,11 @@ public final class NpyReader {
         String text;
         if (major == 3) {
             try {
-                text = StandardCharsets.UTF_8.newDecoder()
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(headerBytes)).toString();
+                        .decode(ByteBuffer.wrap(headerBytes))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw new DataFormatException(source + ": malformed header: not valid UTF-8");
             }
@@ -109,10 +112,11 @@ public final class NpyReader {
             text = new String(headerBytes, StandardCharsets.ISO_8859_1);
         }
         NpyHeader header = NpyHeader.parse(source, text);
-        String what = "shape " + Arrays.toString(header.shape()) + " of " + header.dtype().descr(header.order());
+        String what = "shape " + Arrays.toString(header.shape()) + " of "
+                + header.dtype().descr(header.order());
         int count = Elements.elementCount(source, header.shape(), header.dtype().itemSize(), what);
         byte[] data = Elements.readPayload(source, in, count * header.dtype().itemSize(), what);
-        return new NpyArray(header.dtype(),
-                new Elements(source, header.dtype().kind, header.order(), header.shape(), data));
+        return new NpyArray(
+                header.dtype(), new Elements(source, header.dtype().kind, header.order(), header.shape(), data));
     }
 }

@@ -1,7 +1,7 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.AtomicFiles;
+import dev.marauder.core.io.DataFormatException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

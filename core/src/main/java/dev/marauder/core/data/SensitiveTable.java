@@ -57,9 +57,19 @@ public final class SensitiveTable {
      *     {@code sensitiveColumns[sensitive[i]]} and 0 in the other sensitive columns
      * @throws IllegalArgumentException naming the first inconsistency
      */
-    public SensitiveTable(String source, String sha256, List<String> featureNames, double[][] features,
-            int[] numericColumns, String labelName, List<String> classNames, int[] labels, String sensitiveName,
-            List<String> sensitiveValues, int[] sensitiveColumns, int[] sensitive) {
+    public SensitiveTable(
+            String source,
+            String sha256,
+            List<String> featureNames,
+            double[][] features,
+            int[] numericColumns,
+            String labelName,
+            List<String> classNames,
+            int[] labels,
+            String sensitiveName,
+            List<String> sensitiveValues,
+            int[] sensitiveColumns,
+            int[] sensitive) {
         this.source = Objects.requireNonNull(source, "source");
         this.sha256 = Objects.requireNonNull(sha256, "sha256");
         this.featureNames = List.copyOf(featureNames);
@@ -75,13 +85,13 @@ public final class SensitiveTable {
         this.features = new double[features.length][];
         for (int i = 0; i < features.length; i++) {
             if (features[i].length != width) {
-                throw new IllegalArgumentException(source + ": row " + i + " has " + features[i].length
-                        + " features, expected " + width);
+                throw new IllegalArgumentException(
+                        source + ": row " + i + " has " + features[i].length + " features, expected " + width);
             }
             for (int j = 0; j < width; j++) {
                 if (!Double.isFinite(features[i][j])) {
-                    throw new IllegalArgumentException(source + ": feature " + this.featureNames.get(j) + " of row "
-                            + i + " is not finite: " + features[i][j]);
+                    throw new IllegalArgumentException(source + ": feature " + this.featureNames.get(j) + " of row " + i
+                            + " is not finite: " + features[i][j]);
                 }
             }
             this.features[i] = features[i].clone();
@@ -102,8 +112,8 @@ public final class SensitiveTable {
         }
         for (int c : sensitiveColumns) {
             if (c < 0 || c >= width || Arrays.stream(numericColumns).anyMatch(j -> j == c)) {
-                throw new IllegalArgumentException(source + ": sensitive column " + c
-                        + " is not a one-hot feature index in 0.." + (width - 1));
+                throw new IllegalArgumentException(
+                        source + ": sensitive column " + c + " is not a one-hot feature index in 0.." + (width - 1));
             }
         }
         for (int i = 0; i < labels.length; i++) {
@@ -223,8 +233,8 @@ public final class SensitiveTable {
      */
     public double[] withSensitive(double[] featureVector, int value) {
         if (featureVector.length != featureNames.size()) {
-            throw new IllegalArgumentException("feature vector has " + featureVector.length + " values, the table "
-                    + featureNames.size());
+            throw new IllegalArgumentException(
+                    "feature vector has " + featureVector.length + " values, the table " + featureNames.size());
         }
         if (value < 0 || value >= sensitiveValues.size()) {
             throw new IllegalArgumentException("sensitive value index " + value + " is outside 0.."
@@ -285,8 +295,19 @@ public final class SensitiveTable {
             y[k] = labels[i];
             s[k] = sensitive[i];
         }
-        return new SensitiveTable(source, sha256, featureNames, x, numericColumns, labelName, classNames, y,
-                sensitiveName, sensitiveValues, sensitiveColumns, s);
+        return new SensitiveTable(
+                source,
+                sha256,
+                featureNames,
+                x,
+                numericColumns,
+                labelName,
+                classNames,
+                y,
+                sensitiveName,
+                sensitiveValues,
+                sensitiveColumns,
+                s);
     }
 
     /** The raw features as a float tensor {@code [rows, features]} with the labels. */
@@ -312,8 +333,8 @@ public final class SensitiveTable {
 
     private int checkRow(int row) {
         if (row < 0 || row >= features.length) {
-            throw new IllegalArgumentException("row " + row + " is outside 0.." + (features.length - 1) + " of "
-                    + source);
+            throw new IllegalArgumentException(
+                    "row " + row + " is outside 0.." + (features.length - 1) + " of " + source);
         }
         return row;
     }

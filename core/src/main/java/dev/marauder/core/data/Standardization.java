@@ -35,8 +35,8 @@ public record Standardization(double[] means, double[] stds) {
                 throw new IllegalArgumentException("mean of column " + j + " is not finite: " + means[j]);
             }
             if (!(stds[j] > 0 && Double.isFinite(stds[j]))) {
-                throw new IllegalArgumentException("std of column " + j + " must be finite and positive, got "
-                        + stds[j]);
+                throw new IllegalArgumentException(
+                        "std of column " + j + " must be finite and positive, got " + stds[j]);
             }
         }
     }
@@ -58,8 +58,8 @@ public record Standardization(double[] means, double[] stds) {
         Arrays.fill(stds, 1);
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != width) {
-                throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has "
-                        + width);
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + rows[i].length + " values, row 0 has " + width);
             }
         }
         for (int j : columns) {
@@ -69,8 +69,8 @@ public record Standardization(double[] means, double[] stds) {
             double sum = 0;
             for (int i = 0; i < rows.length; i++) {
                 if (!Double.isFinite(rows[i][j])) {
-                    throw new IllegalArgumentException("value " + rows[i][j] + " at row " + i + ", column " + j
-                            + " is not finite");
+                    throw new IllegalArgumentException(
+                            "value " + rows[i][j] + " at row " + i + ", column " + j + " is not finite");
                 }
                 sum += rows[i][j];
             }
@@ -109,8 +109,8 @@ public record Standardization(double[] means, double[] stds) {
      */
     public double[] apply(double[] row) {
         if (row.length != means.length) {
-            throw new IllegalArgumentException("row has " + row.length + " values, the standardisation "
-                    + means.length);
+            throw new IllegalArgumentException(
+                    "row has " + row.length + " values, the standardisation " + means.length);
         }
         double[] out = new double[row.length];
         for (int j = 0; j < row.length; j++) {
@@ -131,8 +131,7 @@ public record Standardization(double[] means, double[] stds) {
     /** {@code z * std + mean}, the inverse of {@link #apply(double[])}, a fresh array. */
     public double[] invert(double[] z) {
         if (z.length != means.length) {
-            throw new IllegalArgumentException("row has " + z.length + " values, the standardisation "
-                    + means.length);
+            throw new IllegalArgumentException("row has " + z.length + " values, the standardisation " + means.length);
         }
         double[] out = new double[z.length];
         for (int j = 0; j < z.length; j++) {

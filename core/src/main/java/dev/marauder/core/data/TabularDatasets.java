@@ -36,8 +36,7 @@ public final class TabularDatasets {
     /** Name of the built-in penguins table. */
     public static final String PENGUINS = "penguins";
     /** SHA-256 of the shipped {@code penguins.csv}, pinned in the script too. */
-    public static final String PENGUINS_CSV_SHA256 =
-            "9f4c6c1c7bc2367c7414d758bdbdc300b0a1a7ebe37b13d85df1cb779e4f04c6";
+    public static final String PENGUINS_CSV_SHA256 = "9f4c6c1c7bc2367c7414d758bdbdc300b0a1a7ebe37b13d85df1cb779e4f04c6";
     /** The label column of the penguins table. */
     public static final String PENGUINS_LABEL = "species";
     /** The default sensitive column of the penguins table. */
@@ -70,8 +69,8 @@ public final class TabularDatasets {
             throw new IllegalArgumentException("the penguins' sensitive column must be sex or island, got '"
                     + DataFiles.oneLine(String.valueOf(sensitiveColumn), 80) + "'");
         }
-        String resource = "classpath:" + TabularDatasets.class.getPackageName().replace('.', '/') + "/"
-                + PENGUINS_RESOURCE;
+        String resource =
+                "classpath:" + TabularDatasets.class.getPackageName().replace('.', '/') + "/" + PENGUINS_RESOURCE;
         byte[] bytes;
         try (InputStream in = TabularDatasets.class.getResourceAsStream(PENGUINS_RESOURCE)) {
             if (in == null) {
@@ -102,21 +101,25 @@ public final class TabularDatasets {
         } catch (IOException e) {
             throw DataFiles.failure(file.toString(), e);
         }
-        return parse(file.toString(), text(file.toString(), bytes), FileHash.sha256(bytes), labelColumn,
-                sensitiveColumn);
+        return parse(
+                file.toString(), text(file.toString(), bytes), FileHash.sha256(bytes), labelColumn, sensitiveColumn);
     }
 
     private static String text(String source, byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new DataFormatException(source + ": not UTF-8 text");
         }
     }
 
-    private static SensitiveTable parse(String source, String text, String sha256, String labelColumn,
-            String sensitiveColumn) {
+    private static SensitiveTable parse(
+            String source, String text, String sha256, String labelColumn, String sensitiveColumn) {
         Objects.requireNonNull(labelColumn, "labelColumn");
         Objects.requireNonNull(sensitiveColumn, "sensitiveColumn");
         if (labelColumn.equals(sensitiveColumn)) {
@@ -175,7 +178,8 @@ public final class TabularDatasets {
         }
         if (categories.get(sensitiveAt).size() < 2) {
             throw new DataFormatException(source + ": sensitive column '" + DataFiles.oneLine(sensitiveColumn, 80)
-                    + "' has a single value, " + DataFiles.oneLine(categories.get(sensitiveAt).get(0), 80)
+                    + "' has a single value, "
+                    + DataFiles.oneLine(categories.get(sensitiveAt).get(0), 80)
                     + "; an attribute to infer needs at least 2");
         }
 
@@ -227,9 +231,19 @@ public final class TabularDatasets {
                 }
             }
         }
-        return new SensitiveTable(source, sha256, names, x, numericColumns.stream().mapToInt(Integer::intValue)
-                .toArray(), header.get(label), classNames, y, header.get(sensitiveAt), sensitiveValues,
-                sensitiveColumns, s);
+        return new SensitiveTable(
+                source,
+                sha256,
+                names,
+                x,
+                numericColumns.stream().mapToInt(Integer::intValue).toArray(),
+                header.get(label),
+                classNames,
+                y,
+                header.get(sensitiveAt),
+                sensitiveValues,
+                sensitiveColumns,
+                s);
     }
 
     private static int column(String source, List<String> header, String name, String role) {
@@ -239,8 +253,8 @@ public final class TabularDatasets {
                     + "' in the header (columns: " + DataFiles.oneLine(String.join(", ", header), 200) + ")");
         }
         if (header.lastIndexOf(name) != c) {
-            throw new DataFormatException(source + ": the header names column '" + DataFiles.oneLine(name, 80)
-                    + "' twice");
+            throw new DataFormatException(
+                    source + ": the header names column '" + DataFiles.oneLine(name, 80) + "' twice");
         }
         return c;
     }

@@ -40,8 +40,7 @@ public final class TextCorpus {
     /** Name of the shipped corpus, as in {@link #source()}. */
     public static final String SHIPPED = "moby-dick";
     /** SHA-256 of the shipped corpus's decompressed UTF-8 bytes, pinned in the script too. */
-    public static final String SHIPPED_TEXT_SHA256 =
-            "afd10faedcf2de52039d9431e467e2654340fd59fd625c2443ef85de9f33462d";
+    public static final String SHIPPED_TEXT_SHA256 = "afd10faedcf2de52039d9431e467e2654340fd59fd625c2443ef85de9f33462d";
     /** The alphabet of the shipped corpus, in sorted order. */
     public static final String SHIPPED_ALPHABET = "\n !\"'(),-.0123456789:;?abcdefghijklmnopqrstuvwxyz";
 
@@ -68,8 +67,7 @@ public final class TextCorpus {
      * @throws DataFormatException if the resource is missing (an incomplete jar) or damaged
      */
     public static TextCorpus shipped() {
-        String resource = "classpath:" + TextCorpus.class.getPackageName().replace('.', '/') + "/"
-                + SHIPPED_RESOURCE;
+        String resource = "classpath:" + TextCorpus.class.getPackageName().replace('.', '/') + "/" + SHIPPED_RESOURCE;
         byte[] stored;
         try (InputStream in = TextCorpus.class.getResourceAsStream(SHIPPED_RESOURCE)) {
             if (in == null) {
@@ -84,8 +82,8 @@ public final class TextCorpus {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw new DataFormatException(resource + ": not a valid gzip stream (" + DataFiles.oneLine(e.toString())
-                    + ")", e);
+            throw new DataFormatException(
+                    resource + ": not a valid gzip stream (" + DataFiles.oneLine(e.toString()) + ")", e);
         }
         return new TextCorpus(SHIPPED, decode(resource, bytes), FileHash.sha256(stored));
     }
@@ -110,8 +108,8 @@ public final class TextCorpus {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
                 bytes = in.readAllBytes();
             } catch (IOException e) {
-                throw new DataFormatException(file, "not a valid gzip file (" + DataFiles.oneLine(e.toString()) + ")",
-                        e);
+                throw new DataFormatException(
+                        file, "not a valid gzip file (" + DataFiles.oneLine(e.toString()) + ")", e);
             }
         }
         return new TextCorpus(file.toString(), decode(file.toString(), bytes), FileHash.sha256(stored));
@@ -137,8 +135,12 @@ public final class TextCorpus {
     private static String decode(String source, byte[] bytes) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new DataFormatException(source + ": not UTF-8 text");
         }
@@ -158,8 +160,8 @@ public final class TextCorpus {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(source + ": unpaired surrogate \\u"
-                        + Integer.toHexString(c) + " at char " + i);
+                throw new IllegalArgumentException(
+                        source + ": unpaired surrogate \\u" + Integer.toHexString(c) + " at char " + i);
             }
         }
     }
@@ -249,8 +251,8 @@ public final class TextCorpus {
         /** The code point of symbol {@code index}. */
         public int symbol(int index) {
             if (index < 0 || index >= symbols.length) {
-                throw new IllegalArgumentException("symbol index " + index + " is outside the alphabet's 0.."
-                        + (symbols.length - 1));
+                throw new IllegalArgumentException(
+                        "symbol index " + index + " is outside the alphabet's 0.." + (symbols.length - 1));
             }
             return symbols[index];
         }
@@ -336,7 +338,8 @@ public final class TextCorpus {
 
         private static String describe(int cp) {
             String shown = Character.isISOControl(cp) || Character.isWhitespace(cp)
-                    ? "" : "'" + new String(Character.toChars(cp)) + "' ";
+                    ? ""
+                    : "'" + new String(Character.toChars(cp)) + "' ";
             return shown + String.format("(U+%04X)", cp);
         }
     }

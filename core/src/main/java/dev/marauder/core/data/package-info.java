@@ -18,5 +18,3 @@
  * only where the caller points, and nothing in a file is ever executed (no pickles).
  */
 package dev.marauder.core.data;
-
-import dev.marauder.core.io.DataFormatException;

@@ -43,7 +43,8 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new UncheckedIOException(target + ": cannot write: directory " + dir + " does not exist",
+            throw new UncheckedIOException(
+                    target + ": cannot write: directory " + dir + " does not exist",
                     new NoSuchFileException(String.valueOf(dir)));
         }
         Path tmp = dir.resolve("." + absolute.getFileName() + "."

@@ -1,5 +1,6 @@
 package dev.marauder.core.model;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -7,7 +8,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,10 +45,18 @@ public enum Architecture {
         @Override
         public Block build(int classes) {
             return new SequentialBlock()
-                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(16).build())
+                    .add(Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(16)
+                            .build())
                     .add(Activation::relu)
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(32).build())
+                    .add(Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(32)
+                            .build())
                     .add(Activation::relu)
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                     .add(Blocks.batchFlattenBlock())
@@ -60,8 +68,9 @@ public enum Architecture {
         @Override
         public void checkInput(int[] exampleShape) {
             if (exampleShape.length != 3) {
-                throw new IllegalArgumentException("the cnn architecture needs image inputs [channels, height, width], got "
-                        + Arrays.toString(exampleShape));
+                throw new IllegalArgumentException(
+                        "the cnn architecture needs image inputs [channels, height, width], got "
+                                + Arrays.toString(exampleShape));
             }
         }
     };

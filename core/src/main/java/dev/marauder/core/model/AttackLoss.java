@@ -1,7 +1,6 @@
 package dev.marauder.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
@@ -74,7 +73,9 @@ public enum AttackLoss {
             NDArray zt = logits.mul(oneHot(logits, targets)).sum(new int[] {1});
             NDArray sorted = logits.sort(1);
             NDArray scale = column(sorted, classes - 1)
-                    .sub(column(sorted, classes - 3).add(column(sorted, classes - 4)).mul(0.5f));
+                    .sub(column(sorted, classes - 3)
+                            .add(column(sorted, classes - 4))
+                            .mul(0.5f));
             return zy.sub(zt).neg().div(scale.add(GUARD));
         }
     };
@@ -126,8 +127,8 @@ public enum AttackLoss {
     private static int classes(NDArray logits, int least, String form) {
         int classes = (int) logits.getShape().get(1);
         if (classes < least) {
-            throw new IllegalArgumentException("the " + form + " DLR loss needs at least " + least + " classes, got "
-                    + classes);
+            throw new IllegalArgumentException(
+                    "the " + form + " DLR loss needs at least " + least + " classes, got " + classes);
         }
         return classes;
     }

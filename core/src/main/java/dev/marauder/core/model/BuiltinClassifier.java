@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.engine.Engines;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.provenance.FileHash;
@@ -186,22 +186,27 @@ public final class BuiltinClassifier extends EngineClassifier {
         }
         String hash = FileHash.sha256(params);
         if (card.parametersSha256() != null && !card.parametersSha256().equals(hash)) {
-            throw new DataFormatException(paramFile, "SHA-256 " + hash + " does not match the model card's "
-                    + card.parametersSha256() + " (file modified or corrupted)");
+            throw new DataFormatException(
+                    paramFile,
+                    "SHA-256 " + hash + " does not match the model card's " + card.parametersSha256()
+                            + " (file modified or corrupted)");
         }
         Model model = newModel(arch, card.classes());
         try {
             initialize(model, card.inputShape());
-            model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(params)));
+            model.getBlock()
+                    .loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(params)));
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
-            throw new DataFormatException(paramFile, "parameters do not fit a " + arch.id() + " model ("
-                    + Messages.firstLine(e) + ")", e);
+            throw new DataFormatException(
+                    paramFile, "parameters do not fit a " + arch.id() + " model (" + Messages.firstLine(e) + ")", e);
         }
         Map<String, String> hashes = new LinkedHashMap<>();
         hashes.put(paramFile.toAbsolutePath().normalize().toString(), hash);
         hashes.put(cardFile.toAbsolutePath().normalize().toString(), FileHash.sha256(cardFile));
-        return new BuiltinClassifier(model, card,
+        return new BuiltinClassifier(
+                model,
+                card,
                 new ModelInfo(dir.toAbsolutePath().normalize().getFileName().toString(), ModelFormat.MARAUDER, hashes));
     }
 
@@ -212,5 +217,4 @@ public final class BuiltinClassifier extends EngineClassifier {
             }
         }
     }
-
 }

@@ -67,8 +67,7 @@ public abstract class EngineClassifier implements DifferentiableClassifier {
                 NDArray logits = forward(input, true);
                 NDArray value = objective.apply(logits);
                 if (value.getShape().size() != 1) {
-                    throw new IllegalArgumentException(
-                            "the objective must be a scalar, got shape " + value.getShape());
+                    throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());
                 }
                 collector.backward(value);
                 NDArray grad = input.getGradient(); // its own handle: outlives the input's

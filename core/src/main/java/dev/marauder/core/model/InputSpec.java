@@ -20,7 +20,8 @@ public record InputSpec(int[] shape, float lower, float upper) {
             }
         }
         if (!(lower < upper)) {
-            throw new IllegalArgumentException("input bounds must satisfy lower < upper, got [" + lower + ", " + upper + "]");
+            throw new IllegalArgumentException(
+                    "input bounds must satisfy lower < upper, got [" + lower + ", " + upper + "]");
         }
     }
 

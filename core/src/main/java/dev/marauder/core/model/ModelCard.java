@@ -64,8 +64,27 @@ public record ModelCard(
 
     /** A copy with the parameter hash set. */
     public ModelCard withParametersSha256(String sha) {
-        return new ModelCard(formatVersion, architecture, inputShape, inputLower, inputUpper, classes, classNames,
-                dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate, optimizer,
-                seed, testAccuracy, trainingSeconds, sha, privacy, provenance);
+        return new ModelCard(
+                formatVersion,
+                architecture,
+                inputShape,
+                inputLower,
+                inputUpper,
+                classes,
+                classNames,
+                dataset,
+                datasetSha256,
+                trainExamples,
+                testExamples,
+                epochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                seed,
+                testAccuracy,
+                trainingSeconds,
+                sha,
+                privacy,
+                provenance);
     }
 }

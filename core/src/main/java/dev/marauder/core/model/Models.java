@@ -37,8 +37,10 @@ public final class Models {
         return switch (formatOf(path)) {
             case MARAUDER -> BuiltinClassifier.load(path);
             case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec);
-            case ONNX -> throw new DataFormatException(path,
-                    "ONNX models give black-box access only; gradient-based work needs a TorchScript file or a Marauder model directory");
+            case ONNX ->
+                throw new DataFormatException(
+                        path,
+                        "ONNX models give black-box access only; gradient-based work needs a TorchScript file or a Marauder model directory");
         };
     }
 
@@ -57,7 +59,8 @@ public final class Models {
         if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript") || name.endsWith(".zip")) {
             return ModelFormat.TORCHSCRIPT;
         }
-        throw new DataFormatException(path,
+        throw new DataFormatException(
+                path,
                 "unknown model format; expected a Marauder model directory, a TorchScript .pt file or an .onnx file");
     }
 

@@ -1,12 +1,12 @@
 package dev.marauder.core.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.provenance.FileHash;
@@ -32,8 +32,14 @@ public final class OnnxClassifier implements Classifier {
     private final ModelInfo info;
     private final AtomicLong queries = new AtomicLong();
 
-    private OnnxClassifier(OrtEnvironment env, OrtSession session, String inputName, InputSpec spec, int classes,
-            OutputKind kind, ModelInfo info) {
+    private OnnxClassifier(
+            OrtEnvironment env,
+            OrtSession session,
+            String inputName,
+            InputSpec spec,
+            int classes,
+            OutputKind kind,
+            ModelInfo info) {
         this.env = env;
         this.session = session;
         this.inputName = inputName;
@@ -63,8 +69,16 @@ public final class OnnxClassifier implements Classifier {
             throw new DataFormatException(file, "not an ONNX model (" + Messages.firstLine(e) + ")", e);
         }
         String inputName = session.getInputNames().iterator().next();
-        OnnxClassifier probe = new OnnxClassifier(env, session, inputName, spec, -1, kind,
-                new ModelInfo(file.getFileName().toString(), ModelFormat.ONNX,
+        OnnxClassifier probe = new OnnxClassifier(
+                env,
+                session,
+                inputName,
+                spec,
+                -1,
+                kind,
+                new ModelInfo(
+                        file.getFileName().toString(),
+                        ModelFormat.ONNX,
                         Map.of(file.toAbsolutePath().normalize().toString(), hash)));
         float[] zeros = new float[spec.size()];
         float[][] out;
@@ -72,8 +86,11 @@ public final class OnnxClassifier implements Classifier {
             out = probe.run(zeros, 1);
         } catch (RuntimeException e) {
             probe.close();
-            throw new DataFormatException(file, "model does not accept inputs of shape "
-                    + Arrays.toString(spec.shape()) + " (" + Messages.firstLine(e) + ")", e);
+            throw new DataFormatException(
+                    file,
+                    "model does not accept inputs of shape " + Arrays.toString(spec.shape()) + " ("
+                            + Messages.firstLine(e) + ")",
+                    e);
         }
         return new OnnxClassifier(env, session, inputName, spec, out[0].length, kind, probe.info);
     }

@@ -23,9 +23,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seed the seed of a non-private, reproducible run, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PrivacyGuarantee(String mechanism, double noiseMultiplier, double clipNorm, double sampleRate,
-        Integer expectedBatchSize, long steps, double delta, String accountant, double epsilon, Double targetEpsilon,
-        Double epsilonBudget, boolean secureRandomness, Long seed) {
+public record PrivacyGuarantee(
+        String mechanism,
+        double noiseMultiplier,
+        double clipNorm,
+        double sampleRate,
+        Integer expectedBatchSize,
+        long steps,
+        double delta,
+        String accountant,
+        double epsilon,
+        Double targetEpsilon,
+        Double epsilonBudget,
+        boolean secureRandomness,
+        Long seed) {
 
     /** Whether the guarantee is meaningful: secure randomness and a finite epsilon. */
     public boolean isPrivate() {

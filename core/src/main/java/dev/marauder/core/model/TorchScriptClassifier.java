@@ -1,7 +1,7 @@
 package dev.marauder.core.model;
 
-import ai.djl.Model;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.engine.Engines;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.provenance.FileHash;
 import java.io.IOException;
@@ -72,8 +72,10 @@ public final class TorchScriptClassifier extends EngineClassifier {
             NDArray out = IValueUtils.forward(block, new NDList(probe.zeros(new Shape(shape))), false)
                     .singletonOrThrow();
             if (out.getShape().dimension() != 2 || out.getShape().get(0) != 1) {
-                throw new DataFormatException(file, "model output has shape " + out.getShape()
-                        + " for one input of shape " + new Shape(shape) + "; expected [1, classes]");
+                throw new DataFormatException(
+                        file,
+                        "model output has shape " + out.getShape() + " for one input of shape " + new Shape(shape)
+                                + "; expected [1, classes]");
             }
             classes = Math.toIntExact(out.getShape().get(1));
         } catch (RuntimeException e) {
@@ -81,10 +83,15 @@ public final class TorchScriptClassifier extends EngineClassifier {
             if (e instanceof DataFormatException) {
                 throw e;
             }
-            throw new DataFormatException(file, "model does not accept inputs of shape "
-                    + java.util.Arrays.toString(spec.shape()) + " (" + Messages.firstLine(e) + ")", e);
+            throw new DataFormatException(
+                    file,
+                    "model does not accept inputs of shape " + java.util.Arrays.toString(spec.shape()) + " ("
+                            + Messages.firstLine(e) + ")",
+                    e);
         }
-        ModelInfo info = new ModelInfo(file.getFileName().toString(), ModelFormat.TORCHSCRIPT,
+        ModelInfo info = new ModelInfo(
+                file.getFileName().toString(),
+                ModelFormat.TORCHSCRIPT,
                 Map.of(file.toAbsolutePath().normalize().toString(), hash));
         return new TorchScriptClassifier(model, block, spec, classes, info);
     }

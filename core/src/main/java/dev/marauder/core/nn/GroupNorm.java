@@ -45,8 +45,12 @@ public final class GroupNorm extends AbstractBlock {
         }
         this.groups = groups;
         this.epsilon = epsilon;
-        this.gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
-        this.beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
+        this.gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .build());
+        this.beta = addParameter(
+                Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
     }
 
     /** The number of groups. */
@@ -81,13 +85,14 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray g = parameterStore.getValue(gamma, x.getDevice(), training);
         NDArray b = parameterStore.getValue(beta, x.getDevice(), training);
         Shape shape = x.getShape();
-        return new NDList(normalize(x, groups, epsilon).mul(perChannel(g, shape)).add(perChannel(b, shape)));
+        return new NDList(
+                normalize(x, groups, epsilon).mul(perChannel(g, shape)).add(perChannel(b, shape)));
     }
 
     @Override
@@ -103,8 +108,8 @@ public final class GroupNorm extends AbstractBlock {
         }
         long channels = input.get(1);
         if (channels % groups != 0) {
-            throw new IllegalArgumentException("GroupNorm: " + channels + " channels cannot be split into " + groups
-                    + " groups");
+            throw new IllegalArgumentException(
+                    "GroupNorm: " + channels + " channels cannot be split into " + groups + " groups");
         }
         gamma.setShape(new Shape(channels));
         beta.setShape(new Shape(channels));
@@ -126,8 +131,8 @@ public final class GroupNorm extends AbstractBlock {
         int savedGroups = is.readInt();
         float savedEpsilon = is.readFloat();
         if (savedGroups != groups || savedEpsilon != epsilon) {
-            throw new MalformedModelException("GroupNorm parameters were saved with " + savedGroups + " groups and epsilon "
-                    + savedEpsilon + ", this layer has " + groups + " and " + epsilon);
+            throw new MalformedModelException("GroupNorm parameters were saved with " + savedGroups
+                    + " groups and epsilon " + savedEpsilon + ", this layer has " + groups + " and " + epsilon);
         }
     }
 

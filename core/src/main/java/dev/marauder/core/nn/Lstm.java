@@ -34,8 +34,10 @@ public final class Lstm extends AbstractBlock implements TapAwareBlock {
             throw new IllegalArgumentException("an LSTM needs at least one hidden unit, got " + hidden);
         }
         this.hidden = hidden;
-        this.inputGates = addChildBlock("input_gates", Linear.builder().setUnits(4L * hidden).build());
-        this.hiddenGates = addChildBlock("hidden_gates", Linear.builder().setUnits(4L * hidden).build());
+        this.inputGates = addChildBlock(
+                "input_gates", Linear.builder().setUnits(4L * hidden).build());
+        this.hiddenGates = addChildBlock(
+                "hidden_gates", Linear.builder().setUnits(4L * hidden).build());
     }
 
     /** The number of hidden units. */
@@ -73,8 +75,8 @@ public final class Lstm extends AbstractBlock implements TapAwareBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(parameterStore, inputs.singletonOrThrow(), training, LayerTap.PLAIN));
     }
 

@@ -168,10 +168,17 @@ public enum Norm {
                 NDArray j = m.arange(1, d + 1).toType(DataType.FLOAT64, false).reshape(1, d);
                 NDArray positive = sorted.sub(cumulative.sub(epsilon).div(j)).gt(0);
                 // rho: the largest j where the condition holds (at least 1, for epsilon 0).
-                NDArray rho = j.mul(positive.toType(DataType.FLOAT64, false)).max(new int[] {1}, true).maximum(1.0);
-                NDArray atRho = cumulative.mul(j.eq(rho).toType(DataType.FLOAT64, false)).sum(new int[] {1}, true);
+                NDArray rho = j.mul(positive.toType(DataType.FLOAT64, false))
+                        .max(new int[] {1}, true)
+                        .maximum(1.0);
+                NDArray atRho = cumulative
+                        .mul(j.eq(rho).toType(DataType.FLOAT64, false))
+                        .sum(new int[] {1}, true);
                 NDArray theta = atRho.sub(epsilon).div(rho).maximum(0.0);
-                return flat.sign().mul(a.sub(theta).maximum(0.0)).toType(v.getDataType(), false).reshape(v.getShape());
+                return flat.sign()
+                        .mul(a.sub(theta).maximum(0.0))
+                        .toType(v.getDataType(), false)
+                        .reshape(v.getShape());
             });
         }
 
@@ -249,7 +256,8 @@ public enum Norm {
      */
     public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, double lower, double upper) {
         // Operands ordered so that every temporary is created in the candidate's scope.
-        return candidate -> scoped(candidate,
+        return candidate -> scoped(
+                candidate,
                 c -> projectToBall(c.sub(center), epsilon).add(center).clip(lower, upper));
     }
 

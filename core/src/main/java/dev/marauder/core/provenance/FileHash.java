@@ -81,7 +81,9 @@ public final class FileHash {
             }
             text.append(h).append('\n');
         }
-        return hexDigests.size() == 1 ? hexDigests.get(0) : sha256(text.toString().getBytes(StandardCharsets.UTF_8));
+        return hexDigests.size() == 1
+                ? hexDigests.get(0)
+                : sha256(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static MessageDigest digest() {

@@ -1,7 +1,7 @@
 package dev.marauder.core.provenance;
 
-import dev.marauder.core.json.Json;
 import dev.marauder.core.engine.Engines;
+import dev.marauder.core.json.Json;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -96,12 +96,18 @@ public record Provenance(
 
         /** Seals the record with the current time as the finish time. */
         public Provenance finish() {
-            return new Provenance(BuildInfo.version(), BuildInfo.gitCommit(),
+            return new Provenance(
+                    BuildInfo.version(),
+                    BuildInfo.gitCommit(),
                     System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
                     System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                             + System.getProperty("os.arch"),
                     Engines.description() + ", DJL " + Engines.djlVersion(),
-                    seed, settings, hashes, started.toString(), Instant.now().toString());
+                    seed,
+                    settings,
+                    hashes,
+                    started.toString(),
+                    Instant.now().toString());
         }
     }
 }

@@ -36,17 +36,24 @@ public record AdamTrainer(int epochs, int batchSize, double learningRate, long s
     }
 
     @Override
-    public TrainingRun fit(Block block, TrainingExamples examples, String name, Progress progress,
-            Consumer<String> warnings) {
+    public TrainingRun fit(
+            Block block, TrainingExamples examples, String name, Progress progress, Consumer<String> warnings) {
         long start = System.nanoTime();
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build();
-        ParameterStore parameters = new ParameterStore(block.getParameters().get(0).getValue().getArray().getManager(),
-                false);
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed((float) learningRate))
+                .build();
+        ParameterStore parameters = new ParameterStore(
+                block.getParameters().get(0).getValue().getArray().getManager(), false);
         SplittableRandom shuffle = new SplittableRandom(seed);
         int n = examples.size();
         long steps = 0;
         double last = Double.NaN;
-        try (NDManager manager = block.getParameters().get(0).getValue().getArray().getManager().newSubManager();
+        try (NDManager manager = block.getParameters()
+                        .get(0)
+                        .getValue()
+                        .getArray()
+                        .getManager()
+                        .newSubManager();
                 Progress.Task task = progress.start("train " + name, (long) epochs * n)) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 int[] order = Permutations.shuffled(n, shuffle);
@@ -58,7 +65,8 @@ public record AdamTrainer(int epochs, int batchSize, double learningRate, long s
                         NDArray x = examples.inputs(scope, batch);
                         NDArray y = examples.targets(scope, batch);
                         last = Autograd.collect(gc -> {
-                            NDArray logits = block.forward(parameters, new NDList(x), true).singletonOrThrow();
+                            NDArray logits = block.forward(parameters, new NDList(x), true)
+                                    .singletonOrThrow();
                             NDArray loss = Losses.meanCrossEntropy(logits, y);
                             gc.backward(loss);
                             return (double) loss.getFloat();

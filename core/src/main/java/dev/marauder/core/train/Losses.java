@@ -13,7 +13,9 @@ public final class Losses {
      */
     public static NDArray meanCrossEntropy(NDArray logits, NDArray targets) {
         int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray picked = logits.logSoftmax(-1).mul(targets.oneHot(classes, logits.getDataType())).sum();
+        NDArray picked = logits.logSoftmax(-1)
+                .mul(targets.oneHot(classes, logits.getDataType()))
+                .sum();
         return picked.neg().div((float) targets.getShape().size());
     }
 }

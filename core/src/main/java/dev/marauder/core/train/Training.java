@@ -26,8 +26,8 @@ public final class Training {
     private Training() {}
 
     /** Trains {@code settings.architecture()} with plain Adam ({@link TrainingSettings#trainer()}). */
-    public static BuiltinClassifier train(TrainingSettings settings, TrainTestSplit data, float[] bounds,
-            Progress progress) {
+    public static BuiltinClassifier train(
+            TrainingSettings settings, TrainTestSplit data, float[] bounds, Progress progress) {
         return train(settings.architecture(), settings.trainer(), data, bounds, progress, warning -> {});
     }
 
@@ -42,8 +42,13 @@ public final class Training {
      * @param warnings receives warnings for the user
      * @return the trained model with its card (not yet saved)
      */
-    public static BuiltinClassifier train(Architecture architecture, Trainer trainer, TrainTestSplit data,
-            float[] bounds, Progress progress, Consumer<String> warnings) {
+    public static BuiltinClassifier train(
+            Architecture architecture,
+            Trainer trainer,
+            TrainTestSplit data,
+            float[] bounds,
+            Progress progress,
+            Consumer<String> warnings) {
         LabeledData train = data.train();
         LabeledData test = data.test();
         int[] exampleShape = train.features().exampleShape();
@@ -71,11 +76,11 @@ public final class Training {
         InputSpec spec = new InputSpec(exampleShape, bounds[0], bounds[1]);
         Provenance finished = provenance.finish();
         ModelInfo info = new ModelInfo(architecture.id(), ModelFormat.MARAUDER, Map.of());
-        BuiltinClassifier provisional = new BuiltinClassifier(model,
-                card(architecture, trainer, data, spec, classes, Double.NaN, run, finished), info);
+        BuiltinClassifier provisional = new BuiltinClassifier(
+                model, card(architecture, trainer, data, spec, classes, Double.NaN, run, finished), info);
         double accuracy = accuracy(provisional, test, 256);
-        return new BuiltinClassifier(model, card(architecture, trainer, data, spec, classes, accuracy, run, finished),
-                info);
+        return new BuiltinClassifier(
+                model, card(architecture, trainer, data, spec, classes, accuracy, run, finished), info);
     }
 
     /** Fraction of {@code data} that {@code classifier} labels correctly. */
@@ -90,11 +95,36 @@ public final class Training {
         return predicted.length == 0 ? Double.NaN : (double) correct / predicted.length;
     }
 
-    private static ModelCard card(Architecture architecture, Trainer t, TrainTestSplit data, InputSpec spec,
-            int classes, double accuracy, TrainingRun run, Provenance provenance) {
-        return new ModelCard(ModelCard.FORMAT_VERSION, architecture.id(), spec.shape(), spec.lower(), spec.upper(),
-                classes, null, data.name(), data.train().sha256(), data.train().size(), data.test().size(),
-                t.epochs(), t.batchSize(), t.learningRate(), t.optimizer(), t.seed(), accuracy, run.seconds(), null,
-                run.privacy(), provenance);
+    private static ModelCard card(
+            Architecture architecture,
+            Trainer t,
+            TrainTestSplit data,
+            InputSpec spec,
+            int classes,
+            double accuracy,
+            TrainingRun run,
+            Provenance provenance) {
+        return new ModelCard(
+                ModelCard.FORMAT_VERSION,
+                architecture.id(),
+                spec.shape(),
+                spec.lower(),
+                spec.upper(),
+                classes,
+                null,
+                data.name(),
+                data.train().sha256(),
+                data.train().size(),
+                data.test().size(),
+                t.epochs(),
+                t.batchSize(),
+                t.learningRate(),
+                t.optimizer(),
+                t.seed(),
+                accuracy,
+                run.seconds(),
+                null,
+                run.privacy(),
+                provenance);
     }
 }

@@ -46,7 +46,7 @@ public record TrainingSettings(Architecture architecture, int epochs, int batchS
 
     /** The settings of {@code trainer} for {@code architecture}. */
     public static TrainingSettings of(Architecture architecture, Trainer trainer) {
-        return new TrainingSettings(architecture, trainer.epochs(), trainer.batchSize(), trainer.learningRate(),
-                trainer.seed());
+        return new TrainingSettings(
+                architecture, trainer.epochs(), trainer.batchSize(), trainer.learningRate(), trainer.seed());
     }
 }

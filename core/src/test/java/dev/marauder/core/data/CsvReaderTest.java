@@ -1,9 +1,9 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,8 +44,9 @@ class CsvReaderTest {
 
     @Test
     void classNamesByHeaderNameAreMappedInSortedOrder() {
-        Path f = csv("\uFEFFsepal,\"species\",petal\r\n5.1,setosa,1.4\r\n\r\n7.0,versicolor,4.7\r\n6.3,\"virginica\",6.0\r\n"
-                + "4.9,setosa,1.5\r\n");
+        Path f = csv(
+                "\uFEFFsepal,\"species\",petal\r\n5.1,setosa,1.4\r\n\r\n7.0,versicolor,4.7\r\n6.3,\"virginica\",6.0\r\n"
+                        + "4.9,setosa,1.5\r\n");
         CsvData d = CsvReader.readWithNames(f, "species");
         assertThat(d.labelColumn()).isEqualTo(1);
         assertThat(d.classNames()).containsExactly("setosa", "versicolor", "virginica");
@@ -65,11 +66,13 @@ class CsvReaderTest {
 
     @Test
     void quotedCellsAndSpecialNumbers() {
-        CsvData d = CsvReader.readWithNames(csv("\"x, with comma\",\"say \"\"hi\"\"\",y\nNaN,-inf,1\n.5,+2.,0\n"), null);
+        CsvData d =
+                CsvReader.readWithNames(csv("\"x, with comma\",\"say \"\"hi\"\"\",y\nNaN,-inf,1\n.5,+2.,0\n"), null);
         assertThat(d.header()).containsExactly("x, with comma", "say \"hi\"", "y");
         assertThat(d.data().features().data()).containsExactly(Float.NaN, Float.NEGATIVE_INFINITY, 0.5f, 2f);
         assertThatThrownBy(() -> DataChecks.requireFinite(d.data(), "training data"))
-                .hasMessage("training data (" + d.data().source() + "): value NaN at example 0, index [0] is not finite");
+                .hasMessage(
+                        "training data (" + d.data().source() + "): value NaN at example 0, index [0] is not finite");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,7 +98,8 @@ class CsvReaderTest {
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageStartingWith(f + ": ")
                 .hasMessageContaining(problem)
-                .message().doesNotContain("\n");
+                .message()
+                .doesNotContain("\n");
     }
 
     @Test

@@ -1,19 +1,21 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.core.io.DataFormatException;
 import org.junit.jupiter.api.Test;
 
 class DataChecksTest {
-    private final FloatTensor images = new FloatTensor(new float[] {0f, 0.5f, 1f, 0.25f, 0f, 1f, 0.75f, 0f}, 2, 1, 2, 2);
+    private final FloatTensor images =
+            new FloatTensor(new float[] {0f, 0.5f, 1f, 0.25f, 0f, 1f, 0.75f, 0f}, 2, 1, 2, 2);
 
     @Test
     void passingChecksReturnTheirArgument() {
         assertThat(DataChecks.requireFinite(images, "x")).isSameAs(images);
         assertThat(DataChecks.requireWithin(images, 0f, 1f, "x")).isSameAs(images);
-        assertThat(DataChecks.requireExampleShape(images, new int[] {1, 2, 2}, "x")).isSameAs(images);
+        assertThat(DataChecks.requireExampleShape(images, new int[] {1, 2, 2}, "x"))
+                .isSameAs(images);
         int[] labels = {0, 9, 3};
         assertThat(DataChecks.requireLabelsBelow(labels, 10, "y")).isSameAs(labels);
         LabeledData d = new LabeledData(images, new int[] {0, 1}, "src", "0".repeat(64));
@@ -53,7 +55,8 @@ class DataChecksTest {
     void exampleShapeNamesTheFirstDifferingDimension() {
         assertThatThrownBy(() -> DataChecks.requireExampleShape(images, new int[] {1, 2, 3}, "images"))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessage("images: examples have shape [1, 2, 2], expected [1, 2, 3] (dimension 2 is 2 instead of 3)");
+                .hasMessage(
+                        "images: examples have shape [1, 2, 2], expected [1, 2, 3] (dimension 2 is 2 instead of 3)");
         assertThatThrownBy(() -> DataChecks.requireExampleShape(images, new int[] {4}, "images"))
                 .hasMessage("images: examples have shape [1, 2, 2], expected [4] (3 dimensions instead of 1)");
     }

@@ -1,10 +1,10 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,13 +87,17 @@ class DatasetsTest {
         assertImages(full.test(), 10_000);
         // the shipped subset is exactly the first records of the full data
         TrainTestSplit subset = Datasets.load("fashion-mnist");
-        assertThat(full.train().slice(0, 10_000).features().data()).isEqualTo(subset.train().features().data());
-        assertThat(Arrays.copyOf(full.train().labels(), 10_000)).isEqualTo(subset.train().labels());
-        assertThat(full.test().slice(0, 2_000).features().data()).isEqualTo(subset.test().features().data());
+        assertThat(full.train().slice(0, 10_000).features().data())
+                .isEqualTo(subset.train().features().data());
+        assertThat(Arrays.copyOf(full.train().labels(), 10_000))
+                .isEqualTo(subset.train().labels());
+        assertThat(full.test().slice(0, 2_000).features().data())
+                .isEqualTo(subset.test().features().data());
         Path dir = Datasets.FASHION_MNIST_FULL_DIR;
-        assertThat(full.train().sha256()).isEqualTo(FileHash.combine(List.of(
-                FileHash.sha256(dir.resolve("train-images-idx3-ubyte.gz")),
-                FileHash.sha256(dir.resolve("train-labels-idx1-ubyte.gz")))));
+        assertThat(full.train().sha256())
+                .isEqualTo(FileHash.combine(List.of(
+                        FileHash.sha256(dir.resolve("train-images-idx3-ubyte.gz")),
+                        FileHash.sha256(dir.resolve("train-labels-idx1-ubyte.gz")))));
     }
 
     @Test
@@ -143,15 +147,16 @@ class DatasetsTest {
         assertThat(s.train().features().data()[1]).isEqualTo(31 / 255f);
         assertThat(s.train().labels()).containsExactly(0, 1, 2);
         assertThat(s.test().labels()).containsExactly(2, 1);
-        assertThat(s.test().source()).isEqualTo(dir.resolve("t10k-images-idx3-ubyte") + " + "
-                + dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        assertThat(s.test().source())
+                .isEqualTo(dir.resolve("t10k-images-idx3-ubyte") + " + " + dir.resolve("t10k-labels-idx1-ubyte.gz"));
     }
 
     @Test
     void directoryOfNpyFiles() {
         NpyWriter.write(dir.resolve("x_train.npy"), new FloatTensor(new float[] {0.5f, 2f, -1f, 3f}, 2, 2));
         NpyWriter.writeLabels(dir.resolve("y_train.npy"), new int[] {1, 0});
-        Fixtures.write(dir, "x_test.npy", Fixtures.npy(1, Fixtures.dict("|u1", 1, 2, 2), new byte[] {0, 51, (byte) 255, 1}));
+        Fixtures.write(
+                dir, "x_test.npy", Fixtures.npy(1, Fixtures.dict("|u1", 1, 2, 2), new byte[] {0, 51, (byte) 255, 1}));
         NpyWriter.writeLabels(dir.resolve("y_test.npy"), new int[] {4});
         TrainTestSplit s = Datasets.load(dir.toString());
         // float features unscaled and of rank 2; bytes scaled, rank 3 given a channel dimension

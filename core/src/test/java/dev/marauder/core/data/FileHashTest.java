@@ -1,9 +1,9 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static dev.marauder.core.data.Fixtures.gzip;
 import static dev.marauder.core.data.Fixtures.idx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.core.io.DataFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -24,7 +24,10 @@ class IdxReaderTest {
 
     /** Each type with the values -2, 0, 7 (or 0, 7, 255 for unsigned bytes), big-endian. */
     static Stream<Arguments> types() {
-        ByteBuffer s = ByteBuffer.allocate(6).order(ByteOrder.BIG_ENDIAN).putShort((short) -2).putShort((short) 0)
+        ByteBuffer s = ByteBuffer.allocate(6)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) -2)
+                .putShort((short) 0)
                 .putShort((short) 7);
         ByteBuffer i = ByteBuffer.allocate(12).putInt(-2).putInt(0).putInt(7);
         ByteBuffer f = ByteBuffer.allocate(12).putFloat(-2.5f).putFloat(0f).putFloat(7.25f);
@@ -74,7 +77,8 @@ class IdxReaderTest {
         Path signed = Fixtures.write(dir, "signed", idx(0x09, new int[] {2}, new byte[] {1, -1}));
         assertThatThrownBy(() -> IdxReader.read(signed).toLabels())
                 .isInstanceOf(DataFormatException.class)
-                .hasMessage(signed + ": label at index 1 is -1; labels must be non-negative integers that fit in an int");
+                .hasMessage(
+                        signed + ": label at index 1 is -1; labels must be non-negative integers that fit in an int");
         Path images = Fixtures.write(dir, "images", idx(0x08, new int[] {1, 2}, new byte[2]));
         assertThatThrownBy(() -> IdxReader.read(images).toLabels())
                 .hasMessage(images + ": labels must be a 1-D array, but the shape is [1, 2]");
@@ -89,29 +93,46 @@ class IdxReaderTest {
         badMethod[2] = 7; // compression method: only 8 (deflate) exists
         return Stream.of(
                 Arguments.of("empty", new byte[0], "empty file (0 bytes)"),
-                Arguments.of("npy magic", NumpyFixtures.bytes(NumpyFixtures.U1_3),
+                Arguments.of(
+                        "npy magic",
+                        NumpyFixtures.bytes(NumpyFixtures.U1_3),
                         "not an IDX file: data starts with 93 4e 55 4d, expected 00 00 <type> <rank>"),
-                Arguments.of("bad type", idx(0x0A, new int[] {1}, new byte[1]),
+                Arguments.of(
+                        "bad type",
+                        idx(0x0A, new int[] {1}, new byte[1]),
                         "unknown IDX type code 0x0a (known: 0x08 ubyte, 0x09 byte, 0x0b short, 0x0c int, 0x0d float,"
                                 + " 0x0e double)"),
                 Arguments.of("rank 0", new byte[] {0, 0, 8, 0}, "malformed header: IDX rank is 0"),
-                Arguments.of("short magic", new byte[] {0, 0, 8}, "truncated header: 3 bytes, too short for the 4-byte"),
-                Arguments.of("short dims", Arrays.copyOf(good, 9),
+                Arguments.of(
+                        "short magic", new byte[] {0, 0, 8}, "truncated header: 3 bytes, too short for the 4-byte"),
+                Arguments.of(
+                        "short dims",
+                        Arrays.copyOf(good, 9),
                         "truncated header: 2 dimensions need 8 bytes after the magic, but only 5 are present"),
-                Arguments.of("short data", Arrays.copyOf(good, good.length - 2),
+                Arguments.of(
+                        "short data",
+                        Arrays.copyOf(good, good.length - 2),
                         "truncated data: dims [2, 3] of ubyte needs 6 bytes after the header, but only 4 are present"),
-                Arguments.of("trailing", Fixtures.concat(good, new byte[] {9}),
+                Arguments.of(
+                        "trailing",
+                        Fixtures.concat(good, new byte[] {9}),
                         "1 bytes of trailing data after the array (dims [2, 3] of ubyte needs exactly 6 bytes"),
-                Arguments.of("short data, gzipped", gzip(Arrays.copyOf(good, good.length - 2)),
+                Arguments.of(
+                        "short data, gzipped",
+                        gzip(Arrays.copyOf(good, good.length - 2)),
                         "needs 6 bytes after the header, but only 4 are present"),
                 Arguments.of("truncated gzip", Arrays.copyOf(gz, gz.length - 12), "truncated gzip stream ("),
                 Arguments.of("gzip header only", Arrays.copyOf(gz, 5), "truncated gzip stream ("),
                 Arguments.of("gzip checksum", badCrc, "corrupt gzip data (Corrupt GZIP trailer)"),
                 Arguments.of("gzip method", badMethod, "corrupt gzip data (Unsupported compression method)"),
                 Arguments.of("gzip of nothing", gzip(new byte[0]), "empty decompressed data (0 bytes)"),
-                Arguments.of("huge dims", idx(0x0E, new int[] {65536, 65536}, new byte[0]),
+                Arguments.of(
+                        "huge dims",
+                        idx(0x0E, new int[] {65536, 65536}, new byte[0]),
                         "dims [65536, 65536] of double is too large"),
-                Arguments.of("unsigned dim", idx(0x08, new int[] {-1}, new byte[0]),
+                Arguments.of(
+                        "unsigned dim",
+                        idx(0x08, new int[] {-1}, new byte[0]),
                         "malformed header: dimension 0 is 4294967295, beyond the largest Java array"));
     }
 
@@ -123,7 +144,8 @@ class IdxReaderTest {
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageStartingWith(file + ": ")
                 .hasMessageContaining(problem)
-                .message().doesNotContain("\n");
+                .message()
+                .doesNotContain("\n");
     }
 
     @ParameterizedTest

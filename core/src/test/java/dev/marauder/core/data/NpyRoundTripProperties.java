@@ -49,8 +49,8 @@ class NpyRoundTripProperties {
     Arbitrary<FloatTensor> tensors() {
         // every bit pattern, so NaNs with payloads, infinities, -0 and subnormals all occur
         Arbitrary<Float> values = Arbitraries.integers().map(Float::intBitsToFloat);
-        return shapes().flatMap(shape -> values.array(float[].class).ofSize(size(shape))
-                .map(v -> new FloatTensor(v, shape)));
+        return shapes().flatMap(
+                        shape -> values.array(float[].class).ofSize(size(shape)).map(v -> new FloatTensor(v, shape)));
     }
 
     @Property(tries = 200)
@@ -68,7 +68,8 @@ class NpyRoundTripProperties {
     }
 
     @Property(tries = 100)
-    void labelsSurviveWriteAndRead(@ForAll @Size(max = 50) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> list) {
+    void labelsSurviveWriteAndRead(
+            @ForAll @Size(max = 50) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> list) {
         int[] labels = list.stream().mapToInt(Integer::intValue).toArray();
         Path file = dir.resolve("y.npy");
         NpyWriter.writeLabels(file, labels);
@@ -79,8 +80,12 @@ class NpyRoundTripProperties {
     }
 
     @Property(tries = 400)
-    void everyDtypeByteOrderAndVersionIsRead(@ForAll NpyDtype dtype, @ForAll boolean bigEndian,
-            @ForAll @IntRange(min = 1, max = 3) int version, @ForAll("shapes") int[] shape, @ForAll Random random)
+    void everyDtypeByteOrderAndVersionIsRead(
+            @ForAll NpyDtype dtype,
+            @ForAll boolean bigEndian,
+            @ForAll @IntRange(min = 1, max = 3) int version,
+            @ForAll("shapes") int[] shape,
+            @ForAll Random random)
             throws IOException {
         ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         int n = size(shape);
@@ -122,7 +127,9 @@ class NpyRoundTripProperties {
                 assertThat(actual[i]).isEqualTo(expected[i]);
             }
         }
-        boolean validLabels = shape.length == 1 && dtype != NpyDtype.FLOAT32 && dtype != NpyDtype.FLOAT64
+        boolean validLabels = shape.length == 1
+                && dtype != NpyDtype.FLOAT32
+                && dtype != NpyDtype.FLOAT64
                 && java.util.Arrays.stream(integers).allMatch(v -> v >= 0 && v <= Integer.MAX_VALUE);
         if (validLabels) {
             int[] labels = a.toLabels();

@@ -1,10 +1,10 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.AtomicFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.marauder.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +31,9 @@ class NpyWriterTest {
     void failureWhileWritingLeavesTheOldContentAndNoTemporaryFile() throws IOException {
         Path target = Files.writeString(dir.resolve("x.npy"), "old content");
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
-            out.write(new byte[100_000]); // more than the buffer, so bytes reach the temporary file
-            throw new IOException("disk full");
-        }))
+                    out.write(new byte[100_000]); // more than the buffer, so bytes reach the temporary file
+                    throw new IOException("disk full");
+                }))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessage(target + ": cannot write (java.io.IOException: disk full)");
         assertThat(Files.readString(target)).isEqualTo("old content");

@@ -1,10 +1,10 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +30,17 @@ class TabularDatasetsTest {
             assertThat(FileHash.sha256(in)).isEqualTo(TabularDatasets.PENGUINS_CSV_SHA256);
         }
         assertThat(t.size()).isEqualTo(333);
-        assertThat(t.featureNames()).containsExactly("island=Biscoe", "island=Dream", "island=Torgersen",
-                "beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g", "sex=female", "sex=male");
+        assertThat(t.featureNames())
+                .containsExactly(
+                        "island=Biscoe",
+                        "island=Dream",
+                        "island=Torgersen",
+                        "beak_length_mm",
+                        "beak_depth_mm",
+                        "flipper_length_mm",
+                        "body_mass_g",
+                        "sex=female",
+                        "sex=male");
         assertThat(t.numericColumns()).containsExactly(3, 4, 5, 6);
         assertThat(t.labelName()).isEqualTo("species");
         assertThat(t.classNames()).containsExactly("Adelie", "Chinstrap", "Gentoo");
@@ -73,8 +82,7 @@ class TabularDatasetsTest {
         assertThatThrownBy(() -> t.withSensitive(0, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sensitive value index 2 is outside 0..1 [female, male]");
-        assertThatThrownBy(() -> t.withSensitive(333, 0))
-                .hasMessage("row 333 is outside 0..332 of penguins");
+        assertThatThrownBy(() -> t.withSensitive(333, 0)).hasMessage("row 333 is outside 0..332 of penguins");
         assertThatThrownBy(() -> t.withSensitive(new double[3], 0))
                 .hasMessage("feature vector has 3 values, the table 9");
     }
@@ -84,14 +92,23 @@ class TabularDatasetsTest {
         SensitiveTable t = TabularDatasets.penguins();
         Standardization s = t.standardization();
         // population mean and std computed with Python's statistics module from penguins.csv
-        assertThat(s.means()).containsExactly(new double[] {0, 0, 0, 43.99279279279279, 17.164864864864864,
-            200.96696696696696, 4207.057057057057, 0, 0}, within(1e-11));
-        assertThat(s.stds()).containsExactly(new double[] {1, 1, 1, 5.460450955071463, 1.9662764301482418,
-            13.994704772576716, 804.005860159563, 1, 1}, within(1e-11));
+        assertThat(s.means())
+                .containsExactly(
+                        new double[] {
+                            0, 0, 0, 43.99279279279279, 17.164864864864864, 200.96696696696696, 4207.057057057057, 0, 0
+                        },
+                        within(1e-11));
+        assertThat(s.stds())
+                .containsExactly(
+                        new double[] {
+                            1, 1, 1, 5.460450955071463, 1.9662764301482418, 13.994704772576716, 804.005860159563, 1, 1
+                        },
+                        within(1e-11));
         double[][] z = s.apply(t.features());
         for (int j : t.numericColumns()) {
             double mean = Arrays.stream(z).mapToDouble(r -> r[j]).average().orElseThrow();
-            double var = Arrays.stream(z).mapToDouble(r -> r[j] * r[j]).average().orElseThrow();
+            double var =
+                    Arrays.stream(z).mapToDouble(r -> r[j] * r[j]).average().orElseThrow();
             assertThat(mean).isCloseTo(0, within(1e-12));
             assertThat(var).isCloseTo(1, within(1e-12));
         }
@@ -141,8 +158,8 @@ class TabularDatasetsTest {
 
     @Test
     void readsOtherCsvFiles() throws IOException {
-        Path f = write("t.csv",
-                "age,city,\"smoker\",outcome\n30,Oslo,yes,sick\n\n41.5,Rome,no,well\n25,Oslo,no,well\n");
+        Path f =
+                write("t.csv", "age,city,\"smoker\",outcome\n30,Oslo,yes,sick\n\n41.5,Rome,no,well\n25,Oslo,no,well\n");
         SensitiveTable t = TabularDatasets.readCsv(f, "outcome", "smoker");
         assertThat(t.featureNames()).containsExactly("age", "city=Oslo", "city=Rome", "smoker=no", "smoker=yes");
         assertThat(t.classNames()).containsExactly("sick", "well");

@@ -1,9 +1,9 @@
 package dev.marauder.core.data;
 
-import dev.marauder.core.io.DataFormatException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.provenance.FileHash;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,8 +70,7 @@ class TextCorpusTest {
         assertThatThrownBy(() -> c.decode(0, 5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("index 5 at position 1 is outside the alphabet's 0..4");
-        assertThatThrownBy(() -> c.alphabet().symbol(-1))
-                .hasMessage("symbol index -1 is outside the alphabet's 0..4");
+        assertThatThrownBy(() -> c.alphabet().symbol(-1)).hasMessage("symbol index -1 is outside the alphabet's 0..4");
     }
 
     @Test
@@ -125,13 +124,14 @@ class TextCorpusTest {
     }
 
     @Property(tries = 200)
-    void encodeThenDecodeIsTheIdentity(@ForAll @StringLength(min = 1, max = 60) @CharRange(from = ' ', to = '~')
-            String text) {
+    void encodeThenDecodeIsTheIdentity(
+            @ForAll @StringLength(min = 1, max = 60) @CharRange(from = ' ', to = '~') String text) {
         TextCorpus c = TextCorpus.of("p", text);
         int[] codes = c.encoded();
         assertThat(c.decode(codes)).isEqualTo(text);
         String symbols = c.alphabet().symbols();
-        assertThat(symbols.chars().sorted().distinct().toArray()).containsExactly(symbols.chars().toArray());
+        assertThat(symbols.chars().sorted().distinct().toArray())
+                .containsExactly(symbols.chars().toArray());
         for (int i = 0; i < codes.length; i++) {
             assertThat(symbols.charAt(codes[i])).isEqualTo(text.charAt(i));
         }

@@ -22,7 +22,8 @@ class AttackLossTest {
             NDArray y = m.create(new long[] {0, 0});
             // Row 1: -(z_y - max other) / (pi1 - pi3) = -(2 - 5) / (5 - 2) = 1 (misclassified: positive).
             // Row 2: -(4 - 2) / (4 - 1) = -2/3 (correct with margin 2).
-            assertThat(AttackLoss.DLR.untargeted(z, y).toFloatArray()).containsExactly(new float[] {1f, -2f / 3}, within(1e-6f));
+            assertThat(AttackLoss.DLR.untargeted(z, y).toFloatArray())
+                    .containsExactly(new float[] {1f, -2f / 3}, within(1e-6f));
             // Targeted, t = (3, 1): -(z_y - z_t) / (pi1 - (pi3 + pi4) / 2).
             // Row 1: -(2 - 3) / (5 - (2 + 1) / 2) = 1 / 3.5. Row 2: -(4 - 1) / (4 - (1 + 0) / 2) = -3 / 3.5.
             NDArray t = m.create(new long[] {3, 1});
@@ -54,8 +55,11 @@ class AttackLossTest {
             double row1 = Math.log(Math.exp(2) + Math.exp(5) + Math.exp(1) + Math.exp(3)) - 2;
             float[] ce = AttackLoss.CROSS_ENTROPY.untargeted(z, y).toFloatArray();
             assertThat((double) ce[0]).isCloseTo(row1, within(1e-5));
-            assertThat(ce).containsExactly(LogitsObjective.perExampleCrossEntropy(z, y).toFloatArray());
-            assertThat(AttackLoss.CROSS_ENTROPY.targeted(z, y, null).neg().toFloatArray()).containsExactly(ce);
+            assertThat(ce)
+                    .containsExactly(
+                            LogitsObjective.perExampleCrossEntropy(z, y).toFloatArray());
+            assertThat(AttackLoss.CROSS_ENTROPY.targeted(z, y, null).neg().toFloatArray())
+                    .containsExactly(ce);
         }
     }
 
@@ -64,7 +68,8 @@ class AttackLossTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray two = m.create(new float[] {1, 2}, new Shape(1, 2));
             NDArray y = m.create(new long[] {0});
-            assertThatThrownBy(() -> AttackLoss.DLR.untargeted(two, y)).hasMessageContaining("at least 3 classes, got 2");
+            assertThatThrownBy(() -> AttackLoss.DLR.untargeted(two, y))
+                    .hasMessageContaining("at least 3 classes, got 2");
             NDArray z = m.create(LOGITS, new Shape(2, 4));
             NDArray t = m.create(new long[] {1, 1});
             assertThatThrownBy(() -> AttackLoss.DLR.targeted(z, t, null)).hasMessageContaining("needs the true labels");

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyReader;
+import dev.marauder.core.io.DataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +32,9 @@ class TorchScriptClassifierTest {
     static void load() {
         bnDropout = TorchScriptClassifier.load(Fixtures.path("bn_dropout_cnn.pt"), Fixtures.fashionSpec());
         expected = Fixtures.json("bn_dropout_cnn.json");
-        first8 = NpyReader.read(Fixtures.path("fmnist_test_200_x.npy")).toFloatTensor().slice(0, 8);
+        first8 = NpyReader.read(Fixtures.path("fmnist_test_200_x.npy"))
+                .toFloatTensor()
+                .slice(0, 8);
     }
 
     @AfterAll
@@ -55,7 +57,8 @@ class TorchScriptClassifierTest {
             NDArray x = Tensors.toNDArray(m, first8);
             NDArray y = Tensors.labels(m, labels());
             // PyTorch recorded the gradient of the MEAN cross-entropy over the 8 images.
-            InputGradient g = bnDropout.gradient(x, logits -> LogitsObjective.crossEntropy(y).apply(logits).div(8));
+            InputGradient g = bnDropout.gradient(
+                    x, logits -> LogitsObjective.crossEntropy(y).apply(logits).div(8));
             // Logits of the differentiable pass are the eval-mode logits: BatchNorm used running
             // statistics and Dropout was off (train mode changes them by up to 2.5).
             assertThat(g.logits().toFloatArray())
@@ -74,8 +77,14 @@ class TorchScriptClassifierTest {
             }
             // Input untouched, and a second call gives the same gradient (Dropout is really off).
             assertThat(x.toFloatArray()).containsExactly(first8.data());
-            float[] again = bnDropout.gradient(x, logits -> LogitsObjective.crossEntropy(y).apply(logits).div(8))
-                    .gradient().toFloatArray();
+            float[] again = bnDropout
+                    .gradient(
+                            x,
+                            logits -> LogitsObjective.crossEntropy(y)
+                                    .apply(logits)
+                                    .div(8))
+                    .gradient()
+                    .toFloatArray();
             assertThat(again).containsExactly(grad);
         }
     }
@@ -85,7 +94,8 @@ class TorchScriptClassifierTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // Blank backgrounds make max-pooling windows tie exactly, where the loss is not
             // differentiable; a little fixed noise moves the point off the ties.
-            NDArray x = Tensors.toNDArray(m, first8).add(m.randomUniform(0f, 0.05f, new ai.djl.ndarray.types.Shape(8, 1, 28, 28)));
+            NDArray x = Tensors.toNDArray(m, first8)
+                    .add(m.randomUniform(0f, 0.05f, new ai.djl.ndarray.types.Shape(8, 1, 28, 28)));
             NDArray y = Tensors.labels(m, labels());
             LogitsObjective loss = LogitsObjective.crossEntropy(y);
             NDArray grad = bnDropout.gradient(x, loss).gradient();
@@ -120,13 +130,16 @@ class TorchScriptClassifierTest {
     void predictionsOnTheShippedTestSplitEqualPyTorchs() {
         JsonNode card = Fixtures.json("fmnist_cnn.json");
         LabeledData test = Datasets.load("fashion-mnist").test();
-        try (TorchScriptClassifier c = TorchScriptClassifier.load(Fixtures.path("fmnist_cnn.pt"), Fixtures.fashionSpec())) {
+        try (TorchScriptClassifier c =
+                TorchScriptClassifier.load(Fixtures.path("fmnist_cnn.pt"), Fixtures.fashionSpec())) {
             int[] predicted = c.classify(test.features(), 500);
             JsonNode want = card.get("predictions");
             assertThat(predicted).hasSize(want.size());
             int correct = 0;
             for (int i = 0; i < predicted.length; i++) {
-                assertThat(predicted[i]).as("prediction %d", i).isEqualTo(want.get(i).asInt());
+                assertThat(predicted[i])
+                        .as("prediction %d", i)
+                        .isEqualTo(want.get(i).asInt());
                 if (predicted[i] == test.labels()[i]) {
                     correct++;
                 }
@@ -141,7 +154,8 @@ class TorchScriptClassifierTest {
     void onnxModelPredictsLikePyTorch() {
         JsonNode card = Fixtures.json("fmnist_mlp.json");
         LabeledData test = Datasets.load("fashion-mnist").test();
-        try (OnnxClassifier c = OnnxClassifier.load(Fixtures.path("fmnist_mlp.onnx"), Fixtures.fashionSpec(), OutputKind.LOGITS)) {
+        try (OnnxClassifier c =
+                OnnxClassifier.load(Fixtures.path("fmnist_mlp.onnx"), Fixtures.fashionSpec(), OutputKind.LOGITS)) {
             int[] predicted = c.classify(test.features(), 500);
             int correct = 0;
             int agree = 0;
@@ -168,7 +182,8 @@ class TorchScriptClassifierTest {
                 .hasMessageContaining("not a TorchScript model")
                 .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> TorchScriptClassifier.load(dir.resolve("missing.pt"), Fixtures.fashionSpec()))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("not found");
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("not found");
     }
 
     @Test

@@ -25,14 +25,18 @@ class NormTest {
             assertThat(Norm.L2.steepestAscent(d).toFloatArray())
                     .containsExactly(new float[] {0.6f, -0.8f, 0, 0, 0.5f, 0.5f, -0.5f, 0.5f}, within(1e-7f));
             // A zero gradient has no direction: the step is zero, not NaN.
-            assertThat(Norm.L2.steepestAscent(m.zeros(new Shape(1, 4))).toFloatArray()).containsOnly(0f);
+            assertThat(Norm.L2.steepestAscent(m.zeros(new Shape(1, 4))).toFloatArray())
+                    .containsOnly(0f);
         }
     }
 
     @Property(tries = 60)
-    void projectionLandsInTheBallAndKeepsPointsInside(@ForAll("norm") Norm norm,
-            @ForAll @DoubleRange(min = 0.0, max = 3.0) double eps, @ForAll @IntRange(min = 1, max = 5) int n,
-            @ForAll @DoubleRange(min = 0.01, max = 10) double scale, @ForAll long seed) {
+    void projectionLandsInTheBallAndKeepsPointsInside(
+            @ForAll("norm") Norm norm,
+            @ForAll @DoubleRange(min = 0.0, max = 3.0) double eps,
+            @ForAll @IntRange(min = 1, max = 5) int n,
+            @ForAll @DoubleRange(min = 0.01, max = 10) double scale,
+            @ForAll long seed) {
         try (NDManager m = NDManager.newBaseManager()) {
             java.util.Random r = new java.util.Random(seed);
             float[] v = new float[n * 12];
@@ -121,7 +125,8 @@ class NormTest {
             // Duchi et al.'s algorithm by hand. (3, -1, 0.5), eps 2: rho = 1, theta = 1 -> (2, 0, 0).
             // (1, 0.8, -0.6, 0.1), eps 2: rho = 3, theta = 0.4 / 3.
             NDArray a = m.create(new float[] {3, -1, 0.5f}, new Shape(1, 3));
-            assertThat(Norm.L1.projectToBall(a, 2).toFloatArray()).containsExactly(new float[] {2, 0, 0}, within(1e-6f));
+            assertThat(Norm.L1.projectToBall(a, 2).toFloatArray())
+                    .containsExactly(new float[] {2, 0, 0}, within(1e-6f));
             NDArray b = m.create(new float[] {1, 0.8f, -0.6f, 0.1f}, new Shape(1, 4));
             float t = 0.4f / 3;
             assertThat(Norm.L1.projectToBall(b, 2).toFloatArray())
@@ -138,8 +143,10 @@ class NormTest {
      * theta solves {@code sum max(|v_i| - theta, 0) = eps}, found here by bisection in double.
      */
     @Property(tries = 40)
-    void l1ProjectionMatchesBisection(@ForAll @DoubleRange(min = 0.01, max = 20) double eps,
-            @ForAll @IntRange(min = 1, max = 60) int d, @ForAll long seed) {
+    void l1ProjectionMatchesBisection(
+            @ForAll @DoubleRange(min = 0.01, max = 20) double eps,
+            @ForAll @IntRange(min = 1, max = 60) int d,
+            @ForAll long seed) {
         java.util.Random r = new java.util.Random(seed);
         float[] v = new float[3 * d];
         for (int i = 0; i < v.length; i++) {
@@ -221,16 +228,22 @@ class NormTest {
             NDArray center = m.create(new float[] {0.1f, 0.9f, 0.5f, 0.5f}, new Shape(1, 4));
             NDArray candidate = m.create(new float[] {-1f, 2f, 0.5f, 0.6f}, new Shape(1, 4));
             for (Norm norm : Norm.values()) {
-                float[] p = norm.projectionAround(center, 0.3, 0, 1).apply(candidate).toFloatArray();
+                float[] p = norm.projectionAround(center, 0.3, 0, 1)
+                        .apply(candidate)
+                        .toFloatArray();
                 NDArray feasible = m.create(p, new Shape(1, 4));
-                assertThat((double) norm.norms(feasible.sub(center)).getFloat(0)).as(norm.id())
+                assertThat((double) norm.norms(feasible.sub(center)).getFloat(0))
+                        .as(norm.id())
                         .isLessThanOrEqualTo(0.3 + 1e-6);
                 for (float x : p) {
                     assertThat(x).isBetween(0f, 1f);
                 }
             }
             // L-infinity is exact: each coordinate clipped to the intersection of the two boxes.
-            assertThat(Norm.LINF.projectionAround(center, 0.3, 0, 1).apply(candidate).toFloatArray())
+            assertThat(Norm.LINF
+                            .projectionAround(center, 0.3, 0, 1)
+                            .apply(candidate)
+                            .toFloatArray())
                     .containsExactly(new float[] {0f, 1f, 0.5f, 0.6f}, within(1e-7f));
         }
     }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.InputGradient;
@@ -30,7 +30,8 @@ class TrainingTest {
     @BeforeAll
     static void data() {
         TrainTestSplit full = Datasets.load("fashion-mnist");
-        small = new TrainTestSplit("fashion-mnist[small]", full.train().slice(0, 2000), full.test().slice(0, 500));
+        small = new TrainTestSplit(
+                "fashion-mnist[small]", full.train().slice(0, 2000), full.test().slice(0, 500));
     }
 
     @Test
@@ -45,8 +46,8 @@ class TrainingTest {
         try (BuiltinClassifier m = Training.train(s, small, UNIT, Progress.NONE)) {
             b = m.save(dir.resolve("b"));
         }
-        try (BuiltinClassifier m = Training.train(new TrainingSettings(Architecture.MLP, 1, 64, 1e-3, 8), small, UNIT,
-                Progress.NONE)) {
+        try (BuiltinClassifier m =
+                Training.train(new TrainingSettings(Architecture.MLP, 1, 64, 1e-3, 8), small, UNIT, Progress.NONE)) {
             c = m.save(dir.resolve("c"));
         }
         assertThat(a.parametersSha256()).isEqualTo(b.parametersSha256());
@@ -96,21 +97,27 @@ class TrainingTest {
             double analytic = g.gradient().mul(d).sum().getFloat();
             double h = 1e-3;
             double numeric = (loss.apply(model.logits(x.add(d.mul(h)))).getFloat()
-                    - loss.apply(model.logits(x.sub(d.mul(h)))).getFloat()) / (2 * h);
+                            - loss.apply(model.logits(x.sub(d.mul(h)))).getFloat())
+                    / (2 * h);
             assertThat(analytic).isGreaterThan(0.01);
             assertThat(numeric).isCloseTo(analytic, within(0.02 * analytic));
             // Parameters are frozen: no gradient accumulates on them.
-            model.djlModel().getBlock().getParameters().forEach(p ->
-                    assertThat(p.getValue().getArray().hasGradient()).as(p.getKey()).isFalse());
+            model.djlModel()
+                    .getBlock()
+                    .getParameters()
+                    .forEach(p -> assertThat(p.getValue().getArray().hasGradient())
+                            .as(p.getKey())
+                            .isFalse());
             // Same input, same gradient: nothing stateful in between.
-            assertThat(model.gradient(x, loss).gradient().toFloatArray()).containsExactly(g.gradient().toFloatArray());
+            assertThat(model.gradient(x, loss).gradient().toFloatArray())
+                    .containsExactly(g.gradient().toFloatArray());
         }
     }
 
     @Test
     void tamperedParametersAreDetected(@TempDir Path dir) throws Exception {
-        try (BuiltinClassifier trained = Training.train(new TrainingSettings(Architecture.LOGREG, 1, 128, 1e-2, 1),
-                small, UNIT, Progress.NONE)) {
+        try (BuiltinClassifier trained = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 1, 128, 1e-2, 1), small, UNIT, Progress.NONE)) {
             trained.save(dir.resolve("m"));
         }
         Path params = dir.resolve("m/parameters.bin");
@@ -122,7 +129,8 @@ class TrainingTest {
                 .hasMessageStartingWith(params.toString())
                 .hasMessageContaining("does not match the model card");
         assertThatThrownBy(() -> BuiltinClassifier.load(dir.resolve("nothing")))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("not found");
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("not found");
     }
 
     @Test

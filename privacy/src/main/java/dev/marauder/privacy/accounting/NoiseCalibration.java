@@ -43,8 +43,12 @@ public final class NoiseCalibration {
      * @throws IllegalArgumentException for invalid arguments, or if even a noise multiplier of
      *     {@link #MAX_NOISE} does not reach the target
      */
-    public static Result calibrate(Supplier<? extends PrivacyAccountant> accountants, double targetEpsilon,
-            double delta, double sampleRate, long steps) {
+    public static Result calibrate(
+            Supplier<? extends PrivacyAccountant> accountants,
+            double targetEpsilon,
+            double delta,
+            double sampleRate,
+            long steps) {
         return calibrate(accountants, targetEpsilon, delta, sampleRate, steps, 1.0, DEFAULT_TOLERANCE);
     }
 
@@ -54,8 +58,14 @@ public final class NoiseCalibration {
      * evaluations) and stopping when the bracket is narrower than {@code relativeTolerance} times
      * the returned noise.
      */
-    public static Result calibrate(Supplier<? extends PrivacyAccountant> accountants, double targetEpsilon,
-            double delta, double sampleRate, long steps, double initialGuess, double relativeTolerance) {
+    public static Result calibrate(
+            Supplier<? extends PrivacyAccountant> accountants,
+            double targetEpsilon,
+            double delta,
+            double sampleRate,
+            long steps,
+            double initialGuess,
+            double relativeTolerance) {
         if (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon)) {
             throw new IllegalArgumentException("target epsilon must be finite and > 0, got " + targetEpsilon);
         }
@@ -91,7 +101,8 @@ public final class NoiseCalibration {
                 if (lo >= MAX_NOISE) {
                     throw new IllegalArgumentException(String.format(
                             "target epsilon %s at delta %s is not reachable with a noise multiplier up to %g "
-                                    + "(sample rate %s, %d steps)", targetEpsilon, delta, MAX_NOISE, sampleRate, steps));
+                                    + "(sample rate %s, %d steps)",
+                            targetEpsilon, delta, MAX_NOISE, sampleRate, steps));
                 }
                 hi = Math.min(hi, MAX_NOISE);
                 epsHi = eval.epsilon(hi);
@@ -125,8 +136,8 @@ public final class NoiseCalibration {
         return new Result(hi, epsHi);
     }
 
-    private record Evaluator(Supplier<? extends PrivacyAccountant> accountants, double delta, double sampleRate,
-            long steps) {
+    private record Evaluator(
+            Supplier<? extends PrivacyAccountant> accountants, double delta, double sampleRate, long steps) {
         double epsilon(double noise) {
             PrivacyAccountant a = accountants.get();
             a.step(noise, sampleRate, steps);

@@ -1,7 +1,7 @@
 package dev.marauder.privacy.accounting;
 
-import dev.marauder.stats.Require;
 import dev.marauder.privacy.accounting.PrivacyLossDistribution.Adjacency;
+import dev.marauder.stats.Require;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,8 +152,9 @@ public final class PldAccountant implements PrivacyAccountant {
     }
 
     private PrivacyLossDistribution oneStep(Segment s, Adjacency adjacency) {
-        return oneStepCache.computeIfAbsent(List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
-                key -> PrivacyLossDistribution.subsampledGaussian(s.noiseMultiplier(), s.sampleRate(), adjacency,
-                        interval));
+        return oneStepCache.computeIfAbsent(
+                List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
+                key -> PrivacyLossDistribution.subsampledGaussian(
+                        s.noiseMultiplier(), s.sampleRate(), adjacency, interval));
     }
 }

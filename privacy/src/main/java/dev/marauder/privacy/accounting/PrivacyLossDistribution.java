@@ -1,7 +1,7 @@
 package dev.marauder.privacy.accounting;
 
-import dev.marauder.stats.Require;
 import dev.marauder.stats.Fft;
+import dev.marauder.stats.Require;
 import dev.marauder.stats.StandardNormal;
 import java.util.Arrays;
 
@@ -85,6 +85,7 @@ public final class PrivacyLossDistribution {
     private final double interval;
     /** The loss of {@code probs[0]} is {@code offset * interval}. */
     private final long offset;
+
     private final double[] probs;
     private final double infinityMass;
 
@@ -122,8 +123,7 @@ public final class PrivacyLossDistribution {
         if (sampleRate == 0) {
             return identity(interval);
         }
-        return new SubsampledGaussian(noiseMultiplier, sampleRate, adjacency == Adjacency.REMOVE)
-                .discretise(interval);
+        return new SubsampledGaussian(noiseMultiplier, sampleRate, adjacency == Adjacency.REMOVE).discretise(interval);
     }
 
     /** The grid step of the losses. */
@@ -174,7 +174,8 @@ public final class PrivacyLossDistribution {
      */
     public PrivacyLossDistribution compose(PrivacyLossDistribution other) {
         if (Double.compare(interval, other.interval) != 0) {
-            throw new IllegalArgumentException("cannot compose PLDs with intervals " + interval + " and " + other.interval);
+            throw new IllegalArgumentException(
+                    "cannot compose PLDs with intervals " + interval + " and " + other.interval);
         }
         double inf = infinityMass + other.infinityMass - infinityMass * other.infinityMass;
         if (probs.length == 1 || other.probs.length == 1) {
@@ -233,7 +234,8 @@ public final class PrivacyLossDistribution {
         if (times < 0) {
             throw new IllegalArgumentException("times must be >= 0, got " + times);
         }
-        PrivacyLossDistribution[] in = b == null ? new PrivacyLossDistribution[] {a} : new PrivacyLossDistribution[] {a, b};
+        PrivacyLossDistribution[] in =
+                b == null ? new PrivacyLossDistribution[] {a} : new PrivacyLossDistribution[] {a, b};
         PrivacyLossDistribution[] out = new PrivacyLossDistribution[in.length];
         long[] lo = new long[in.length];
         long[] width = new long[in.length];
@@ -245,8 +247,11 @@ public final class PrivacyLossDistribution {
             } else if (times == 1) {
                 out[d] = p;
             } else if (p.probs.length == 1) {
-                out[d] = new PrivacyLossDistribution(p.interval, Math.multiplyExact(p.offset, times),
-                        new double[] {Math.pow(p.probs[0], times)}, -Math.expm1(times * Math.log1p(-p.infinityMass)));
+                out[d] = new PrivacyLossDistribution(
+                        p.interval,
+                        Math.multiplyExact(p.offset, times),
+                        new double[] {Math.pow(p.probs[0], times)},
+                        -Math.expm1(times * Math.log1p(-p.infinityMass)));
             } else {
                 // The sum of `times` relative indices lies in [0, times * (n-1)]; find the window
                 // [lo, lo + width) holding all but TAIL_MASS of it.
@@ -296,8 +301,8 @@ public final class PrivacyLossDistribution {
             double inf = -Math.expm1(times * Math.log1p(-p.infinityMass));
             // Mass outside the window wrapped around into it (at most TAIL_MASS): count it as an
             // infinite loss.
-            out[d] = truncated(p.interval, Math.addExact(Math.multiplyExact(p.offset, times), lo[d]), probs,
-                    inf + TAIL_MASS);
+            out[d] = truncated(
+                    p.interval, Math.addExact(Math.multiplyExact(p.offset, times), lo[d]), probs, inf + TAIL_MASS);
         }
         return out;
     }
@@ -387,7 +392,8 @@ public final class PrivacyLossDistribution {
 
     @Override
     public String toString() {
-        return String.format("PrivacyLossDistribution[interval=%g, losses %g..%g, %d points, infinity mass %g]",
+        return String.format(
+                "PrivacyLossDistribution[interval=%g, losses %g..%g, %d points, infinity mass %g]",
                 interval, minLoss(), maxLoss(), probs.length, infinityMass);
     }
 
@@ -527,8 +533,8 @@ public final class PrivacyLossDistribution {
 
     private static void checkSize(long size) {
         if (size > MAX_SIZE) {
-            throw new IllegalArgumentException("privacy loss distribution would need " + size
-                    + " grid points (limit " + MAX_SIZE + "); use a larger interval");
+            throw new IllegalArgumentException("privacy loss distribution would need " + size + " grid points (limit "
+                    + MAX_SIZE + "); use a larger interval");
         }
     }
 

@@ -87,7 +87,8 @@ public final class RdpAccountant implements PrivacyAccountant {
     public double[] rdp() {
         double[] total = new double[orders.length];
         for (Segment s : history.segments()) {
-            double[] one = perStep.computeIfAbsent(List.of(s.noiseMultiplier(), s.sampleRate()),
+            double[] one = perStep.computeIfAbsent(
+                    List.of(s.noiseMultiplier(), s.sampleRate()),
                     key -> RdpMath.rdp(s.noiseMultiplier(), s.sampleRate(), 1, orders));
             for (int k = 0; k < total.length; k++) {
                 total[k] += one[k] * s.steps();

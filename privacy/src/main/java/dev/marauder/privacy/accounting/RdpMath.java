@@ -67,15 +67,19 @@ public final class RdpMath {
      */
     public static double[] defaultOrders() {
         return DoubleStream.concat(
-                DoubleStream.concat(IntStream.rangeClosed(1, 99).mapToDouble(x -> 1 + x / 10.0),
-                        IntStream.rangeClosed(11, 63).asDoubleStream()),
-                DoubleStream.of(128, 256, 512, 1024)).toArray();
+                        DoubleStream.concat(
+                                IntStream.rangeClosed(1, 99).mapToDouble(x -> 1 + x / 10.0),
+                                IntStream.rangeClosed(11, 63).asDoubleStream()),
+                        DoubleStream.of(128, 256, 512, 1024))
+                .toArray();
     }
 
     /** Opacus's {@code RDPAccountant.DEFAULT_ALPHAS}: {@code 1 + x/10} for {@code x = 1..99}, then 12 to 63. */
     public static double[] opacusOrders() {
-        return DoubleStream.concat(IntStream.rangeClosed(1, 99).mapToDouble(x -> 1 + x / 10.0),
-                IntStream.rangeClosed(12, 63).asDoubleStream()).toArray();
+        return DoubleStream.concat(
+                        IntStream.rangeClosed(1, 99).mapToDouble(x -> 1 + x / 10.0),
+                        IntStream.rangeClosed(12, 63).asDoubleStream())
+                .toArray();
     }
 
     /**
@@ -84,9 +88,11 @@ public final class RdpMath {
      */
     public static double[] tfPrivacyOrders() {
         return DoubleStream.concat(
-                DoubleStream.concat(DoubleStream.of(1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 3.5, 4.0, 4.5),
-                        IntStream.rangeClosed(5, 63).asDoubleStream()),
-                DoubleStream.of(128, 256, 512)).toArray();
+                        DoubleStream.concat(
+                                DoubleStream.of(1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 3.5, 4.0, 4.5),
+                                IntStream.rangeClosed(5, 63).asDoubleStream()),
+                        DoubleStream.of(128, 256, 512))
+                .toArray();
     }
 
     /**
@@ -145,8 +151,8 @@ public final class RdpMath {
      */
     public static EpsilonAndOrder epsilon(double[] orders, double[] rdp, double delta) {
         if (orders.length != rdp.length) {
-            throw new IllegalArgumentException("orders and rdp must have the same length, got "
-                    + orders.length + " and " + rdp.length);
+            throw new IllegalArgumentException(
+                    "orders and rdp must have the same length, got " + orders.length + " and " + rdp.length);
         }
         Require.delta(delta);
         if (delta == 0) {

@@ -11,8 +11,8 @@ public final class Schedule {
     /** {@code ceil(E * N / B)}, ignoring floating-point noise when the quotient is an integer. */
     public static long steps(long examples, long expectedBatch, double epochs) {
         if (examples < 1 || expectedBatch < 1 || expectedBatch > examples) {
-            throw new IllegalArgumentException("need 1 <= batch <= examples, got batch " + expectedBatch + " of "
-                    + examples);
+            throw new IllegalArgumentException(
+                    "need 1 <= batch <= examples, got batch " + expectedBatch + " of " + examples);
         }
         if (!(epochs > 0) || Double.isInfinite(epochs)) {
             throw new IllegalArgumentException("epochs must be positive, got " + epochs);

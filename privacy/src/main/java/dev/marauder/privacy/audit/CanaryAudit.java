@@ -1,30 +1,28 @@
 package dev.marauder.privacy.audit;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.marauder.core.provenance.Provenance;
-import dev.marauder.privacy.dpsgd.DpSgdSettings;
-import dev.marauder.privacy.dpsgd.DpSgdTrainer;
-import dev.marauder.stats.Require;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.core.provenance.Provenance;
 import dev.marauder.core.train.Training;
 import dev.marauder.core.train.TrainingSettings;
+import dev.marauder.privacy.dpsgd.DpSgdSettings;
+import dev.marauder.privacy.dpsgd.DpSgdTrainer;
+import dev.marauder.stats.Require;
 import dev.marauder.stats.dp.AuditBound;
 import dev.marauder.stats.dp.OneRunAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -66,8 +64,13 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
      * @param provenance versions, settings and data hash
      */
     @JsonPropertyOrder({"epsilon_lower_bound", "confidence", "claimed_epsilon", "delta"})
-    public record Result(@JsonUnwrapped AuditBound bound, @JsonIgnore double claimedEpsilon, int included,
-            double testAccuracy, String training, Provenance provenance) {
+    public record Result(
+            @JsonUnwrapped AuditBound bound,
+            @JsonIgnore double claimedEpsilon,
+            int included,
+            double testAccuracy,
+            String training,
+            Provenance provenance) {
 
         /** The delta of the audited guarantee. */
         @JsonIgnore
@@ -89,11 +92,16 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
      * @param dp DP-SGD settings, or null for ordinary training
      * @param data the data; canaries come from the end of its training part
      */
-    public Result run(TrainingSettings settings, DpSgdSettings dp, TrainTestSplit data, Progress progress,
+    public Result run(
+            TrainingSettings settings,
+            DpSgdSettings dp,
+            TrainTestSplit data,
+            Progress progress,
             Consumer<String> warnings) {
         LabeledData train = data.train();
         if (canaries >= train.size()) {
-            throw new IllegalArgumentException(canaries + " canaries need more than " + train.size() + " training examples");
+            throw new IllegalArgumentException(
+                    canaries + " canaries need more than " + train.size() + " training examples");
         }
         int classes = Math.max(train.classCount(), data.test().classCount());
         int base = train.size() - canaries;
@@ -120,18 +128,25 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
         for (int k = base; k < index.length; k++) {
             labels[k] = canaryLabels[index[k] - base];
         }
-        LabeledData withCanaries = new LabeledData(chosen.features(), labels, train.source() + " + canaries",
-                train.sha256());
+        LabeledData withCanaries =
+                new LabeledData(chosen.features(), labels, train.source() + " + canaries", train.sha256());
         TrainTestSplit split = new TrainTestSplit(data.name() + "+canaries", withCanaries, data.test());
         float[] unit = {0f, 1f};
         double[] scores;
         double claimed;
         double delta = dp == null ? 1e-5 : dp.delta();
         double accuracy;
-        try (BuiltinClassifier model = Training.train(settings.architecture(),
-                dp == null ? settings.trainer() : DpSgdTrainer.of(settings, dp), split, unit, progress, warnings)) {
+        try (BuiltinClassifier model = Training.train(
+                settings.architecture(),
+                dp == null ? settings.trainer() : DpSgdTrainer.of(settings, dp),
+                split,
+                unit,
+                progress,
+                warnings)) {
             scores = canaryScores(model, train.features().slice(base, train.size()), canaryLabels);
-            claimed = dp == null ? Double.POSITIVE_INFINITY : model.card().privacy().epsilon();
+            claimed = dp == null
+                    ? Double.POSITIVE_INFINITY
+                    : model.card().privacy().epsilon();
             accuracy = model.card().testAccuracy();
         }
         List<OneRunAudit.Split> candidates = new ArrayList<>();
@@ -142,10 +157,16 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
                 candidates.add(s);
             }
         }
-        AuditBound bound = OneRunAudit.bestSplit(scores, included, candidates, delta, confidence).bound();
-        Provenance provenance = Provenance.start().setting("training", settings).setting("dp", dp)
-                .setting("canaries", canaries).setting("confidence", confidence).seed(seed)
-                .hash("data", train.sha256()).finish();
+        AuditBound bound = OneRunAudit.bestSplit(scores, included, candidates, delta, confidence)
+                .bound();
+        Provenance provenance = Provenance.start()
+                .setting("training", settings)
+                .setting("dp", dp)
+                .setting("canaries", canaries)
+                .setting("confidence", confidence)
+                .seed(seed)
+                .hash("data", train.sha256())
+                .finish();
         return new Result(bound, claimed, in, accuracy, dp == null ? "non-private" : "dp-sgd", provenance);
     }
 
@@ -156,7 +177,8 @@ public record CanaryAudit(int canaries, double confidence, long seed) {
             for (int start = 0; start < labels.length; start += 256) {
                 int end = Math.min(labels.length, start + 256);
                 try (NDManager s = m.newSubManager()) {
-                    NDArray logProbs = model.logits(Tensors.toNDArray(s, features.slice(start, end))).logSoftmax(1);
+                    NDArray logProbs = model.logits(Tensors.toNDArray(s, features.slice(start, end)))
+                            .logSoftmax(1);
                     float[] v = logProbs.toFloatArray();
                     int classes = (int) logProbs.getShape().get(1);
                     for (int i = start; i < end; i++) {

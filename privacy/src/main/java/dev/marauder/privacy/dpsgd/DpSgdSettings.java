@@ -20,8 +20,14 @@ import dev.marauder.stats.Require;
  * @param seed a seed for reproducible, NOT private noise and sampling (tests only), or null for
  *     secure randomness
  */
-public record DpSgdSettings(double clipNorm, double noiseMultiplier, double targetEpsilon, double delta,
-        AccountantType accountant, double epsilonBudget, Long seed) {
+public record DpSgdSettings(
+        double clipNorm,
+        double noiseMultiplier,
+        double targetEpsilon,
+        double delta,
+        AccountantType accountant,
+        double epsilonBudget,
+        Long seed) {
 
     public DpSgdSettings {
         if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {

@@ -45,8 +45,14 @@ public final class DpSgdStep implements AutoCloseable {
      * @param clip the clipping norm C
      * @param expectedBatchSize B, the divisor of the noisy sum
      */
-    public DpSgdStep(Block block, ParameterStore parameters, Optimizer optimizer, NoiseSource random,
-            double noiseMultiplier, double clip, int expectedBatchSize) {
+    public DpSgdStep(
+            Block block,
+            ParameterStore parameters,
+            Optimizer optimizer,
+            NoiseSource random,
+            double noiseMultiplier,
+            double clip,
+            int expectedBatchSize) {
         PerExampleClipping.validate(block);
         this.block = block;
         this.parameters = parameters;
@@ -57,15 +63,19 @@ public final class DpSgdStep implements AutoCloseable {
         this.expectedBatchSize = expectedBatchSize;
         this.order = new ArrayList<>();
         block.getParameters().forEach(p -> order.add(p.getValue()));
-        this.sizes = order.stream().mapToInt(p -> Math.toIntExact(p.getArray().getShape().size())).toArray();
+        this.sizes = order.stream()
+                .mapToInt(p -> Math.toIntExact(p.getArray().getShape().size()))
+                .toArray();
         // Secure noise does not depend on the data, so the next step's noise (AES-CTR keystream and
         // Box-Muller transform) is drawn on a background thread while the engine computes this step's
         // gradients. A seeded source is not shared across threads, so that its runs stay reproducible.
-        this.prefetcher = random.isSecure() ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dp-sgd-noise");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.prefetcher = random.isSecure()
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "dp-sgd-noise");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     /**
@@ -83,7 +93,8 @@ public final class DpSgdStep implements AutoCloseable {
         Map<Parameter, NDArray> sums = Map.of();
         double loss = Double.NaN;
         if (x != null && x.getShape().get(0) > 0) {
-            PerExampleClipping.Result result = PerExampleClipping.clippedGradientSum(block, parameters, x, labels, clip);
+            PerExampleClipping.Result result =
+                    PerExampleClipping.clippedGradientSum(block, parameters, x, labels, clip);
             sums = result.gradientSum();
             loss = result.loss();
         }

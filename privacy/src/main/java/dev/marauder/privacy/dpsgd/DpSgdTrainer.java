@@ -7,8 +7,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.marauder.core.model.ModelCard;
 import dev.marauder.core.model.PrivacyGuarantee;
-import dev.marauder.core.train.AdamTrainer;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.AdamTrainer;
 import dev.marauder.core.train.Trainer;
 import dev.marauder.core.train.TrainingExamples;
 import dev.marauder.core.train.TrainingRun;
@@ -65,8 +65,14 @@ public record DpSgdTrainer(int epochs, int batchSize, double learningRate, long 
         }
         AdamTrainer plain = new AdamTrainer(card.epochs(), card.batchSize(), card.learningRate(), card.seed());
         PrivacyGuarantee p = card.privacy();
-        return p == null ? plain : new DpSgdTrainer(card.epochs(), card.batchSize(), card.learningRate(), card.seed(),
-                DpSgdSettings.withNoise(p.clipNorm(), p.noiseMultiplier(), p.delta()));
+        return p == null
+                ? plain
+                : new DpSgdTrainer(
+                        card.epochs(),
+                        card.batchSize(),
+                        card.learningRate(),
+                        card.seed(),
+                        DpSgdSettings.withNoise(p.clipNorm(), p.noiseMultiplier(), p.delta()));
     }
 
     /** What a DP run over {@code n} examples will do, before it starts. */
@@ -89,16 +95,20 @@ public record DpSgdTrainer(int epochs, int batchSize, double learningRate, long 
         accountant.step(sigma, q, steps);
         double epsilon = accountant.epsilon(dp.delta());
         if (!Double.isNaN(dp.epsilonBudget()) && !(epsilon <= dp.epsilonBudget())) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "training would spend epsilon %.4g at delta %g, more than the budget %.4g; raise the noise,"
-                            + " lower the epochs or the batch size", epsilon, dp.delta(), dp.epsilonBudget()));
+                            + " lower the epochs or the batch size",
+                    epsilon,
+                    dp.delta(),
+                    dp.epsilonBudget()));
         }
         return new Plan(sigma, q, steps, epsilon);
     }
 
     @Override
-    public TrainingRun fit(Block block, TrainingExamples examples, String name, Progress progress,
-            Consumer<String> warnings) {
+    public TrainingRun fit(
+            Block block, TrainingExamples examples, String name, Progress progress, Consumer<String> warnings) {
         long start = System.nanoTime();
         Plan plan = plan(examples.size());
         NoiseSource random = dp.seed() == null ? NoiseSource.secure() : NoiseSource.seeded(dp.seed());
@@ -109,12 +119,14 @@ public record DpSgdTrainer(int epochs, int batchSize, double learningRate, long 
         PerExampleClipping.validate(block);
         NDManager owner = block.getParameters().get(0).getValue().getArray().getManager();
         ParameterStore parameters = new ParameterStore(owner, false);
-        Optimizer optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build();
+        Optimizer optimizer = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed((float) learningRate))
+                .build();
         PrivacyAccountant accountant = dp.accountant().newAccountant();
         double last = Double.NaN;
         block.freezeParameters(true);
-        try (DpSgdStep update = new DpSgdStep(block, parameters, optimizer, random, plan.noiseMultiplier(),
-                    dp.clipNorm(), batchSize);
+        try (DpSgdStep update = new DpSgdStep(
+                        block, parameters, optimizer, random, plan.noiseMultiplier(), dp.clipNorm(), batchSize);
                 NDManager manager = owner.newSubManager();
                 Progress.Task task = progress.start("dp-sgd " + name, plan.steps())) {
             for (long step = 1; step <= plan.steps(); step++) {
@@ -137,11 +149,19 @@ public record DpSgdTrainer(int epochs, int batchSize, double learningRate, long 
         } finally {
             block.freezeParameters(false);
         }
-        PrivacyGuarantee guarantee = new PrivacyGuarantee("DP-SGD, Poisson-sampled Gaussian, per-example clipping",
-                plan.noiseMultiplier(), dp.clipNorm(), plan.sampleRate(), batchSize, plan.steps(), dp.delta(),
-                dp.accountant().label(), accountant.epsilon(dp.delta()),
+        PrivacyGuarantee guarantee = new PrivacyGuarantee(
+                "DP-SGD, Poisson-sampled Gaussian, per-example clipping",
+                plan.noiseMultiplier(),
+                dp.clipNorm(),
+                plan.sampleRate(),
+                batchSize,
+                plan.steps(),
+                dp.delta(),
+                dp.accountant().label(),
+                accountant.epsilon(dp.delta()),
                 Double.isNaN(dp.targetEpsilon()) ? null : dp.targetEpsilon(),
-                Double.isNaN(dp.epsilonBudget()) ? null : dp.epsilonBudget(), random.isSecure(),
+                Double.isNaN(dp.epsilonBudget()) ? null : dp.epsilonBudget(),
+                random.isSecure(),
                 random.isSecure() ? null : dp.seed());
         return new TrainingRun(plan.steps(), last, (System.nanoTime() - start) / 1e9, guarantee);
     }

@@ -136,7 +136,8 @@ public final class NoiseSource {
     public double[] uniforms(int n) {
         double[] u = new double[n];
         if (secure != null) {
-            java.nio.LongBuffer bits = ByteBuffer.wrap(keystream(Math.multiplyExact(n, 8))).asLongBuffer();
+            java.nio.LongBuffer bits =
+                    ByteBuffer.wrap(keystream(Math.multiplyExact(n, 8))).asLongBuffer();
             for (int i = 0; i < n; i++) {
                 u[i] = (bits.get(i) >>> 11) * 0x1.0p-53;
             }

@@ -65,7 +65,8 @@ public final class PerExampleClipping {
         PerExampleRules.Rule rule = PerExampleRules.of(block);
         if (rule != null) {
             rule.check(block);
-        } else if (!block.getDirectParameters().isEmpty() || !block.getChildren().isEmpty()) {
+        } else if (!block.getDirectParameters().isEmpty()
+                || !block.getChildren().isEmpty()) {
             throw new IllegalArgumentException("no per-example gradient rule for layer "
                     + block.getClass().getSimpleName() + "; DP-SGD supports Linear, Conv2d, Embedding, LayerNorm,"
                     + " GroupNorm and LSTM (dev.marauder.core.nn.Lstm) layers");
@@ -90,8 +91,8 @@ public final class PerExampleClipping {
      * @return the clipped gradient sums per parameter (attached to {@code x}'s manager), the
      *     unclipped per-example gradient norms, and the batch's summed loss
      */
-    public static Result clippedGradientSum(Block block, ParameterStore parameters, NDArray x, NDArray labels,
-            double clip) {
+    public static Result clippedGradientSum(
+            Block block, ParameterStore parameters, NDArray x, NDArray labels, double clip) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             Map<Block, Calls> recorded = new LinkedHashMap<>();
@@ -99,7 +100,8 @@ public final class PerExampleClipping {
             Map<Block, Optional<PerExampleRules.Rule>> rules = new HashMap<>();
             LayerTap tap = (layer, store, in, training) -> {
                 NDArray out = LayerTap.PLAIN.forward(layer, store, in, training);
-                if (rules.computeIfAbsent(layer, l -> Optional.ofNullable(PerExampleRules.of(l))).isEmpty()) {
+                if (rules.computeIfAbsent(layer, l -> Optional.ofNullable(PerExampleRules.of(l)))
+                        .isEmpty()) {
                     return out;
                 }
                 NDArray probe = out.zerosLike();
@@ -115,8 +117,8 @@ public final class PerExampleClipping {
             targets.attach(scope);
             double loss = Autograd.collect(collector -> {
                 NDArray out = LayerTap.run(block, parameters, input, true, tap);
-                NDArray onehot = targets.oneHot((int) out.getShape().get(out.getShape().dimension() - 1),
-                        out.getDataType());
+                NDArray onehot =
+                        targets.oneHot((int) out.getShape().get(out.getShape().dimension() - 1), out.getDataType());
                 NDArray total = out.logSoftmax(-1).mul(onehot).sum().neg();
                 collector.backward(total);
                 return (double) total.getFloat();
@@ -132,8 +134,8 @@ public final class PerExampleClipping {
                     inputs.add(calls.inputs().get(k).stopGradient());
                     gradients.add(calls.probes().get(k).getGradient());
                 }
-                PerExampleRules.LayerGradients g = rules.get(entry.getKey()).orElseThrow()
-                        .gradients(entry.getKey(), inputs, gradients);
+                PerExampleRules.LayerGradients g =
+                        rules.get(entry.getKey()).orElseThrow().gradients(entry.getKey(), inputs, gradients);
                 layers.add(g);
                 squaredNorms = squaredNorms.add(g.squaredNorms());
             }

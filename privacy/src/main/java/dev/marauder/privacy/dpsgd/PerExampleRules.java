@@ -76,7 +76,9 @@ final class PerExampleRules {
                 @Override
                 public void check(Block l) {
                     Conv2d conv = (Conv2d) l;
-                    if (conv.getGroups() != 1 || conv.getDilation().get(0) != 1 || conv.getDilation().get(1) != 1) {
+                    if (conv.getGroups() != 1
+                            || conv.getDilation().get(0) != 1
+                            || conv.getDilation().get(1) != 1) {
                         throw new IllegalArgumentException("DP-SGD supports Conv2d with groups 1 and dilation 1 only");
                     }
                 }
@@ -96,8 +98,8 @@ final class PerExampleRules {
                 return new Rule() {
                     @Override
                     public void check(Block l) {
-                        throw new IllegalArgumentException("DP-SGD supports LayerNorm with both scale and centre (gamma"
-                                + " and beta) enabled");
+                        throw new IllegalArgumentException(
+                                "DP-SGD supports LayerNorm with both scale and centre (gamma" + " and beta) enabled");
                     }
 
                     @Override
@@ -106,22 +108,30 @@ final class PerExampleRules {
                     }
                 };
             }
-            return (l, inputs, grads) -> affineNorm(l, inputs, grads, a -> {
-                Shape normalized = l.getParameters().get("gamma").getArray().getShape();
-                NDArray ones = a.getManager().ones(normalized, a.getDataType());
-                return LayerNorm.layerNorm(a, normalized, ones, ones.zerosLike(), epsilon).singletonOrThrow();
-            }, normalizedAxes(inputs.get(0), l));
+            return (l, inputs, grads) -> affineNorm(
+                    l,
+                    inputs,
+                    grads,
+                    a -> {
+                        Shape normalized =
+                                l.getParameters().get("gamma").getArray().getShape();
+                        NDArray ones = a.getManager().ones(normalized, a.getDataType());
+                        return LayerNorm.layerNorm(a, normalized, ones, ones.zerosLike(), epsilon)
+                                .singletonOrThrow();
+                    },
+                    normalizedAxes(inputs.get(0), l));
         }
         if (layer instanceof GroupNorm norm) {
-            return (l, inputs, grads) -> affineNorm(l, inputs, grads,
-                    a -> GroupNorm.normalize(a, norm.groups(), norm.epsilon()), 1);
+            return (l, inputs, grads) ->
+                    affineNorm(l, inputs, grads, a -> GroupNorm.normalize(a, norm.groups(), norm.epsilon()), 1);
         }
         return null;
     }
 
     /** LayerNorm's parameters cover its last {@code gamma.dimension()} axes; the rest are summed. */
     private static int normalizedAxes(NDArray input, Block layer) {
-        return input.getShape().dimension() - layer.getParameters().get("gamma").getArray().getShape().dimension();
+        return input.getShape().dimension()
+                - layer.getParameters().get("gamma").getArray().getShape().dimension();
     }
 
     /** DJL keeps LayerNorm's settings in protected fields; the rule needs them to recompute {@code xhat}. */
@@ -131,8 +141,8 @@ final class PerExampleRules {
             field.setAccessible(true);
             return field.get(norm);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot read the " + name + " setting of a DJL LayerNorm (" + e
-                    + "); DP-SGD needs it", e);
+            throw new IllegalStateException(
+                    "cannot read the " + name + " setting of a DJL LayerNorm (" + e + "); DP-SGD needs it", e);
         }
     }
 
@@ -156,7 +166,9 @@ final class PerExampleRules {
             weightNorms = g.transpose(0, 2, 1).matMul(a).square().sum(new int[] {1, 2});
         }
         NDArray biasGradients = g.sum(new int[] {1});
-        NDArray norms = bias == null ? weightNorms : weightNorms.add(biasGradients.square().sum(new int[] {1}));
+        NDArray norms = bias == null
+                ? weightNorms
+                : weightNorms.add(biasGradients.square().sum(new int[] {1}));
         return new LayerGradients(norms, factors -> {
             NDArray scaled = g.mul(factors.reshape(n, 1, 1));
             Map<Parameter, NDArray> sums = new LinkedHashMap<>();
@@ -179,8 +191,9 @@ final class PerExampleRules {
 
     private static LayerGradients conv2d(Conv2d conv, List<NDArray> inputs, List<NDArray> grads) {
         if (inputs.size() != 1) {
-            throw new IllegalArgumentException("DP-SGD supports a Conv2d layer called once per forward pass, this one was"
-                    + " called " + inputs.size() + " times");
+            throw new IllegalArgumentException(
+                    "DP-SGD supports a Conv2d layer called once per forward pass, this one was" + " called "
+                            + inputs.size() + " times");
         }
         NDArray a = inputs.get(0);
         NDArray g = grads.get(0);
@@ -190,11 +203,14 @@ final class PerExampleRules {
         NDArray w = perExampleConvWeightGradients(conv, a, g).reshape(n, -1);
         NDArray biasGradients = g.sum(new int[] {2, 3});
         NDArray weightNorms = w.square().sum(new int[] {1});
-        NDArray norms = bias == null ? weightNorms : weightNorms.add(biasGradients.square().sum(new int[] {1}));
+        NDArray norms = bias == null
+                ? weightNorms
+                : weightNorms.add(biasGradients.square().sum(new int[] {1}));
         return new LayerGradients(norms, factors -> {
             Map<Parameter, NDArray> sums = new LinkedHashMap<>();
             Shape shape = weight.getArray().getShape(); // [O, C, kh, kw]
-            NDArray weighted = factors.reshape(1, n).matMul(w) // [1, C kh kw O]
+            NDArray weighted = factors.reshape(1, n)
+                    .matMul(w) // [1, C kh kw O]
                     .reshape(shape.get(1), shape.get(2), shape.get(3), shape.get(0));
             sums.put(weight, weighted.transpose(3, 0, 1, 2));
             if (bias != null) {
@@ -228,8 +244,8 @@ final class PerExampleRules {
         NDList columns = new NDList(kh * kw);
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
-                String index = String.format(":, :, %d:%d:%d, %d:%d:%d", i, i + sh * (outH - 1) + 1, sh, j,
-                        j + sw * (outW - 1) + 1, sw);
+                String index = String.format(
+                        ":, :, %d:%d:%d, %d:%d:%d", i, i + sh * (outH - 1) + 1, sh, j, j + sw * (outW - 1) + 1, sw);
                 columns.add(padded.get(index).expandDims(2)); // views: [N, C, 1, H', W']
             }
         }
@@ -262,8 +278,12 @@ final class PerExampleRules {
      * but the batch axis and the parameter axes ({@code firstParameterAxis} onward for LayerNorm;
      * axis 1, the channels, for GroupNorm when {@code firstParameterAxis} is 1).
      */
-    private static LayerGradients affineNorm(Block layer, List<NDArray> inputs, List<NDArray> grads,
-            java.util.function.UnaryOperator<NDArray> normalize, int firstParameterAxis) {
+    private static LayerGradients affineNorm(
+            Block layer,
+            List<NDArray> inputs,
+            List<NDArray> grads,
+            java.util.function.UnaryOperator<NDArray> normalize,
+            int firstParameterAxis) {
         Parameter gamma = layer.getDirectParameters().get("gamma");
         Parameter beta = layer.getDirectParameters().get("beta");
         NDArray gammaGradients = null;
@@ -271,7 +291,10 @@ final class PerExampleRules {
         for (int k = 0; k < inputs.size(); k++) {
             NDArray a = inputs.get(k);
             NDArray g = grads.get(k);
-            int[] shared = sharedAxes(a.getShape().dimension(), firstParameterAxis, gamma.getArray().getShape().dimension());
+            int[] shared = sharedAxes(
+                    a.getShape().dimension(),
+                    firstParameterAxis,
+                    gamma.getArray().getShape().dimension());
             NDArray dGamma = sum(g.mul(normalize.apply(a)), shared);
             NDArray dBeta = sum(g, shared);
             gammaGradients = gammaGradients == null ? dGamma : gammaGradients.add(dGamma);
@@ -280,11 +303,14 @@ final class PerExampleRules {
         long n = inputs.get(0).getShape().get(0);
         NDArray perGamma = gammaGradients.reshape(n, -1);
         NDArray perBeta = betaGradients.reshape(n, -1);
-        NDArray norms = perGamma.square().sum(new int[] {1}).add(perBeta.square().sum(new int[] {1}));
+        NDArray norms =
+                perGamma.square().sum(new int[] {1}).add(perBeta.square().sum(new int[] {1}));
         return new LayerGradients(norms, factors -> {
             Map<Parameter, NDArray> sums = new LinkedHashMap<>();
             Shape shape = gamma.getArray().getShape();
-            sums.put(gamma, perGamma.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
+            sums.put(
+                    gamma,
+                    perGamma.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
             sums.put(beta, perBeta.mul(factors.reshape(n, 1)).sum(new int[] {0}).reshape(shape));
             return sums;
         });
@@ -292,7 +318,9 @@ final class PerExampleRules {
 
     /** The axes (other than the batch axis 0) that a parameter of {@code parameterRank} axes starting at {@code first} is shared across. */
     private static int[] sharedAxes(int rank, int first, int parameterRank) {
-        return java.util.stream.IntStream.range(1, rank).filter(d -> d < first || d >= first + parameterRank).toArray();
+        return java.util.stream.IntStream.range(1, rank)
+                .filter(d -> d < first || d >= first + parameterRank)
+                .toArray();
     }
 
     private static NDArray sum(NDArray x, int[] axes) {

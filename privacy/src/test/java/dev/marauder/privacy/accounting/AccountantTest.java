@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Scale;
 import net.jqwik.api.constraints.IntRange;
-import java.util.List;
+import net.jqwik.api.constraints.Scale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -106,13 +106,16 @@ class AccountantTest {
     @EnumSource(AccountantType.class)
     void invalidArgumentsNameTheValue(AccountantType type) {
         PrivacyAccountant a = type.newAccountant();
-        assertThatThrownBy(() -> a.step(-1, 0.1, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> a.step(-1, 0.1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("noise multiplier must be finite and >= 0, got -1.0");
         assertThatThrownBy(() -> a.step(1, 1.2, 1)).hasMessage("sample rate must be in [0, 1], got 1.2");
         assertThatThrownBy(() -> a.step(1, 0.1, -3)).hasMessage("steps must be >= 0, got -3");
         PrivacyAccountant spent = type.newAccountant();
         spent.step(1, 0.1, 10);
-        assertThat(spent.epsilon(0)).as("no finite epsilon at delta 0 after Gaussian steps").isInfinite();
+        assertThat(spent.epsilon(0))
+                .as("no finite epsilon at delta 0 after Gaussian steps")
+                .isInfinite();
         assertThatThrownBy(() -> a.epsilon(1)).hasMessage("delta must be in [0, 1), got 1.0");
         assertThatThrownBy(() -> a.epsilon(Double.NaN)).hasMessageContaining("delta");
         assertThat(a.history()).isEmpty();
@@ -149,14 +152,16 @@ class AccountantTest {
     // ---- properties: epsilon grows with steps and sample rate, shrinks with noise -----------
 
     @Property(tries = 40)
-    void rdpMonotonicity(@ForAll @DoubleRange(min = 0.6, max = 4) double sigma,
+    void rdpMonotonicity(
+            @ForAll @DoubleRange(min = 0.6, max = 4) double sigma,
             @ForAll @DoubleRange(min = 1e-4, max = 0.2) @Scale(6) double q,
             @ForAll @IntRange(min = 1, max = 100_000) int steps) {
         checkMonotone(AccountantType.RDP, sigma, q, steps);
     }
 
     @Property(tries = 4)
-    void pldMonotonicity(@ForAll @DoubleRange(min = 0.8, max = 3) double sigma,
+    void pldMonotonicity(
+            @ForAll @DoubleRange(min = 0.8, max = 3) double sigma,
             @ForAll @DoubleRange(min = 1e-3, max = 0.1) @Scale(6) double q,
             @ForAll @IntRange(min = 1, max = 200) int steps) {
         checkMonotone(AccountantType.PLD, sigma, q, steps);
@@ -172,7 +177,8 @@ class AccountantTest {
     }
 
     @Property(tries = 4)
-    void pldNeverAboveRdp(@ForAll @DoubleRange(min = 0.8, max = 3) double sigma,
+    void pldNeverAboveRdp(
+            @ForAll @DoubleRange(min = 0.8, max = 3) double sigma,
             @ForAll @DoubleRange(min = 1e-3, max = 0.1) @Scale(6) double q,
             @ForAll @IntRange(min = 10, max = 2000) int steps) {
         assertThat(epsilon(AccountantType.PLD, sigma, q, steps, 1e-5))

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Scale;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Scale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,10 +29,12 @@ class NoiseCalibrationTest {
         "2000, 1.3562, 1.3561342",
     })
     void opacusPinnedRdpCalibration(long steps, double opacus, double smallest) {
-        NoiseCalibration.Result r = NoiseCalibration.calibrate(
-                () -> new RdpAccountant(RdpMath.opacusOrders()), 8, 1e-5, 0.04, steps);
+        NoiseCalibration.Result r =
+                NoiseCalibration.calibrate(() -> new RdpAccountant(RdpMath.opacusOrders()), 8, 1e-5, 0.04, steps);
         assertThat(r.epsilon()).isLessThanOrEqualTo(8).isGreaterThan(7.99);
-        assertThat(r.noiseMultiplier()).isLessThanOrEqualTo(opacus + 5e-5).isGreaterThanOrEqualTo(smallest)
+        assertThat(r.noiseMultiplier())
+                .isLessThanOrEqualTo(opacus + 5e-5)
+                .isGreaterThanOrEqualTo(smallest)
                 .isLessThanOrEqualTo(smallest * (1 + 1e-4));
         RdpAccountant check = new RdpAccountant(RdpMath.opacusOrders());
         check.step(r.noiseMultiplier(), 0.04, steps);
@@ -45,14 +47,16 @@ class NoiseCalibrationTest {
         // for the 2250-step case (test_get_noise_multiplier_prv_epochs); bisection on dp_accounting's
         // PLD accountant gives 1.34590. A coarser tolerance (1e-3) and the RDP answer as the first
         // guess keep this test fast.
-        double rdp = NoiseCalibration.calibrate(RdpAccountant::new, 8, 1e-5, 0.04, 2250).noiseMultiplier();
+        double rdp = NoiseCalibration.calibrate(RdpAccountant::new, 8, 1e-5, 0.04, 2250)
+                .noiseMultiplier();
         NoiseCalibration.Result pld = NoiseCalibration.calibrate(PldAccountant::new, 8, 1e-5, 0.04, 2250, rdp, 1e-3);
         assertThat(pld.epsilon()).isLessThanOrEqualTo(8);
         assertThat(pld.noiseMultiplier()).isLessThan(rdp).isCloseTo(1.34590, within(1.34590 * 1.5e-3));
     }
 
     @Property(tries = 40)
-    void neverExceedsTheTarget(@ForAll @DoubleRange(min = 0.5, max = 10) double target,
+    void neverExceedsTheTarget(
+            @ForAll @DoubleRange(min = 0.5, max = 10) double target,
             @ForAll @DoubleRange(min = 1e-4, max = 0.1) @Scale(6) double q,
             @ForAll @IntRange(min = 1, max = 50_000) int steps) {
         NoiseCalibration.Result r = NoiseCalibration.calibrate(RdpAccountant::new, target, 1e-5, q, steps);

@@ -37,7 +37,8 @@ class PrivacyLossDistributionTest {
      */
     static double subsampledRemoveDelta(double sigma, double q, double eps) {
         double xStar = sigma * sigma * Math.log((Math.exp(eps) - 1 + q) / q) + 0.5;
-        return q * StandardNormal.sf((xStar - 1) / sigma) + (1 - q) * StandardNormal.sf(xStar / sigma)
+        return q * StandardNormal.sf((xStar - 1) / sigma)
+                + (1 - q) * StandardNormal.sf(xStar / sigma)
                 - Math.exp(eps) * StandardNormal.sf(xStar / sigma);
     }
 
@@ -69,10 +70,12 @@ class PrivacyLossDistributionTest {
         for (double eps = 0; eps <= 6; eps += 0.37) {
             // At or above the exact value, up to rounding in the sums (1e-13 relative).
             double exactGauss = gaussianDelta(1, eps);
-            assertThat(gauss.deltaForEpsilon(eps)).isGreaterThanOrEqualTo(exactGauss * (1 - 1e-13))
+            assertThat(gauss.deltaForEpsilon(eps))
+                    .isGreaterThanOrEqualTo(exactGauss * (1 - 1e-13))
                     .isCloseTo(exactGauss, within(1e-9));
             double exactSub = subsampledRemoveDelta(0.8, 0.05, eps);
-            assertThat(sub.deltaForEpsilon(eps)).isGreaterThanOrEqualTo(exactSub * (1 - 1e-13))
+            assertThat(sub.deltaForEpsilon(eps))
+                    .isGreaterThanOrEqualTo(exactSub * (1 - 1e-13))
                     .isCloseTo(exactSub, within(1e-9));
         }
         // Connect the dots preserves the total probability and puts almost nothing at infinity.
@@ -110,7 +113,9 @@ class PrivacyLossDistributionTest {
         "0.04,   1.5, 2250, 1e-5, 6.768780589134904",
     })
     void staysAboveAFinerGrid(double q, double sigma, long steps, double delta, double finer) {
-        assertThat(epsilon(sigma, q, steps, delta)).isGreaterThanOrEqualTo(finer).isCloseTo(finer, withinPercentage(1e-3));
+        assertThat(epsilon(sigma, q, steps, delta))
+                .isGreaterThanOrEqualTo(finer)
+                .isCloseTo(finer, withinPercentage(1e-3));
     }
 
     @Test
@@ -124,8 +129,14 @@ class PrivacyLossDistributionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1.5, 0.04, 2250, 1e-5", "0.7, 0.01, 120, 1e-5", "1.0, 0.0064, 782, 1e-6", "1.1, 0.0042667, 3000, 1e-5",
-        "0.7, 1, 2, 1e-5", "2.0, 0.1, 500, 1e-7"})
+    @CsvSource({
+        "1.5, 0.04, 2250, 1e-5",
+        "0.7, 0.01, 120, 1e-5",
+        "1.0, 0.0064, 782, 1e-6",
+        "1.1, 0.0042667, 3000, 1e-5",
+        "0.7, 1, 2, 1e-5",
+        "2.0, 0.1, 500, 1e-7"
+    })
     void tighterThanRdp(double sigma, double q, long steps, double delta) {
         RdpAccountant rdp = new RdpAccountant();
         rdp.step(sigma, q, steps);
@@ -151,7 +162,9 @@ class PrivacyLossDistributionTest {
         PrivacyLossDistribution id = PrivacyLossDistribution.identity(H);
         assertThat(id.epsilonForDelta(1e-9)).isZero();
         assertThat(id.deltaForEpsilon(0)).isZero();
-        assertThat(PrivacyLossDistribution.subsampledGaussian(1, 0, Adjacency.ADD, H).size()).isEqualTo(1);
+        assertThat(PrivacyLossDistribution.subsampledGaussian(1, 0, Adjacency.ADD, H)
+                        .size())
+                .isEqualTo(1);
         PrivacyLossDistribution one = PrivacyLossDistribution.subsampledGaussian(1, 0.1, Adjacency.REMOVE, H);
         assertThat(one.compose(id).epsilonForDelta(1e-5)).isEqualTo(one.epsilonForDelta(1e-5));
         assertThat(one.selfCompose(0).size()).isEqualTo(1);

@@ -44,8 +44,8 @@ class RdpMathTest {
         "100000,    100,  1.0, 30, 1e-7, 1.4154988495444842, 13.0",
         "100000000, 1024, 0.1, 10, 1e-7, 5907982.3113984,    1.25",
     })
-    void tensorflowPrivacyComputeDpSgdPrivacy(long n, long batch, double noise, double epochs, double delta,
-            double expected, double order) {
+    void tensorflowPrivacyComputeDpSgdPrivacy(
+            long n, long batch, double noise, double epochs, double delta, double expected, double order) {
         long steps = (long) Math.ceil(epochs * n / batch);
         RdpMath.EpsilonAndOrder e = epsilon(RdpMath.tfPrivacyOrders(), noise, (double) batch / n, steps, delta);
         assertThat(e.epsilon()).isCloseTo(expected, withinPercentage(1e-7));
@@ -175,12 +175,13 @@ class RdpMathTest {
         assertThat(RdpMath.rdp(0, 0.1, 2.5)).isInfinite();
         assertThat(RdpMath.rdp(1, 0.1, Double.POSITIVE_INFINITY)).isInfinite();
         assertThat(RdpMath.rdp(1, 0.1, 0, new double[] {2, 3})).containsExactly(0, 0);
-        RdpMath.EpsilonAndOrder none = RdpMath.epsilon(new double[] {2, 3}, new double[] {Double.POSITIVE_INFINITY,
-            Double.POSITIVE_INFINITY}, 1e-5);
+        RdpMath.EpsilonAndOrder none = RdpMath.epsilon(
+                new double[] {2, 3}, new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, 1e-5);
         assertThat(none.epsilon()).isInfinite();
         assertThat(none.order()).isNaN();
         // A tiny RDP with a large delta certifies epsilon 0 (delta >= sqrt(1 - exp(-rdp)) >= TV).
-        assertThat(RdpMath.epsilon(new double[] {2}, new double[] {1e-12}, 1e-3).epsilon()).isZero();
+        assertThat(RdpMath.epsilon(new double[] {2}, new double[] {1e-12}, 1e-3).epsilon())
+                .isZero();
     }
 
     @Test
@@ -203,8 +204,11 @@ class RdpMathTest {
         assertThatThrownBy(() -> RdpMath.rdp(-1, 0.1, 2)).hasMessageContaining("-1.0");
         assertThatThrownBy(() -> RdpMath.rdp(1, 1.5, 2)).hasMessageContaining("1.5");
         assertThatThrownBy(() -> RdpMath.rdp(1, 0.1, 1)).hasMessageContaining("order must be > 1, got 1.0");
-        assertThat(RdpMath.epsilon(new double[] {2}, new double[] {1}, 0).epsilon()).as("no pure DP from RDP").isInfinite();
-        assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1}, 1)).hasMessageContaining("delta");
+        assertThat(RdpMath.epsilon(new double[] {2}, new double[] {1}, 0).epsilon())
+                .as("no pure DP from RDP")
+                .isInfinite();
+        assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1}, 1))
+                .hasMessageContaining("delta");
         assertThatThrownBy(() -> RdpMath.epsilon(new double[] {2}, new double[] {1, 2}, 1e-5))
                 .hasMessageContaining("same length");
     }
@@ -212,7 +216,8 @@ class RdpMathTest {
     // ---- properties -------------------------------------------------------------------------
 
     @Property(tries = 60)
-    void rdpGrowsWithTheOrder(@ForAll @DoubleRange(min = 0.5, max = 5) double sigma,
+    void rdpGrowsWithTheOrder(
+            @ForAll @DoubleRange(min = 0.5, max = 5) double sigma,
             @ForAll @DoubleRange(min = 1e-4, max = 0.5) @Scale(6) double q) {
         // Rényi divergence is non-decreasing in its order (van Erven and Harremoës 2014, Thm 3).
         double[] orders = RdpMath.opacusOrders();

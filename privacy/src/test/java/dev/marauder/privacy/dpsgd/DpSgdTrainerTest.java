@@ -31,7 +31,8 @@ class DpSgdTrainerTest {
     @BeforeAll
     static void data() {
         TrainTestSplit full = Datasets.load("fashion-mnist");
-        small = new TrainTestSplit("fashion-mnist[small]", full.train().slice(0, 2000), full.test().slice(0, 500));
+        small = new TrainTestSplit(
+                "fashion-mnist[small]", full.train().slice(0, 2000), full.test().slice(0, 500));
     }
 
     @Test
@@ -44,7 +45,7 @@ class DpSgdTrainerTest {
         try (BuiltinClassifier m = train(s, dp, warnings::add)) {
             a = m.save(dir.resolve("a"));
         }
-        try (BuiltinClassifier m = train(s, dp, w -> { })) {
+        try (BuiltinClassifier m = train(s, dp, w -> {})) {
             b = m.save(dir.resolve("b"));
         }
         assertThat(warnings).singleElement().asString().contains("NOT private");
@@ -64,27 +65,42 @@ class DpSgdTrainerTest {
     void secureRunsDiffer() {
         TrainingSettings s = new TrainingSettings(Architecture.LOGREG, 1, 200, 0.01, 5);
         DpSgdSettings dp = DpSgdSettings.withNoise(1.0, 1.0, 1e-5);
-        try (BuiltinClassifier a = train(s, dp, w -> { });
-                BuiltinClassifier b = train(s, dp, w -> { })) {
+        try (BuiltinClassifier a = train(s, dp, w -> {});
+                BuiltinClassifier b = train(s, dp, w -> {})) {
             assertThat(a.card().privacy().secureRandomness()).isTrue();
-            float[] wa = a.djlModel().getBlock().getParameters().get(0).getValue().getArray().toFloatArray();
-            float[] wb = b.djlModel().getBlock().getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] wa = a.djlModel()
+                    .getBlock()
+                    .getParameters()
+                    .get(0)
+                    .getValue()
+                    .getArray()
+                    .toFloatArray();
+            float[] wb = b.djlModel()
+                    .getBlock()
+                    .getParameters()
+                    .get(0)
+                    .getValue()
+                    .getArray()
+                    .toFloatArray();
             assertThat(wa).isNotEqualTo(wb);
         }
     }
 
-    private static BuiltinClassifier train(TrainingSettings s, DpSgdSettings dp, java.util.function.Consumer<String> w) {
+    private static BuiltinClassifier train(
+            TrainingSettings s, DpSgdSettings dp, java.util.function.Consumer<String> w) {
         return Training.train(s.architecture(), DpSgdTrainer.of(s, dp), small, UNIT, Progress.NONE, w);
     }
 
     @Test
     void theTrainerRoundTripsThroughJsonAsATrainer() throws Exception {
-        Trainer t = new DpSgdTrainer(3, 64, 1e-3, 7, new DpSgdSettings(0.8, Double.NaN, 2.5, 1e-6, AccountantType.PLD,
-                9.0, 4L));
+        Trainer t = new DpSgdTrainer(
+                3, 64, 1e-3, 7, new DpSgdSettings(0.8, Double.NaN, 2.5, 1e-6, AccountantType.PLD, 9.0, 4L));
         var mapper = dev.marauder.core.json.Json.mapper();
-        assertThat(mapper.readValue(mapper.writeValueAsString(t), Trainer.class)).isEqualTo(t);
+        assertThat(mapper.readValue(mapper.writeValueAsString(t), Trainer.class))
+                .isEqualTo(t);
         Trainer plain = new AdamTrainer(2, 32, 1e-2, 3);
-        assertThat(mapper.readValue(mapper.writeValueAsString(plain), Trainer.class)).isEqualTo(plain);
+        assertThat(mapper.readValue(mapper.writeValueAsString(plain), Trainer.class))
+                .isEqualTo(plain);
     }
 
     @Test
@@ -100,7 +116,7 @@ class DpSgdTrainerTest {
     void aBudgetTheRunWouldExceedIsRefusedBeforeTraining() {
         TrainingSettings s = new TrainingSettings(Architecture.LOGREG, 10, 100, 0.01, 1);
         DpSgdSettings dp = new DpSgdSettings(1.0, 0.7, Double.NaN, 1e-5, AccountantType.RDP, 1.0, null);
-        assertThatThrownBy(() -> train(s, dp, w -> { }))
+        assertThatThrownBy(() -> train(s, dp, w -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("more than the budget 1");
     }

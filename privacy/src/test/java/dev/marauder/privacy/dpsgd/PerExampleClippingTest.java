@@ -10,18 +10,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.transformer.IdEmbedding;
-import dev.marauder.core.nn.GroupNorm;
-import dev.marauder.core.nn.Lstm;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
@@ -30,10 +28,12 @@ import dev.marauder.core.engine.Engines;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Tensors;
+import dev.marauder.core.nn.GroupNorm;
+import dev.marauder.core.nn.Lstm;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The layer-wise per-example gradients equal the brute-force ones (one backward pass per
@@ -46,9 +46,11 @@ class PerExampleClippingTest {
     void normsAndClippedSumsEqualBruteForce(Architecture arch) {
         LabeledData batch = Datasets.load("fashion-mnist").test().slice(0, 6);
         Engines.seed(4);
-        try (Model model = BuiltinClassifier.newModel(arch, 10); NDManager m = NDManager.newBaseManager()) {
+        try (Model model = BuiltinClassifier.newModel(arch, 10);
+                NDManager m = NDManager.newBaseManager()) {
             BuiltinClassifier.initialize(model, new int[] {1, 28, 28});
-            assertMatchesBruteForce(model, Tensors.toNDArray(m, batch.features()), Tensors.labels(m, batch.labels()), 0.5);
+            assertMatchesBruteForce(
+                    model, Tensors.toNDArray(m, batch.features()), Tensors.labels(m, batch.labels()), 0.5);
         }
     }
 
@@ -57,13 +59,17 @@ class PerExampleClippingTest {
     void characterLanguageModelLayersEqualBruteForce() {
         Engines.seed(5);
         SequentialBlock lm = new SequentialBlock()
-                .add(new IdEmbedding.Builder().setDictionarySize(7).setEmbeddingSize(5).build())
+                .add(new IdEmbedding.Builder()
+                        .setDictionarySize(7)
+                        .setEmbeddingSize(5)
+                        .build())
                 // hidden 16: the hidden-to-gates Linear (16 -> 64, 6 steps) takes the ghost-norm path,
                 // the input-to-gates (5 -> 64) and output (16 -> 7) layers the materialised one
                 .add(new Lstm(16))
                 .add(LayerNorm.builder().build())
                 .add(Linear.builder().setUnits(7).build());
-        try (Model model = Model.newInstance("lm"); NDManager m = NDManager.newBaseManager()) {
+        try (Model model = Model.newInstance("lm");
+                NDManager m = NDManager.newBaseManager()) {
             model.setBlock(lm);
             lm.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(4, 6));
             // Repeated tokens inside a sequence exercise the embedding rule's shared rows.
@@ -79,14 +85,18 @@ class PerExampleClippingTest {
     void groupNormAndLayerNormEqualBruteForce() {
         Engines.seed(6);
         SequentialBlock net = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .setFilters(4)
+                        .build())
                 .add(new GroupNorm(2))
                 .add(Activation::relu)
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(8).build())
                 .add(LayerNorm.builder().build())
                 .add(Linear.builder().setUnits(3).build());
-        try (Model model = Model.newInstance("norms"); NDManager m = NDManager.newBaseManager()) {
+        try (Model model = Model.newInstance("norms");
+                NDManager m = NDManager.newBaseManager()) {
             model.setBlock(net);
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(5, 1, 6, 6));
             // Non-trivial affine parameters, so a wrong xhat or a gamma/beta mix-up shows.
@@ -129,7 +139,10 @@ class PerExampleClippingTest {
                 Autograd.collect(gc -> {
                     NDArray logits = block.forward(ps, new NDList(xi), true).singletonOrThrow();
                     int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
-                    NDArray loss = logits.logSoftmax(-1).mul(yi.oneHot(classes, DataType.FLOAT32)).sum().neg();
+                    NDArray loss = logits.logSoftmax(-1)
+                            .mul(yi.oneHot(classes, DataType.FLOAT32))
+                            .sum()
+                            .neg();
                     gc.backward(loss);
                     return null;
                 });
@@ -166,20 +179,25 @@ class PerExampleClippingTest {
                 scale = Math.max(scale, Math.abs(v));
             }
             for (int j = 0; j < got.length; j++) {
-                assertThat(got[j]).as("%s[%d]", e.getKey().getName(), j).isCloseTo(e.getValue()[j], within(2e-4f * scale));
+                assertThat(got[j])
+                        .as("%s[%d]", e.getKey().getName(), j)
+                        .isCloseTo(e.getValue()[j], within(2e-4f * scale));
             }
         }
         // Nothing accumulated on the (frozen) parameters during the fast path.
-        block.getParameters().forEach(p -> assertThat(p.getValue().requiresGradient()).isFalse());
+        block.getParameters()
+                .forEach(p -> assertThat(p.getValue().requiresGradient()).isFalse());
     }
 
     @Test
     void batchNormIsRefusedWithAnAlternative() {
-        SequentialBlock block = new SequentialBlock().add(BatchNorm.builder().build())
+        SequentialBlock block = new SequentialBlock()
+                .add(BatchNorm.builder().build())
                 .add(Linear.builder().setUnits(2).build());
         assertThatThrownBy(() -> PerExampleClipping.validate(block))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("BatchNorm").hasMessageContaining("GroupNorm or LayerNorm");
+                .hasMessageContaining("BatchNorm")
+                .hasMessageContaining("GroupNorm or LayerNorm");
         PerExampleClipping.validate(Architecture.CNN.build(10));
     }
 
@@ -207,10 +225,12 @@ class PerExampleClippingTest {
         assertThat(Math.sqrt(s2 / secure.length)).isCloseTo(1.0, within(0.02));
         // The engine array holds the same values as the host array.
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] engine = NoiseSource.seeded(3).gaussian(m, new Shape(1000, 200), 2.0).toFloatArray();
+            float[] engine =
+                    NoiseSource.seeded(3).gaussian(m, new Shape(1000, 200), 2.0).toFloatArray();
             assertThat(engine).containsExactly(java.util.Arrays.copyOf(a, 200_000), within(1e-5f));
             // DpSgdStep copies each parameter's noise from a slice of one array
-            float[] slice = m.create(java.nio.FloatBuffer.wrap(a, 5, 3), new Shape(3)).toFloatArray();
+            float[] slice =
+                    m.create(java.nio.FloatBuffer.wrap(a, 5, 3), new Shape(3)).toFloatArray();
             assertThat(slice).containsExactly(a[5], a[6], a[7]);
         }
         int[] sample = NoiseSource.seeded(1).poissonSample(100_000, 0.01);

@@ -23,8 +23,14 @@ import dev.marauder.stats.Require;
  * @param correct {@code v}, the number of correct guesses
  * @param method how the bound was obtained: {@link #ONE_RUN} or {@link #ONE_RUN_BEST_OF_SPLITS}
  */
-public record AuditBound(double epsilonLowerBound, double confidence, double delta, int canaries, int guesses,
-        int correct, String method) {
+public record AuditBound(
+        double epsilonLowerBound,
+        double confidence,
+        double delta,
+        int canaries,
+        int guesses,
+        int correct,
+        String method) {
     /** One pre-chosen set of guesses, tested at the full confidence. */
     public static final String ONE_RUN = "one_run";
     /**

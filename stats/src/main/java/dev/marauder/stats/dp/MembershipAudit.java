@@ -1,8 +1,8 @@
 package dev.marauder.stats.dp;
 
-import dev.marauder.stats.Require;
 import dev.marauder.stats.ClopperPearson;
 import dev.marauder.stats.IncompleteBeta;
+import dev.marauder.stats.Require;
 
 /**
  * The classic statistical audit of differential privacy from a distinguishing test (Jagielski,
@@ -45,20 +45,28 @@ public final class MembershipAudit {
      * @param confidence the confidence {@code 1 - beta} of the bound, in (0, 1)
      * @throws IllegalArgumentException if a count or parameter is out of range
      */
-    public static MembershipBound epsilonLowerBound(int truePositives, int positives, int falsePositives,
-            int negatives, double delta, double confidence) {
+    public static MembershipBound epsilonLowerBound(
+            int truePositives, int positives, int falsePositives, int negatives, double delta, double confidence) {
         Require.delta(delta);
         double halfBeta = (1 - Require.confidence(confidence)) / 2;
         IncompleteBeta.Root tpr = ClopperPearson.lower(truePositives, positives, halfBeta);
         IncompleteBeta.Root fpr = ClopperPearson.upper(falsePositives, negatives, halfBeta);
         double positive = ratio(tpr.x() - delta, fpr.x());
         double negative = ratio(fpr.oneMinusX() - delta, tpr.oneMinusX());
-        MembershipBound.Direction direction = negative > positive
-                ? MembershipBound.Direction.TNR_OVER_FNR
-                : MembershipBound.Direction.TPR_OVER_FPR;
+        MembershipBound.Direction direction =
+                negative > positive ? MembershipBound.Direction.TNR_OVER_FNR : MembershipBound.Direction.TPR_OVER_FPR;
         double epsilon = Math.max(0, Math.max(positive, negative));
-        return new MembershipBound(epsilon, confidence, delta, truePositives, positives, falsePositives, negatives,
-                tpr.x(), fpr.x(), direction);
+        return new MembershipBound(
+                epsilon,
+                confidence,
+                delta,
+                truePositives,
+                positives,
+                falsePositives,
+                negatives,
+                tpr.x(),
+                fpr.x(),
+                direction);
     }
 
     /** {@code log(numerator / denominator)}, or minus infinity when it gives no bound. */

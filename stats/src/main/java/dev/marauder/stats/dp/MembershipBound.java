@@ -22,8 +22,17 @@ import dev.marauder.stats.Require;
  *     {@code (1 - confidence) / 2})
  * @param direction which of the two ratios gave the bound
  */
-public record MembershipBound(double epsilonLowerBound, double confidence, double delta, int truePositives,
-        int positives, int falsePositives, int negatives, double tprLower, double fprUpper, Direction direction) {
+public record MembershipBound(
+        double epsilonLowerBound,
+        double confidence,
+        double delta,
+        int truePositives,
+        int positives,
+        int falsePositives,
+        int negatives,
+        double tprLower,
+        double fprUpper,
+        Direction direction) {
 
     /** The two inequalities an (epsilon, delta)-DP mechanism must satisfy for any test. */
     public enum Direction {

@@ -1,9 +1,9 @@
 package dev.marauder.stats.dp;
 
-import dev.marauder.stats.LogSpace;
-import dev.marauder.stats.Require;
 import dev.marauder.stats.ClopperPearson;
 import dev.marauder.stats.IncompleteBeta;
+import dev.marauder.stats.LogSpace;
+import dev.marauder.stats.Require;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -123,13 +123,19 @@ public final class OneRunAudit {
      * @param confidence {@code 1 - beta}, in (0, 1)
      * @throws IllegalArgumentException if a count or parameter is out of range
      */
-    public static AuditBound epsilonLowerBound(int canaries, int guesses, int correct, double delta,
-            double confidence) {
+    public static AuditBound epsilonLowerBound(
+            int canaries, int guesses, int correct, double delta, double confidence) {
         Require.guessCounts(canaries, guesses, correct);
         Require.delta(delta);
         double beta = 1 - Require.confidence(confidence);
-        return new AuditBound(epsilon(canaries, guesses, correct, delta, beta), confidence, delta, canaries, guesses,
-                correct, AuditBound.ONE_RUN);
+        return new AuditBound(
+                epsilon(canaries, guesses, correct, delta, beta),
+                confidence,
+                delta,
+                canaries,
+                guesses,
+                correct,
+                AuditBound.ONE_RUN);
     }
 
     /**
@@ -199,8 +205,8 @@ public final class OneRunAudit {
      *     there are no candidates, a candidate repeats or needs more guesses than there are
      *     canaries, or a parameter is out of range
      */
-    public static SplitSelection bestSplit(double[] scores, boolean[] included, List<Split> candidates, double delta,
-            double confidence) {
+    public static SplitSelection bestSplit(
+            double[] scores, boolean[] included, List<Split> candidates, double delta, double confidence) {
         Require.delta(delta);
         Require.confidence(confidence);
         if (candidates.isEmpty()) {
@@ -226,8 +232,17 @@ public final class OneRunAudit {
             }
         }
         AuditBound chosen = bounds[best];
-        return new SplitSelection(new AuditBound(chosen.epsilonLowerBound(), confidence, delta, m, chosen.guesses(),
-                chosen.correct(), AuditBound.ONE_RUN_BEST_OF_SPLITS), candidates.get(best), Arrays.asList(bounds));
+        return new SplitSelection(
+                new AuditBound(
+                        chosen.epsilonLowerBound(),
+                        confidence,
+                        delta,
+                        m,
+                        chosen.guesses(),
+                        chosen.correct(),
+                        AuditBound.ONE_RUN_BEST_OF_SPLITS),
+                candidates.get(best),
+                Arrays.asList(bounds));
     }
 
     // ---- the bound ------------------------------------------------------------------------
@@ -298,11 +313,10 @@ public final class OneRunAudit {
      * maximum (the partial sum no longer grows, while {@code i} does), so the loop stops: the cost
      * is about the distance from {@code v} to the bulk of the binomial, not {@code v}.
      */
-    private static double logAlpha(int r, int v, double epsilon, double q, double oneMinusQ, double logQ,
-            double logOneMinusQ) {
+    private static double logAlpha(
+            int r, int v, double epsilon, double q, double oneMinusQ, double logQ, double logOneMinusQ) {
         // P[B = k] = front(q, 1 - q, k + 1, r - k + 1) / ((r + 1) q (1 - q)), here with k = v - 1
-        double scale = IncompleteBeta.logFront(q, oneMinusQ, v, r - v + 2) - Math.log(r + 1.0) - logQ
-                - logOneMinusQ;
+        double scale = IncompleteBeta.logFront(q, oneMinusQ, v, r - v + 2) - Math.log(r + 1.0) - logQ - logOneMinusQ;
         double odds = Math.exp(-epsilon); // (1 - q) / q
         double term = 1;
         double sum = 0;

@@ -24,8 +24,17 @@ class MembershipAuditTest {
         "1000, 1000, 0,   1000, 0,     0.95, 5.6005875312989235, 0.99631791610313433, 0.0036820838968656712, TPR_OVER_FPR",
         "40,   50,   3,   60,   0.01,  0.9,  1.692039057819992,  0.68440393857998613, 0.12418721047743612,  TPR_OVER_FPR",
     })
-    void matchesReferenceValues(int tp, int positives, int fp, int negatives, double delta, double confidence,
-            double epsilon, double tprLower, double fprUpper, MembershipBound.Direction direction) {
+    void matchesReferenceValues(
+            int tp,
+            int positives,
+            int fp,
+            int negatives,
+            double delta,
+            double confidence,
+            double epsilon,
+            double tprLower,
+            double fprUpper,
+            MembershipBound.Direction direction) {
         MembershipBound bound = MembershipAudit.epsilonLowerBound(tp, positives, fp, negatives, delta, confidence);
         assertThat(bound.epsilonLowerBound()).isCloseTo(epsilon, within(1e-12 * Math.max(1, epsilon)));
         assertThat(bound.tprLower()).isCloseTo(tprLower, within(1e-12 * tprLower));
@@ -49,15 +58,21 @@ class MembershipAuditTest {
 
     @Test
     void deltaAndConfidenceOnlyLowerTheBound() {
-        double base = MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 0, 0.95).epsilonLowerBound();
-        assertThat(MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 1e-3, 0.95).epsilonLowerBound())
+        double base =
+                MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 0, 0.95).epsilonLowerBound();
+        assertThat(MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 1e-3, 0.95)
+                        .epsilonLowerBound())
                 .isLessThan(base);
-        assertThat(MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 0, 0.99).epsilonLowerBound())
+        assertThat(MembershipAudit.epsilonLowerBound(300, 1000, 5, 1000, 0, 0.99)
+                        .epsilonLowerBound())
                 .isLessThan(base);
-        assertThat(MembershipAudit.epsilonLowerBound(301, 1000, 5, 1000, 0, 0.95).epsilonLowerBound())
+        assertThat(MembershipAudit.epsilonLowerBound(301, 1000, 5, 1000, 0, 0.95)
+                        .epsilonLowerBound())
                 .isGreaterThan(base);
         // delta above the true positive rate leaves nothing in that direction
-        assertThat(MembershipAudit.epsilonLowerBound(10, 1000, 0, 1000, 0.5, 0.95).epsilonLowerBound()).isZero();
+        assertThat(MembershipAudit.epsilonLowerBound(10, 1000, 0, 1000, 0.5, 0.95)
+                        .epsilonLowerBound())
+                .isZero();
     }
 
     @Test
@@ -80,7 +95,8 @@ class MembershipAuditTest {
                 tp += random.nextDouble() < q ? 1 : 0;
                 fp += random.nextDouble() < 1 - q ? 1 : 0;
             }
-            double bound = MembershipAudit.epsilonLowerBound(tp, 500, fp, 500, 0, 0.95).epsilonLowerBound();
+            double bound =
+                    MembershipAudit.epsilonLowerBound(tp, 500, fp, 500, 0, 0.95).epsilonLowerBound();
             if (bound > epsilon) {
                 overshoot++;
             }
@@ -97,8 +113,10 @@ class MembershipAuditTest {
         assertThatThrownBy(() -> MembershipAudit.epsilonLowerBound(1, 4, 0, 0, 0, 0.95))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MembershipAudit.epsilonLowerBound(1, 4, 0, 4, -0.1, 0.95))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delta");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delta");
         assertThatThrownBy(() -> MembershipAudit.epsilonLowerBound(1, 4, 0, 4, 0, 1.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confidence");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("confidence");
     }
 }

@@ -49,8 +49,8 @@ class OneRunAuditTest {
     void matchesTheAuthorsProcedure(int m, int r, int v, double delta, double confidence, double expected) {
         AuditBound bound = OneRunAudit.epsilonLowerBound(m, r, v, delta, confidence);
         assertThat(bound.epsilonLowerBound()).isCloseTo(expected, within(1e-11 * Math.max(1e-3, expected)));
-        assertThat(bound).isEqualTo(new AuditBound(bound.epsilonLowerBound(), confidence, delta, m, r, v,
-                AuditBound.ONE_RUN));
+        assertThat(bound)
+                .isEqualTo(new AuditBound(bound.epsilonLowerBound(), confidence, delta, m, r, v, AuditBound.ONE_RUN));
     }
 
     @Test
@@ -63,7 +63,8 @@ class OneRunAuditTest {
                     .isCloseTo(expected, within(1e-13 * expected));
         }
         // with r = 4 not even all-correct beats chance at 95%: 0.05^(1/4) = 0.47 < 1/2
-        assertThat(OneRunAudit.epsilonLowerBound(4, 4, 4, 0, 0.95).epsilonLowerBound()).isZero();
+        assertThat(OneRunAudit.epsilonLowerBound(4, 4, 4, 0, 0.95).epsilonLowerBound())
+                .isZero();
     }
 
     // ---- against direct computation -----------------------------------------------------------
@@ -104,7 +105,8 @@ class OneRunAuditTest {
             partial = partial.add(pmf(r, v - i, q));
             alpha = alpha.max(partial.divide(BigDecimal.valueOf(i), CONTEXT));
         }
-        double expected = Math.min(1, tail.add(alpha.multiply(BigDecimal.valueOf(2.0 * m * delta))).doubleValue());
+        double expected = Math.min(
+                1, tail.add(alpha.multiply(BigDecimal.valueOf(2.0 * m * delta))).doubleValue());
         assertThat(OneRunAudit.pValue(m, r, v, epsilon, delta)).isCloseTo(expected, within(1e-12 * expected));
     }
 
@@ -119,30 +121,38 @@ class OneRunAuditTest {
     // ---- properties ----------------------------------------------------------------------
 
     @Property(tries = 80)
-    void moreCorrectGuessesNeverLowerTheBound(@ForAll @IntRange(min = 1, max = 400) int r,
-            @ForAll @DoubleRange(min = 0.5, max = 1) double share, @ForAll @IntRange(min = 1, max = 5) int more,
+    void moreCorrectGuessesNeverLowerTheBound(
+            @ForAll @IntRange(min = 1, max = 400) int r,
+            @ForAll @DoubleRange(min = 0.5, max = 1) double share,
+            @ForAll @IntRange(min = 1, max = 5) int more,
             @ForAll("deltas") double delta) {
         int v = (int) Math.round(share * r);
         Assume.that(v + more <= r);
         int m = 1000; // 2 m delta <= 1 for every delta drawn
         assertThat(OneRunAudit.epsilonLowerBound(m, r, v + more, delta, 0.95).epsilonLowerBound())
-                .isGreaterThanOrEqualTo(OneRunAudit.epsilonLowerBound(m, r, v, delta, 0.95).epsilonLowerBound());
+                .isGreaterThanOrEqualTo(
+                        OneRunAudit.epsilonLowerBound(m, r, v, delta, 0.95).epsilonLowerBound());
     }
 
     @Property(tries = 80)
-    void moreConfidenceNeverRaisesTheBound(@ForAll @IntRange(min = 1, max = 400) int r,
+    void moreConfidenceNeverRaisesTheBound(
+            @ForAll @IntRange(min = 1, max = 400) int r,
             @ForAll @DoubleRange(min = 0.5, max = 1) double share,
-            @ForAll @DoubleRange(min = 0.5, max = 0.99) double confidence, @ForAll("deltas") double delta) {
+            @ForAll @DoubleRange(min = 0.5, max = 0.99) double confidence,
+            @ForAll("deltas") double delta) {
         int v = (int) Math.round(share * r);
-        double lower = OneRunAudit.epsilonLowerBound(1000, r, v, delta, confidence).epsilonLowerBound();
+        double lower =
+                OneRunAudit.epsilonLowerBound(1000, r, v, delta, confidence).epsilonLowerBound();
         double higher = OneRunAudit.epsilonLowerBound(1000, r, v, delta, 1 - (1 - confidence) / 10)
                 .epsilonLowerBound();
         assertThat(higher).isLessThanOrEqualTo(lower);
     }
 
     @Property(tries = 80)
-    void deltaOnlyLowersTheBoundAndTheBoundIsTight(@ForAll @IntRange(min = 10, max = 400) int r,
-            @ForAll @DoubleRange(min = 0.6, max = 1) double share, @ForAll("deltas") double delta) {
+    void deltaOnlyLowersTheBoundAndTheBoundIsTight(
+            @ForAll @IntRange(min = 10, max = 400) int r,
+            @ForAll @DoubleRange(min = 0.6, max = 1) double share,
+            @ForAll("deltas") double delta) {
         int v = (int) Math.round(share * r);
         int m = 1000;
         double pure = OneRunAudit.epsilonLowerBound(m, r, v, 0, 0.95).epsilonLowerBound();
@@ -151,7 +161,8 @@ class OneRunAuditTest {
         if (approx > 0) {
             // the p-value is at most beta at the bound and above it just beyond
             assertThat(OneRunAudit.pValue(m, r, v, approx, delta)).isLessThanOrEqualTo(0.05 * (1 + 1e-12));
-            assertThat(OneRunAudit.pValue(m, r, v, approx * (1 + 1e-9) + 1e-12, delta)).isGreaterThan(0.05);
+            assertThat(OneRunAudit.pValue(m, r, v, approx * (1 + 1e-9) + 1e-12, delta))
+                    .isGreaterThan(0.05);
         }
     }
 
@@ -164,11 +175,16 @@ class OneRunAuditTest {
     void guessesAtChanceGiveZero() {
         for (int r : new int[] {2, 10, 100, 1000, 10_000}) {
             for (double delta : new double[] {0, 1e-5}) {
-                assertThat(OneRunAudit.epsilonLowerBound(20_000, r, r / 2, delta, 0.95).epsilonLowerBound()).isZero();
-                assertThat(OneRunAudit.epsilonLowerBound(20_000, r, 0, delta, 0.95).epsilonLowerBound()).isZero();
+                assertThat(OneRunAudit.epsilonLowerBound(20_000, r, r / 2, delta, 0.95)
+                                .epsilonLowerBound())
+                        .isZero();
+                assertThat(OneRunAudit.epsilonLowerBound(20_000, r, 0, delta, 0.95)
+                                .epsilonLowerBound())
+                        .isZero();
             }
         }
-        assertThat(OneRunAudit.epsilonLowerBound(10, 0, 0, 0, 0.95).epsilonLowerBound()).isZero();
+        assertThat(OneRunAudit.epsilonLowerBound(10, 0, 0, 0, 0.95).epsilonLowerBound())
+                .isZero();
     }
 
     @Test
@@ -176,7 +192,8 @@ class OneRunAuditTest {
         for (double delta : new double[] {0, 1e-6, 1e-5}) {
             double previous = 0;
             for (int r : new int[] {10, 30, 100, 300, 1000, 3000, 10_000, 30_000}) {
-                double bound = OneRunAudit.epsilonLowerBound(50_000, r, r, delta, 0.95).epsilonLowerBound();
+                double bound =
+                        OneRunAudit.epsilonLowerBound(50_000, r, r, delta, 0.95).epsilonLowerBound();
                 // With 2 m delta = 1 (delta = 1e-5) a few dozen guesses cannot rule out even
                 // (0, delta)-DP: the delta term alone exceeds beta. Once positive, the bound grows.
                 if (previous > 0 || r >= 100) {
@@ -246,8 +263,11 @@ class OneRunAuditTest {
         // and each split is tested at 1 - 0.05/4), and should come close to it (mean 1.72).
         double epsilon = 2;
         double q = 1 / (1 + Math.exp(-epsilon));
-        List<OneRunAudit.Split> splits = List.of(new OneRunAudit.Split(50, 50), new OneRunAudit.Split(100, 100),
-                new OneRunAudit.Split(200, 0), new OneRunAudit.Split(250, 250));
+        List<OneRunAudit.Split> splits = List.of(
+                new OneRunAudit.Split(50, 50),
+                new OneRunAudit.Split(100, 100),
+                new OneRunAudit.Split(200, 0),
+                new OneRunAudit.Split(250, 250));
         SplittableRandom random = new SplittableRandom(11L);
         int m = 1000;
         int overshoot = 0;
@@ -278,12 +298,18 @@ class OneRunAuditTest {
         double[] scores = {0.9, 0.1, 0.5, 0.5, 0.8, 0.2};
         boolean[] included = {true, false, false, true, true, true};
         // by score: 0 (0.9, in), 4 (0.8, in), 2 (0.5, out), 3 (0.5, in), 5 (0.2, in), 1 (0.1, out)
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(2, 0))).isEqualTo(2);
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(3, 0))).isEqualTo(2);
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(4, 0))).isEqualTo(3);
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(0, 2))).isEqualTo(1);
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(2, 1))).isEqualTo(3);
-        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(3, 3))).isEqualTo(3);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(2, 0)))
+                .isEqualTo(2);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(3, 0)))
+                .isEqualTo(2);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(4, 0)))
+                .isEqualTo(3);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(0, 2)))
+                .isEqualTo(1);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(2, 1)))
+                .isEqualTo(3);
+        assertThat(OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(3, 3)))
+                .isEqualTo(3);
     }
 
     @Test
@@ -319,34 +345,44 @@ class OneRunAuditTest {
         assertThat(bound.guesses()).isEqualTo(selection.split().guesses());
         // one candidate costs nothing: the plain bound at the full confidence
         OneRunAudit.Split only = new OneRunAudit.Split(100, 100);
-        assertThat(OneRunAudit.bestSplit(scores, included, List.of(only), 1e-5, 0.95).bound().epsilonLowerBound())
-                .isEqualTo(OneRunAudit.epsilonLowerBound(m, 200, OneRunAudit.correctGuesses(scores, included, only),
-                        1e-5, 0.95).epsilonLowerBound());
+        assertThat(OneRunAudit.bestSplit(scores, included, List.of(only), 1e-5, 0.95)
+                        .bound()
+                        .epsilonLowerBound())
+                .isEqualTo(OneRunAudit.epsilonLowerBound(
+                                m, 200, OneRunAudit.correctGuesses(scores, included, only), 1e-5, 0.95)
+                        .epsilonLowerBound());
     }
 
     @Test
     void rejectsInvalidArguments() {
         assertThatThrownBy(() -> OneRunAudit.epsilonLowerBound(10, 11, 5, 0, 0.95))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("11");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("11");
         assertThatThrownBy(() -> OneRunAudit.epsilonLowerBound(10, 5, 6, 0, 0.95))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("6");
         assertThatThrownBy(() -> OneRunAudit.epsilonLowerBound(10, 5, 5, 1, 0.95))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delta");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delta");
         assertThatThrownBy(() -> OneRunAudit.epsilonLowerBound(10, 5, 5, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confidence");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("confidence");
         assertThatThrownBy(() -> OneRunAudit.pValue(10, 5, 5, -1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OneRunAudit.Split(0, 0)).isInstanceOf(IllegalArgumentException.class);
         double[] scores = {1, 2, Double.NaN};
         boolean[] included = {true, false, true};
         assertThatThrownBy(() -> OneRunAudit.correctGuesses(scores, included, new OneRunAudit.Split(1, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NaN");
         assertThatThrownBy(() -> OneRunAudit.correctGuesses(new double[2], included, new OneRunAudit.Split(1, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OneRunAudit.correctGuesses(new double[3], included, new OneRunAudit.Split(2, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only 3");
         OneRunAudit.Split twice = new OneRunAudit.Split(1, 0);
         assertThatThrownBy(() -> OneRunAudit.bestSplit(new double[3], included, List.of(twice, twice), 0, 0.95))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
         assertThatThrownBy(() -> new AuditBound(-1, 0.95, 0, 10, 5, 5, AuditBound.ONE_RUN))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -365,8 +401,8 @@ class OneRunAuditTest {
 
     private static BigDecimal pmf(int r, int k, BigDecimal q) {
         BigDecimal choose = new BigDecimal(binomialCoefficient(r, k));
-        return choose.multiply(q.pow(k, CONTEXT), CONTEXT).multiply(BigDecimal.ONE.subtract(q).pow(r - k, CONTEXT),
-                CONTEXT);
+        return choose.multiply(q.pow(k, CONTEXT), CONTEXT)
+                .multiply(BigDecimal.ONE.subtract(q).pow(r - k, CONTEXT), CONTEXT);
     }
 
     private static BigInteger binomialCoefficient(int n, int k) {

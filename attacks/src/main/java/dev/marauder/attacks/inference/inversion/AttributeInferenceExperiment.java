@@ -56,8 +56,14 @@ public final class AttributeInferenceExperiment {
      * @param testAccuracy the model's accuracy on the non-members
      * @param provenance training and attack settings, split seed, dataset hash, versions, timing
      */
-    public record Outcome(String dataset, String label, String sensitive, AttributeInferenceResult inference,
-            double trainAccuracy, double testAccuracy, Provenance provenance) {}
+    public record Outcome(
+            String dataset,
+            String label,
+            String sensitive,
+            AttributeInferenceResult inference,
+            double trainAccuracy,
+            double testAccuracy,
+            Provenance provenance) {}
 
     /**
      * Runs the experiment.
@@ -74,8 +80,8 @@ public final class AttributeInferenceExperiment {
         Objects.requireNonNull(training, "training");
         int n = table.size();
         if (n < 4) {
-            throw new IllegalArgumentException(table.source() + ": " + n
-                    + " rows are too few to split into members and non-members (need 4)");
+            throw new IllegalArgumentException(
+                    table.source() + ": " + n + " rows are too few to split into members and non-members (need 4)");
         }
         int[] order = dev.marauder.core.data.Permutations.shuffled(n, new Random(training.seed()));
         int half = (n + 1) / 2;
@@ -94,8 +100,10 @@ public final class AttributeInferenceExperiment {
         Provenance.Recorder provenance = Provenance.start()
                 .setting("training", training)
                 .setting("attack", attack.settings())
-                .setting("split", "members: first ceil(n/2) of a Fisher-Yates shuffle with java.util.Random("
-                        + training.seed() + ")")
+                .setting(
+                        "split",
+                        "members: first ceil(n/2) of a Fisher-Yates shuffle with java.util.Random(" + training.seed()
+                                + ")")
                 .setting("label", table.labelName())
                 .setting("sensitive", table.sensitiveName())
                 .seed(training.seed())
@@ -105,8 +113,14 @@ public final class AttributeInferenceExperiment {
             AttributeInferenceResult result = attack.evaluate(model, memberTargets, nonMemberTargets);
             double trainAccuracy = Training.accuracy(model, train, 256);
             double testAccuracy = Training.accuracy(model, test, 256);
-            return new Outcome(table.source(), table.labelName(), table.sensitiveName(), result, trainAccuracy,
-                    testAccuracy, provenance.finish());
+            return new Outcome(
+                    table.source(),
+                    table.labelName(),
+                    table.sensitiveName(),
+                    result,
+                    trainAccuracy,
+                    testAccuracy,
+                    provenance.finish());
         }
     }
 

@@ -17,8 +17,15 @@ import java.util.List;
  * @param queries model queries spent on both groups
  * @param provenance settings, model hashes, versions and timing
  */
-public record AttributeInferenceResult(String attack, List<String> values, double[] prior, String baselineValue,
-        AttributeMetrics members, AttributeMetrics nonMembers, long queries, Provenance provenance) {
+public record AttributeInferenceResult(
+        String attack,
+        List<String> values,
+        double[] prior,
+        String baselineValue,
+        AttributeMetrics members,
+        AttributeMetrics nonMembers,
+        long queries,
+        Provenance provenance) {
 
     public AttributeInferenceResult {
         values = List.copyOf(values);

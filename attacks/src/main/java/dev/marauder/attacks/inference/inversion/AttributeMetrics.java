@@ -57,8 +57,8 @@ public record AttributeMetrics(int rows, double accuracy, double baselineAccurac
             int g = guesses[i];
             int t = truth[i];
             if (g < 0 || g >= values || t < 0 || t >= values) {
-                throw new IllegalArgumentException("row " + i + " has guess " + g + " and truth " + t
-                        + "; values are 0.." + (values - 1));
+                throw new IllegalArgumentException(
+                        "row " + i + " has guess " + g + " and truth " + t + "; values are 0.." + (values - 1));
             }
             support[t]++;
             guessed[g]++;
@@ -72,12 +72,16 @@ public record AttributeMetrics(int rows, double accuracy, double baselineAccurac
         }
         List<ValueMetrics> per = new ArrayList<>();
         for (int v = 0; v < values; v++) {
-            per.add(new ValueMetrics(valueNames.get(v), support[v], guessed[v], correct[v],
+            per.add(new ValueMetrics(
+                    valueNames.get(v),
+                    support[v],
+                    guessed[v],
+                    correct[v],
                     guessed[v] == 0 ? null : (double) correct[v] / guessed[v],
                     support[v] == 0 ? null : (double) correct[v] / support[v]));
         }
         int n = truth.length;
-        return new AttributeMetrics(n, n == 0 ? Double.NaN : (double) right / n,
-                n == 0 ? Double.NaN : (double) baseline / n, per);
+        return new AttributeMetrics(
+                n, n == 0 ? Double.NaN : (double) right / n, n == 0 ? Double.NaN : (double) baseline / n, per);
     }
 }

@@ -50,8 +50,8 @@ public record AttributeTargets(CandidateFeatures candidates, int values, int[] o
             truth = truth.clone();
             for (int i = 0; i < truth.length; i++) {
                 if (truth[i] < 0 || truth[i] >= values) {
-                    throw new IllegalArgumentException("true value of row " + i + " is " + truth[i]
-                            + ", outside 0.." + (values - 1));
+                    throw new IllegalArgumentException(
+                            "true value of row " + i + " is " + truth[i] + ", outside 0.." + (values - 1));
                 }
             }
         }
@@ -113,8 +113,11 @@ public record AttributeTargets(CandidateFeatures candidates, int values, int[] o
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AttributeTargets t && candidates.equals(t.candidates) && values == t.values
-                && Arrays.equals(observed, t.observed) && Arrays.equals(truth, t.truth);
+        return o instanceof AttributeTargets t
+                && candidates.equals(t.candidates)
+                && values == t.values
+                && Arrays.equals(observed, t.observed)
+                && Arrays.equals(truth, t.truth);
     }
 
     @Override

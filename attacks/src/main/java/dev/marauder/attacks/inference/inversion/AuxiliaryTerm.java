@@ -72,8 +72,8 @@ public interface AuxiliaryTerm {
 
             private void check(float[] x) {
                 if (x.length != r.length) {
-                    throw new IllegalArgumentException("auxiliary reference has " + r.length
-                            + " values, the model's input " + x.length);
+                    throw new IllegalArgumentException(
+                            "auxiliary reference has " + r.length + " values, the model's input " + x.length);
                 }
             }
         };

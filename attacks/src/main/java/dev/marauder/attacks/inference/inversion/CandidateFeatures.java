@@ -37,8 +37,8 @@ public interface CandidateFeatures {
         int rows = candidates.examples() / values;
         return (row, value) -> {
             if (row < 0 || row >= rows || value < 0 || value >= values) {
-                throw new IllegalArgumentException("candidate (row " + row + ", value " + value + ") is outside "
-                        + rows + " rows x " + values + " values");
+                throw new IllegalArgumentException("candidate (row " + row + ", value " + value + ") is outside " + rows
+                        + " rows x " + values + " values");
             }
             float[] out = new float[d];
             System.arraycopy(data, (row * values + value) * d, out, 0, d);

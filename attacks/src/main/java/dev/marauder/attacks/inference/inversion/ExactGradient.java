@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputGradient;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -43,8 +42,8 @@ final class ExactGradient implements GradientSource<DifferentiableClassifier> {
     }
 
     @Override
-    public Estimate gradient(DifferentiableClassifier model, NDManager scope, float[][] x, int[] targets,
-            SplittableRandom[] random) {
+    public Estimate gradient(
+            DifferentiableClassifier model, NDManager scope, float[][] x, int[] targets, SplittableRandom[] random) {
         NDArray batch = Queries.batch(scope, x, model.inputSpec());
         long[] t = new long[targets.length];
         for (int i = 0; i < t.length; i++) {

@@ -1,7 +1,7 @@
 package dev.marauder.attacks.inference.inversion;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.model.Classifier;
 import java.util.SplittableRandom;
 

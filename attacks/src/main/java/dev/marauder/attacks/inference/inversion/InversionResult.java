@@ -15,7 +15,11 @@ import java.util.Locale;
  * @param reconstructions one per target class, in the order the classes were requested
  * @param provenance settings, model hashes, seed, versions and timing of the run
  */
-public record InversionResult(String attack, String access, InputSpec inputSpec, List<Reconstruction> reconstructions,
+public record InversionResult(
+        String attack,
+        String access,
+        InputSpec inputSpec,
+        List<Reconstruction> reconstructions,
         Provenance provenance) {
 
     public InversionResult {
@@ -73,8 +77,14 @@ public record InversionResult(String attack, String access, InputSpec inputSpec,
      * @param queries model queries spent on this class (each example sent to the model counts one)
      * @param stop why the descent stopped
      */
-    public record Reconstruction(int targetClass, FloatTensor image, double confidence, double cost, int iterations,
-            long queries, Stop stop) {}
+    public record Reconstruction(
+            int targetClass,
+            FloatTensor image,
+            double confidence,
+            double cost,
+            int iterations,
+            long queries,
+            Stop stop) {}
 
     /** Why MI-Face stopped descending for a class (Fredrikson et al. 2015, Algorithm 1). */
     public enum Stop {

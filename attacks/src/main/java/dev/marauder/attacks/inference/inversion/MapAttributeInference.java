@@ -6,9 +6,7 @@ import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.OutputKind;
 import dev.marauder.core.provenance.Provenance;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -90,8 +88,8 @@ public final class MapAttributeInference {
      * @param labelOnlyErrorModel whether a confusion matrix stands in for confidence scores
      * @param batchSize queries per batch
      */
-    public record Settings(String attack, double[] prior, List<String> values, boolean labelOnlyErrorModel,
-            int batchSize) {}
+    public record Settings(
+            String attack, double[] prior, List<String> values, boolean labelOnlyErrorModel, int batchSize) {}
 
     /** The settings, for results and provenance. */
     public Settings settings() {
@@ -112,8 +110,8 @@ public final class MapAttributeInference {
         Objects.requireNonNull(targets, "targets");
         int values = prior.length;
         if (targets.values() != values) {
-            throw new IllegalArgumentException("the targets have " + targets.values() + " candidate values, the prior "
-                    + values);
+            throw new IllegalArgumentException(
+                    "the targets have " + targets.values() + " candidate values, the prior " + values);
         }
         boolean labelOnly = model.outputKind() == OutputKind.LABELS;
         if (labelOnly && errorModel == null) {
@@ -190,14 +188,20 @@ public final class MapAttributeInference {
             throw new IllegalArgumentException("evaluation needs the true values of "
                     + (members.truth() == null ? "the members" : "the non-members"));
         }
-        Provenance.Recorder provenance = Provenance.start().settings(settings()).hashes(model.info().fileHashes());
+        Provenance.Recorder provenance =
+                Provenance.start().settings(settings()).hashes(model.info().fileHashes());
         AttributeGuesses m = infer(model, members);
         AttributeGuesses n = infer(model, nonMembers);
         int baseline = baselineValue();
-        return new AttributeInferenceResult(name(), valueNames, prior, valueNames.get(baseline),
+        return new AttributeInferenceResult(
+                name(),
+                valueNames,
+                prior,
+                valueNames.get(baseline),
                 AttributeMetrics.of(m.guesses(), members.truth(), baseline, valueNames),
                 AttributeMetrics.of(n.guesses(), nonMembers.truth(), baseline, valueNames),
-                m.queries() + n.queries(), provenance.finish());
+                m.queries() + n.queries(),
+                provenance.finish());
     }
 
     /** The index of the highest score; ties to the higher prior, then the lower index. */
@@ -291,8 +295,8 @@ public final class MapAttributeInference {
                 }
                 valueNames = names;
             } else if (valueNames.size() != prior.length) {
-                throw new IllegalArgumentException(valueNames.size() + " value names for a prior of " + prior.length
-                        + " values");
+                throw new IllegalArgumentException(
+                        valueNames.size() + " value names for a prior of " + prior.length + " values");
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -315,8 +319,8 @@ public final class MapAttributeInference {
                 for (int p = 0; p < k; p++) {
                     double c = confusion[y][p];
                     if (!(c >= 0) || Double.isInfinite(c)) {
-                        throw new IllegalArgumentException("confusion entry [" + y + "][" + p
-                                + "] must be finite and >= 0, got " + c);
+                        throw new IllegalArgumentException(
+                                "confusion entry [" + y + "][" + p + "] must be finite and >= 0, got " + c);
                     }
                     columnSums[p] += c;
                 }

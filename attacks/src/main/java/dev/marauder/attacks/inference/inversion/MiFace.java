@@ -1,8 +1,8 @@
 package dev.marauder.attacks.inference.inversion;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
@@ -10,10 +10,8 @@ import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.provenance.Provenance;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -140,14 +138,31 @@ public final class MiFace<M extends Classifier> {
      * @param gradient how gradients are obtained
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Settings(String access, int steps, double step, int patience, double threshold, double smoothing,
-            String start, String auxiliary, Long queryBudget, @JsonUnwrapped GradientSource.Settings gradient) {}
+    public record Settings(
+            String access,
+            int steps,
+            double step,
+            int patience,
+            double threshold,
+            double smoothing,
+            String start,
+            String auxiliary,
+            Long queryBudget,
+            @JsonUnwrapped GradientSource.Settings gradient) {}
 
     /** The settings, for results and provenance. */
     public Settings settings() {
-        return new Settings(access(), steps, step, patience, threshold, smoothing,
-                startImage != null ? "image" : start.name().toLowerCase(Locale.ROOT), auxiliary.description(),
-                queryBudget == Long.MAX_VALUE ? null : queryBudget, gradients.settings());
+        return new Settings(
+                access(),
+                steps,
+                step,
+                patience,
+                threshold,
+                smoothing,
+                startImage != null ? "image" : start.name().toLowerCase(Locale.ROOT),
+                auxiliary.description(),
+                queryBudget == Long.MAX_VALUE ? null : queryBudget,
+                gradients.settings());
     }
 
     /**
@@ -185,7 +200,8 @@ public final class MiFace<M extends Classifier> {
                     + Arrays.toString(shape) + "; set smoothing to 0");
         }
         float[] x0 = startPoint(spec);
-        Provenance.Recorder provenance = Provenance.start().settings(settings()).hashes(model.info().fileHashes());
+        Provenance.Recorder provenance =
+                Provenance.start().settings(settings()).hashes(model.info().fileHashes());
         if (gradients instanceof NesGradient nes) {
             provenance.seed(nes.seed());
         }
@@ -227,7 +243,8 @@ public final class MiFace<M extends Classifier> {
                         gradient[i] = batch[i].gradient;
                     }
                 } else {
-                    gradient = gradients.gradient(model, scope, points(batch), targets(batch), randoms(batch))
+                    gradient = gradients
+                            .gradient(model, scope, points(batch), targets(batch), randoms(batch))
                             .gradient();
                     for (Descent d : batch) {
                         d.queries += gradients.queriesPerRow();
@@ -251,8 +268,14 @@ public final class MiFace<M extends Classifier> {
 
         List<InversionResult.Reconstruction> out = new ArrayList<>();
         for (Descent d : descents) {
-            out.add(new InversionResult.Reconstruction(d.target, new FloatTensor(d.best, shape), d.bestConfidence,
-                    d.bestCost, d.iterations, d.queries, d.stop));
+            out.add(new InversionResult.Reconstruction(
+                    d.target,
+                    new FloatTensor(d.best, shape),
+                    d.bestConfidence,
+                    d.bestCost,
+                    d.iterations,
+                    d.queries,
+                    d.stop));
         }
         return new InversionResult(name(), access(), spec, out, provenance.finish());
     }
@@ -359,6 +382,7 @@ public final class MiFace<M extends Classifier> {
         final SplittableRandom random;
         /** Costs of the last beta iterates, a ring buffer. */
         final double[] window;
+
         int recorded;
         float[] gradient;
         double cost;
@@ -378,8 +402,8 @@ public final class MiFace<M extends Classifier> {
 
         void record(double confidence, double newCost) {
             if (Double.isNaN(newCost)) {
-                throw new IllegalStateException("the model's confidence for class " + target + " is NaN at iteration "
-                        + iterations);
+                throw new IllegalStateException(
+                        "the model's confidence for class " + target + " is NaN at iteration " + iterations);
             }
             cost = newCost;
             if (best == null || newCost < bestCost) {
@@ -568,8 +592,8 @@ public final class MiFace<M extends Classifier> {
                 throw new IllegalArgumentException("samples must be at least 1, got " + samples);
             }
             if (!(sigma > 0 && sigma <= 1)) {
-                throw new IllegalArgumentException("sigma must be in (0, 1] (a fraction of the input range), got "
-                        + sigma);
+                throw new IllegalArgumentException(
+                        "sigma must be in (0, 1] (a fraction of the input range), got " + sigma);
             }
             return new MiFace<>(this, new NesGradient(samples, sigma, seed));
         }

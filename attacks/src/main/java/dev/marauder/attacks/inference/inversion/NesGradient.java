@@ -3,8 +3,6 @@ package dev.marauder.attacks.inference.inversion;
 import ai.djl.ndarray.NDManager;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.InputSpec;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**

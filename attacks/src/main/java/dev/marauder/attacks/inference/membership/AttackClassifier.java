@@ -40,8 +40,8 @@ final class AttackClassifier {
      * Trains on the given rows (already checked: at least one member and one non-member, all
      * rows of one length, finite).
      */
-    static AttackClassifier train(List<double[]> rows, List<Boolean> members, int epochs, long seed,
-            String description) {
+    static AttackClassifier train(
+            List<double[]> rows, List<Boolean> members, int epochs, long seed, String description) {
         int width = rows.get(0).length;
         String[] names = new String[width];
         for (int f = 0; f < width; f++) {
@@ -68,25 +68,25 @@ final class AttackClassifier {
             scales[f] = sd > MIN_SCALE ? sd : 1;
         }
         LabelFactory factory = new LabelFactory();
-        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance(description, factory),
-                factory);
+        MutableDataset<Label> data =
+                new MutableDataset<>(new SimpleDataSourceProvenance(description, factory), factory);
         Label member = new Label(MEMBER);
         Label nonMember = new Label(NON_MEMBER);
         for (int k = 0; k < rows.size(); k++) {
-            data.add(new ArrayExample<>(members.get(k) ? member : nonMember, names,
-                    standardise(rows.get(k), means, scales)));
+            data.add(new ArrayExample<>(
+                    members.get(k) ? member : nonMember, names, standardise(rows.get(k), means, scales)));
         }
         // a fresh trainer per model: its random state advances with each call, and a fixed seed
         // makes training reproducible; -1 turns off the per-iteration loss logging
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(),
-                new AdaGrad(ADAGRAD_LEARNING_RATE, ADAGRAD_EPSILON), epochs, -1, 1, seed);
+        LinearSGDTrainer trainer = new LinearSGDTrainer(
+                new LogMulticlass(), new AdaGrad(ADAGRAD_LEARNING_RATE, ADAGRAD_EPSILON), epochs, -1, 1, seed);
         return new AttackClassifier(trainer.train(data), names, means, scales);
     }
 
     /** The predicted probability that the example with these features is a member. */
     double memberProbability(double[] features) {
-        Prediction<Label> prediction = model.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, featureNames,
-                standardise(features, means, scales)));
+        Prediction<Label> prediction = model.predict(
+                new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, featureNames, standardise(features, means, scales)));
         Label score = prediction.getOutputScores().get(MEMBER);
         return score == null ? 0 : score.getScore();
     }

@@ -1,6 +1,7 @@
 package dev.marauder.attacks.inference.membership;
 
 import dev.marauder.stats.LogSpace;
+
 /**
  * A model's predicted class distribution for a batch of examples, stored as log-probabilities so
  * that the membership scores built on it (the loss, the logit-scaled confidence of LiRA, the
@@ -24,6 +25,7 @@ public final class ClassProbabilities {
     public static final double PROBABILITY_FLOOR = 1e-45;
     /** How far from 1 a row of probabilities may sum before it is rejected. */
     public static final double SUM_TOLERANCE = 1e-2;
+
     private static final double LOG_ONE_HALF = Math.log(0.5);
 
     private final double[][] logProbabilities;
@@ -39,7 +41,9 @@ public final class ClassProbabilities {
      *     fewer than 2 classes, or a logit is not finite
      */
     public static ClassProbabilities fromLogits(double[][] logits) {
-        int classes = checkShape("logits", logits == null ? -1 : logits.length,
+        int classes = checkShape(
+                "logits",
+                logits == null ? -1 : logits.length,
                 logits == null || logits.length == 0 ? 0 : rowLength(logits[0]));
         double[][] out = new double[logits.length][];
         for (int i = 0; i < logits.length; i++) {
@@ -65,7 +69,9 @@ public final class ClassProbabilities {
      *     {@value #SUM_TOLERANCE}
      */
     public static ClassProbabilities fromProbabilities(double[][] probabilities) {
-        int classes = checkShape("probabilities", probabilities == null ? -1 : probabilities.length,
+        int classes = checkShape(
+                "probabilities",
+                probabilities == null ? -1 : probabilities.length,
                 probabilities == null || probabilities.length == 0 ? 0 : rowLength(probabilities[0]));
         double logFloor = Math.log(PROBABILITY_FLOOR);
         double[][] out = new double[probabilities.length][];

@@ -2,10 +2,8 @@ package dev.marauder.attacks.inference.membership;
 
 import dev.marauder.stats.Require;
 import dev.marauder.stats.StandardNormal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The Likelihood Ratio Attack, LiRA (Carlini, Chien, Nasr, Song, Terzis and Tramer 2022,
@@ -110,8 +108,11 @@ public final class Lira {
      * @throws IllegalArgumentException if shapes do not match or a value is invalid, or as
      *     {@link #score(double[], double[][], boolean[][])}
      */
-    public LiraScores score(ClassProbabilities targetPredictions, List<ClassProbabilities> shadowPredictions,
-            int[] labels, boolean[][] shadowTrainedOn) {
+    public LiraScores score(
+            ClassProbabilities targetPredictions,
+            List<ClassProbabilities> shadowPredictions,
+            int[] labels,
+            boolean[][] shadowTrainedOn) {
         if (shadowPredictions == null || shadowPredictions.isEmpty()) {
             throw new IllegalArgumentException("at least one shadow model's predictions are needed");
         }
@@ -171,7 +172,8 @@ public final class Lira {
                 double varIn = in.variance(i, variance, "IN");
                 double dIn = x - in.mean[i];
                 double dOut = x - muOut;
-                scores[i] = -0.5 * (Math.log(varIn) - Math.log(varOut)) - 0.5 * dIn * dIn / varIn
+                scores[i] = -0.5 * (Math.log(varIn) - Math.log(varOut))
+                        - 0.5 * dIn * dIn / varIn
                         + 0.5 * dOut * dOut / varOut;
             } else {
                 if (mode == Mode.ONLINE) {
@@ -196,7 +198,8 @@ public final class Lira {
 
     /** The settings, for reports. */
     public Settings settings() {
-        return new Settings(mode.name().toLowerCase(Locale.ROOT), variance.name().toLowerCase(Locale.ROOT));
+        return new Settings(
+                mode.name().toLowerCase(Locale.ROOT), variance.name().toLowerCase(Locale.ROOT));
     }
 
     @Override
@@ -214,17 +217,17 @@ public final class Lira {
         }
         for (int m = 0; m < statistics.length; m++) {
             if (statistics[m] == null || statistics[m].length != n) {
-                throw new IllegalArgumentException("shadow statistics[" + m + "] must have one value per example ("
-                        + n + "), got " + (statistics[m] == null ? "null" : statistics[m].length));
+                throw new IllegalArgumentException("shadow statistics[" + m + "] must have one value per example (" + n
+                        + "), got " + (statistics[m] == null ? "null" : statistics[m].length));
             }
             if (trainedOn[m] == null || trainedOn[m].length != n) {
-                throw new IllegalArgumentException("shadow trained-on[" + m + "] must have one flag per example ("
-                        + n + "), got " + (trainedOn[m] == null ? "null" : trainedOn[m].length));
+                throw new IllegalArgumentException("shadow trained-on[" + m + "] must have one flag per example (" + n
+                        + "), got " + (trainedOn[m] == null ? "null" : trainedOn[m].length));
             }
             for (int i = 0; i < n; i++) {
                 if (!Double.isFinite(statistics[m][i])) {
-                    throw new IllegalArgumentException("shadow statistics[" + m + "][" + i + "] must be finite, got "
-                            + statistics[m][i]);
+                    throw new IllegalArgumentException(
+                            "shadow statistics[" + m + "][" + i + "] must be finite, got " + statistics[m][i]);
                 }
             }
         }

@@ -14,8 +14,8 @@ package dev.marauder.attacks.inference.membership;
  * @param shiftedOutMeanFallbacks examples that every shadow model trained on, whose OUT mean was
  *     taken as their IN mean minus the average IN-OUT gap of the other examples
  */
-public record LiraScores(double[] scores, int offlineFallbacks, int pooledVarianceFallbacks,
-        int shiftedOutMeanFallbacks) {
+public record LiraScores(
+        double[] scores, int offlineFallbacks, int pooledVarianceFallbacks, int shiftedOutMeanFallbacks) {
 
     /**
      * Checks and copies the values.

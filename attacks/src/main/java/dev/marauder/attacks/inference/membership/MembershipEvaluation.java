@@ -28,9 +28,18 @@ import java.util.TreeMap;
  *     the per-target (Bonferroni) confidence
  * @param roc the ROC curve thinned for charts ({@link RocCurve#downsampled}); unmodifiable
  */
-public record MembershipEvaluation(int members, int nonMembers, double auc, double balancedAccuracy,
-        SortedMap<Double, Double> truePositiveRateAtFalsePositiveRate, double epsilonLowerBound, double confidence,
-        double delta, double epsilonFalsePositiveRate, MembershipBound epsilonBound, List<RocPoint> roc) {
+public record MembershipEvaluation(
+        int members,
+        int nonMembers,
+        double auc,
+        double balancedAccuracy,
+        SortedMap<Double, Double> truePositiveRateAtFalsePositiveRate,
+        double epsilonLowerBound,
+        double confidence,
+        double delta,
+        double epsilonFalsePositiveRate,
+        MembershipBound epsilonBound,
+        List<RocPoint> roc) {
 
     /**
      * Checks and copies the values.
@@ -40,8 +49,8 @@ public record MembershipEvaluation(int members, int nonMembers, double auc, doub
      */
     public MembershipEvaluation {
         if (members < 1 || nonMembers < 1) {
-            throw new IllegalArgumentException("need at least one member and one non-member, got " + members + " and "
-                    + nonMembers);
+            throw new IllegalArgumentException(
+                    "need at least one member and one non-member, got " + members + " and " + nonMembers);
         }
         if (!(auc >= 0 && auc <= 1)) {
             throw new IllegalArgumentException("AUC must be in [0, 1], got " + auc);
@@ -58,8 +67,8 @@ public record MembershipEvaluation(int members, int nonMembers, double auc, doub
         Require.confidence(confidence);
         Require.delta(delta);
         Require.falsePositiveRate(epsilonFalsePositiveRate);
-        truePositiveRateAtFalsePositiveRate = Collections.unmodifiableSortedMap(
-                new TreeMap<>(truePositiveRateAtFalsePositiveRate));
+        truePositiveRateAtFalsePositiveRate =
+                Collections.unmodifiableSortedMap(new TreeMap<>(truePositiveRateAtFalsePositiveRate));
         roc = List.copyOf(roc);
     }
 

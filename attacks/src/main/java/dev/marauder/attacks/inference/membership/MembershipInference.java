@@ -1,13 +1,12 @@
 package dev.marauder.attacks.inference.membership;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.marauder.core.model.PrivacyGuarantee;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.Permutations;
@@ -15,6 +14,7 @@ import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.OutputKind;
+import dev.marauder.core.model.PrivacyGuarantee;
 import dev.marauder.core.model.Tensors;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.provenance.Provenance;
@@ -58,7 +58,9 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
 
     /** The attack families. */
     public enum Kind {
-        THRESHOLD, SHADOW, LIRA;
+        THRESHOLD,
+        SHADOW,
+        LIRA;
 
         /** The name on the command line. */
         public String id() {
@@ -72,8 +74,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                     return k;
                 }
             }
-            throw new IllegalArgumentException("unknown membership inference kind '" + id
-                    + "'; choose threshold, shadow or lira");
+            throw new IllegalArgumentException(
+                    "unknown membership inference kind '" + id + "'; choose threshold, shadow or lira");
         }
     }
 
@@ -122,8 +124,13 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param provenance versions, settings and data hashes
      */
     @JsonPropertyOrder({"kind", "attack", "seconds", "shadows_trained", "target", "attacks", "provenance"})
-    public record Report(@JsonIgnore Kind kind, @JsonProperty("attack") String headline,
-            @JsonIgnore Map<String, MembershipEvaluation> attacks, double seconds, int shadowsTrained, Target target,
+    public record Report(
+            @JsonIgnore Kind kind,
+            @JsonProperty("attack") String headline,
+            @JsonIgnore Map<String, MembershipEvaluation> attacks,
+            double seconds,
+            int shadowsTrained,
+            Target target,
             Provenance provenance) {
 
         /** The headline attack's evaluation. */
@@ -164,14 +171,26 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param delta the delta of that epsilon, else null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String model, double memberAccuracy, double nonMemberAccuracy, Double testAccuracy,
-            TrainingRecipe training, Double epsilon, Double delta) {
+    public record Target(
+            String model,
+            double memberAccuracy,
+            double nonMemberAccuracy,
+            Double testAccuracy,
+            TrainingRecipe training,
+            Double epsilon,
+            Double delta) {
 
         /** These facts with those of a run that trained the target. */
         Target trainedBy(TrainingRecipe recipe, BuiltinClassifier trained) {
             PrivacyGuarantee p = trained.card().privacy();
-            return new Target(model, memberAccuracy, nonMemberAccuracy, trained.card().testAccuracy(), recipe,
-                    p == null ? null : p.epsilon(), p == null ? null : p.delta());
+            return new Target(
+                    model,
+                    memberAccuracy,
+                    nonMemberAccuracy,
+                    trained.card().testAccuracy(),
+                    recipe,
+                    p == null ? null : p.epsilon(),
+                    p == null ? null : p.delta());
         }
     }
 
@@ -188,15 +207,32 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param roc the thinned ROC curve as {@code [fpr, tpr]} pairs, or null where left out
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Metrics(double auc, double balancedAccuracy, Map<String, Double> tprAtFpr, double epsilonLowerBound,
-            double confidence, int members, int nonMembers, List<double[]> roc) {
+    public record Metrics(
+            double auc,
+            double balancedAccuracy,
+            Map<String, Double> tprAtFpr,
+            double epsilonLowerBound,
+            double confidence,
+            int members,
+            int nonMembers,
+            List<double[]> roc) {
 
         static Metrics of(MembershipEvaluation e, boolean withRoc) {
             Map<String, Double> tpr = new LinkedHashMap<>();
             e.truePositiveRateAtFalsePositiveRate().forEach((fpr, rate) -> tpr.put(String.valueOf(fpr), rate));
-            return new Metrics(e.auc(), e.balancedAccuracy(), tpr, e.epsilonLowerBound(), e.confidence(), e.members(),
-                    e.nonMembers(), withRoc ? e.roc().stream()
-                            .map(p -> new double[] {p.falsePositiveRate(), p.truePositiveRate()}).toList() : null);
+            return new Metrics(
+                    e.auc(),
+                    e.balancedAccuracy(),
+                    tpr,
+                    e.epsilonLowerBound(),
+                    e.confidence(),
+                    e.members(),
+                    e.nonMembers(),
+                    withRoc
+                            ? e.roc().stream()
+                                    .map(p -> new double[] {p.falsePositiveRate(), p.truePositiveRate()})
+                                    .toList()
+                            : null);
         }
     }
 
@@ -207,8 +243,15 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * @param shadowDirectory where shadows are kept for resuming, or null
      * @param bounds the valid input range
      */
-    public Report attack(Classifier target, LabeledData members, LabeledData nonMembers, TrainingRecipe shadowRecipe,
-            Path shadowDirectory, float[] bounds, Progress progress, Consumer<String> warnings) {
+    public Report attack(
+            Classifier target,
+            LabeledData members,
+            LabeledData nonMembers,
+            TrainingRecipe shadowRecipe,
+            Path shadowDirectory,
+            float[] bounds,
+            Progress progress,
+            Consumer<String> warnings) {
         long start = System.nanoTime();
         if (members.size() < 1 || nonMembers.size() < 1) {
             throw new IllegalArgumentException("membership inference needs members and non-members, got "
@@ -244,11 +287,17 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                             : new Lira.Variance[] {Lira.Variance.GLOBAL, Lira.Variance.PER_EXAMPLE};
                     for (Lira.Mode mode : new Lira.Mode[] {Lira.Mode.ONLINE, Lira.Mode.OFFLINE}) {
                         for (Lira.Variance v : variances) {
-                            Lira lira = Lira.builder().optMode(mode).optVariance(v).build();
+                            Lira lira =
+                                    Lira.builder().optMode(mode).optVariance(v).build();
                             String name = "lira_" + mode.name().toLowerCase(Locale.ROOT) + "_"
-                                    + v.name().toLowerCase(Locale.ROOT).replace("per_example", "per_example_variance")
+                                    + v.name()
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace("per_example", "per_example_variance")
                                             .replace("global", "global_variance");
-                            scores.put(name, lira.score(targetPredictions, s.predictions(), labels, s.trainedOn()).scores());
+                            scores.put(
+                                    name,
+                                    lira.score(targetPredictions, s.predictions(), labels, s.trainedOn())
+                                            .scores());
                         }
                     }
                 }
@@ -261,16 +310,36 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         int m = members.size();
         for (Map.Entry<String, double[]> e : scores.entrySet()) {
             double[] all = e.getValue();
-            attacks.put(e.getKey(), metrics.evaluate(Arrays.copyOfRange(all, 0, m), Arrays.copyOfRange(all, m, all.length)));
+            attacks.put(
+                    e.getKey(),
+                    metrics.evaluate(Arrays.copyOfRange(all, 0, m), Arrays.copyOfRange(all, m, all.length)));
         }
-        Target facts = new Target(target.info().name(), Training.accuracy(target, members, 256),
-                Training.accuracy(target, nonMembers, 256), null, null, null, null);
-        Provenance provenance = Provenance.start().setting("kind", kind.id()).setting("shadows", shadows)
-                .setting("seed", seed).setting("metrics", metrics.toString())
+        Target facts = new Target(
+                target.info().name(),
+                Training.accuracy(target, members, 256),
+                Training.accuracy(target, nonMembers, 256),
+                null,
+                null,
+                null,
+                null);
+        Provenance provenance = Provenance.start()
+                .setting("kind", kind.id())
+                .setting("shadows", shadows)
+                .setting("seed", seed)
+                .setting("metrics", metrics.toString())
                 .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe)
-                .hash("members", members.sha256()).hash("non_members", nonMembers.sha256()).seed(seed).finish();
-        return new Report(kind, scores.keySet().iterator().next(), attacks, (System.nanoTime() - start) / 1e9, trained,
-                facts, provenance);
+                .hash("members", members.sha256())
+                .hash("non_members", nonMembers.sha256())
+                .seed(seed)
+                .finish();
+        return new Report(
+                kind,
+                scores.keySet().iterator().next(),
+                attacks,
+                (System.nanoTime() - start) / 1e9,
+                trained,
+                facts,
+                provenance);
     }
 
     /**
@@ -279,8 +348,14 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
      * the other half are the non-members), then attacks it with shadows trained on their own
      * random halves of the pool.
      */
-    public Report endToEnd(TrainingRecipe recipe, TrainTestSplit data, int trainSize, Path shadowDirectory, float[] bounds,
-            Progress progress, Consumer<String> warnings) {
+    public Report endToEnd(
+            TrainingRecipe recipe,
+            TrainTestSplit data,
+            int trainSize,
+            Path shadowDirectory,
+            float[] bounds,
+            Progress progress,
+            Consumer<String> warnings) {
         long start = System.nanoTime();
         if (trainSize < 2 || 2L * trainSize > data.train().size()) {
             throw new IllegalArgumentException("--train-size must be between 2 and half the training set ("
@@ -295,18 +370,26 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         for (int i : memberRows) {
             isMember[i] = true;
         }
-        int[] nonMemberRows = java.util.stream.IntStream.range(0, pool.size()).filter(i -> !isMember[i]).toArray();
+        int[] nonMemberRows = java.util.stream.IntStream.range(0, pool.size())
+                .filter(i -> !isMember[i])
+                .toArray();
         LabeledData members = pool.select(memberRows);
         LabeledData nonMembers = pool.select(nonMemberRows);
         Target facts;
         Report report;
-        try (BuiltinClassifier target = recipe.withSeed(seed ^ 0x7A16E7L).train(members, data.test(), "target", bounds,
-                progress, warnings)) {
+        try (BuiltinClassifier target =
+                recipe.withSeed(seed ^ 0x7A16E7L).train(members, data.test(), "target", bounds, progress, warnings)) {
             report = attack(target, members, nonMembers, recipe, shadowDirectory, bounds, progress, warnings);
             facts = report.target().trainedBy(recipe, target);
         }
-        return new Report(report.kind(), report.headline(), report.attacks(), (System.nanoTime() - start) / 1e9,
-                report.shadowsTrained(), facts, report.provenance());
+        return new Report(
+                report.kind(),
+                report.headline(),
+                report.attacks(),
+                (System.nanoTime() - start) / 1e9,
+                report.shadowsTrained(),
+                facts,
+                report.provenance());
     }
 
     /** Shokri et al.: the attack models learn from every shadow's predictions on the pool, labelled IN/OUT. */
@@ -330,7 +413,9 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 probabilities[r][c] = Math.exp(logProbabilities[r][c]);
             }
         }
-        return ShadowModelAttack.builder().optSeed(seed).build()
+        return ShadowModelAttack.builder()
+                .optSeed(seed)
+                .build()
                 .train(ClassProbabilities.fromProbabilities(probabilities), allLabels, members);
     }
 
@@ -354,7 +439,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 }
             }
         }
-        return classifier.outputKind() == OutputKind.LOGITS ? ClassProbabilities.fromLogits(rows)
+        return classifier.outputKind() == OutputKind.LOGITS
+                ? ClassProbabilities.fromLogits(rows)
                 : ClassProbabilities.fromProbabilities(rows);
     }
 
@@ -372,7 +458,10 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         shape[0] = fa.examples() + fb.examples();
         int[] labels = Arrays.copyOf(a.labels(), a.size() + b.size());
         System.arraycopy(b.labels(), 0, labels, a.size(), b.size());
-        return new LabeledData(new FloatTensor(data, shape), labels, a.source() + " + " + b.source(),
+        return new LabeledData(
+                new FloatTensor(data, shape),
+                labels,
+                a.source() + " + " + b.source(),
                 dev.marauder.core.provenance.FileHash.combine(java.util.List.of(a.sha256(), b.sha256())));
     }
 }

@@ -120,15 +120,25 @@ public final class MembershipMetrics {
             tprAt.put(target, roc.truePositiveRateAt(target));
             int truePositives = roc.truePositivesAt(target);
             int falsePositiveBudget = falsePositiveBudget(target, negatives);
-            MembershipBound bound = MembershipAudit.epsilonLowerBound(truePositives, positives, falsePositiveBudget,
-                    negatives, delta, perTarget);
+            MembershipBound bound = MembershipAudit.epsilonLowerBound(
+                    truePositives, positives, falsePositiveBudget, negatives, delta, perTarget);
             if (best == null || bound.epsilonLowerBound() > best.epsilonLowerBound()) {
                 best = bound;
                 bestTarget = target;
             }
         }
-        return new MembershipEvaluation(positives, negatives, roc.auc(), roc.balancedAccuracy(), tprAt,
-                best.epsilonLowerBound(), confidence, delta, bestTarget, best, roc.downsampled(maxRocPoints));
+        return new MembershipEvaluation(
+                positives,
+                negatives,
+                roc.auc(),
+                roc.balancedAccuracy(),
+                tprAt,
+                best.epsilonLowerBound(),
+                confidence,
+                delta,
+                bestTarget,
+                best,
+                roc.downsampled(maxRocPoints));
     }
 
     /** The largest {@code k} with {@code k / negatives <= target}, as {@link RocCurve} compares rates. */

@@ -14,8 +14,8 @@ public final class ShadowAttackModel {
     private final Map<Integer, AttackClassifier> perClass;
     private final AttackClassifier global;
 
-    ShadowAttackModel(ShadowModelAttack attack, int classes, Map<Integer, AttackClassifier> perClass,
-            AttackClassifier global) {
+    ShadowAttackModel(
+            ShadowModelAttack attack, int classes, Map<Integer, AttackClassifier> perClass, AttackClassifier global) {
         this.attack = attack;
         this.classes = classes;
         this.perClass = Map.copyOf(perClass);

@@ -3,7 +3,6 @@ package dev.marauder.attacks.inference.membership;
 import dev.marauder.stats.Require;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,8 +91,12 @@ public final class ShadowModelAttack {
 
     /** The settings, for reports. */
     public Settings settings() {
-        return new Settings(features.name().toLowerCase(Locale.ROOT), topClasses == 0 ? "all" : String.valueOf(topClasses),
-                minExamplesPerClass, epochs, seed);
+        return new Settings(
+                features.name().toLowerCase(Locale.ROOT),
+                topClasses == 0 ? "all" : String.valueOf(topClasses),
+                minExamplesPerClass,
+                epochs,
+                seed);
     }
 
     /**
@@ -114,8 +117,8 @@ public final class ShadowModelAttack {
         int classes = shadowPredictions.classes();
         Require.labels(labels, n, classes);
         if (members == null || members.length != n) {
-            throw new IllegalArgumentException("need one membership flag per shadow example: " + n
-                    + " examples, got " + (members == null ? "null" : members.length) + " flags");
+            throw new IllegalArgumentException("need one membership flag per shadow example: " + n + " examples, got "
+                    + (members == null ? "null" : members.length) + " flags");
         }
         int width = featureCount(classes);
         List<double[]> allRows = new ArrayList<>(n);
@@ -130,8 +133,8 @@ public final class ShadowModelAttack {
             throw new IllegalArgumentException("shadow data must contain both members and non-members, got "
                     + (allMembers.contains(true) ? "only members" : "only non-members"));
         }
-        AttackClassifier global = AttackClassifier.train(allRows, allMembers, epochs, seed,
-                "shadow predictions of all classes");
+        AttackClassifier global =
+                AttackClassifier.train(allRows, allMembers, epochs, seed, "shadow predictions of all classes");
         Map<Integer, AttackClassifier> perClass = new TreeMap<>();
         for (Map.Entry<Integer, List<Integer>> entry : byClass.entrySet()) {
             List<Integer> indices = entry.getValue();
@@ -142,8 +145,10 @@ public final class ShadowModelAttack {
                 flags.add(members[i]);
             }
             if (indices.size() >= minExamplesPerClass && flags.contains(true) && flags.contains(false)) {
-                perClass.put(entry.getKey(), AttackClassifier.train(rows, flags, epochs, seed,
-                        "shadow predictions of class " + entry.getKey()));
+                perClass.put(
+                        entry.getKey(),
+                        AttackClassifier.train(
+                                rows, flags, epochs, seed, "shadow predictions of class " + entry.getKey()));
             }
         }
         return new ShadowAttackModel(this, classes, perClass, global);
@@ -223,8 +228,8 @@ public final class ShadowModelAttack {
                 throw new IllegalArgumentException("features must not be null");
             }
             if (minExamplesPerClass < 2) {
-                throw new IllegalArgumentException("min examples per class must be at least 2, got "
-                        + minExamplesPerClass);
+                throw new IllegalArgumentException(
+                        "min examples per class must be at least 2, got " + minExamplesPerClass);
             }
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);

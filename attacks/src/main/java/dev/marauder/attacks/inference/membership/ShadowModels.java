@@ -1,10 +1,9 @@
 package dev.marauder.attacks.inference.membership;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.Permutations;
 import dev.marauder.core.io.AtomicFiles;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.progress.Progress;
@@ -14,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -86,20 +83,22 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
      * @param test held-out data for the shadows' model cards
      * @param bounds valid input range
      */
-    public Predictions obtain(LabeledData pool, LabeledData test, float[] bounds, Progress progress,
-            Consumer<String> warnings) {
+    public Predictions obtain(
+            LabeledData pool, LabeledData test, float[] bounds, Progress progress, Consumer<String> warnings) {
         if (pool.size() < 4) {
             throw new IllegalArgumentException("shadow models need a pool of at least 4 examples, got " + pool.size());
         }
         int byWorkers = 0;
         if (workers > 1) {
-            int[] missing = java.util.stream.IntStream.range(0, count).filter(k -> !isSaved(pool, k)).toArray();
+            int[] missing = java.util.stream.IntStream.range(0, count)
+                    .filter(k -> !isSaved(pool, k))
+                    .toArray();
             if (missing.length > 1) {
                 if (directory == null) {
                     Path temporary = ShadowWorkers.temporaryDirectory();
                     try {
-                        return new ShadowModels(count, recipe, seed, temporary, workers).obtain(pool, test, bounds,
-                                progress, warnings);
+                        return new ShadowModels(count, recipe, seed, temporary, workers)
+                                .obtain(pool, test, bounds, progress, warnings);
                     } finally {
                         ShadowWorkers.deleteQuietly(temporary);
                     }
@@ -129,10 +128,11 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
     }
 
     /** Trains shadow {@code k} on its half of {@code pool} and saves it (when there is a directory). */
-    BuiltinClassifier trainAndSave(LabeledData pool, LabeledData test, float[] bounds, int k, Consumer<String> warnings) {
+    BuiltinClassifier trainAndSave(
+            LabeledData pool, LabeledData test, float[] bounds, int k, Consumer<String> warnings) {
         int[] half = half(pool.size(), seed + k);
-        BuiltinClassifier model = recipe.withSeed(seed + k).train(pool.select(half), test, "shadow-" + k, bounds,
-                Progress.NONE, warnings);
+        BuiltinClassifier model = recipe.withSeed(seed + k)
+                .train(pool.select(half), test, "shadow-" + k, bounds, Progress.NONE, warnings);
         save(model, k, key(pool, k), warnings);
         return model;
     }
@@ -176,7 +176,12 @@ public record ShadowModels(int count, TrainingRecipe recipe, long seed, Path dir
     record Key(String poolSha256, int poolSize, int shadow, long seed, int halfHash, String recipe) {}
 
     private Key key(LabeledData pool, int k) {
-        return new Key(pool.sha256(), pool.size(), k, seed + k, Arrays.hashCode(half(pool.size(), seed + k)),
+        return new Key(
+                pool.sha256(),
+                pool.size(),
+                k,
+                seed + k,
+                Arrays.hashCode(half(pool.size(), seed + k)),
                 Json.mapper().valueToTree(recipe).toString());
     }
 

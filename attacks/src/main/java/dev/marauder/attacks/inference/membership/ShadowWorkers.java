@@ -1,6 +1,5 @@
 package dev.marauder.attacks.inference.membership;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
@@ -14,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +33,12 @@ final class ShadowWorkers {
     private ShadowWorkers() {}
 
     /** Trains {@code missing} shadows of {@code shadows} in {@code shadows.workers()} processes. */
-    static void train(ShadowModels shadows, LabeledData pool, LabeledData test, float[] bounds, int[] missing,
+    static void train(
+            ShadowModels shadows,
+            LabeledData pool,
+            LabeledData test,
+            float[] bounds,
+            int[] missing,
             Progress progress) {
         Path work = shadows.directory().resolve(WORK);
         int workers = Math.min(shadows.workers(), missing.length);
@@ -56,19 +58,31 @@ final class ShadowWorkers {
                 for (int i = w; i < missing.length; i += workers) {
                     mine.add(missing[i]);
                 }
-                Job job = new Job(shadows.directory().toAbsolutePath().toString(), shadows.count(), shadows.seed(),
-                        shadows.recipe(), bounds.clone(), pool.source(), pool.sha256(), test.source(), test.sha256(),
+                Job job = new Job(
+                        shadows.directory().toAbsolutePath().toString(),
+                        shadows.count(),
+                        shadows.seed(),
+                        shadows.recipe(),
+                        bounds.clone(),
+                        pool.source(),
+                        pool.sha256(),
+                        test.source(),
+                        test.sha256(),
                         mine.stream().mapToInt(Integer::intValue).toArray());
                 Path jobFile = work.resolve("job-" + w + ".json");
                 Json.mapper().writeValue(jobFile.toFile(), job);
                 processes.add(new ProcessBuilder(command(threads, jobFile))
-                        .redirectErrorStream(true).redirectOutput(work.resolve("worker-" + w + ".log").toFile()).start());
+                        .redirectErrorStream(true)
+                        .redirectOutput(work.resolve("worker-" + w + ".log").toFile())
+                        .start());
             }
             try (Progress.Task task = progress.start("shadow models (" + workers + " workers)", missing.length)) {
                 int reported = 0;
                 while (processes.stream().anyMatch(Process::isAlive)) {
                     Thread.sleep(250);
-                    int done = (int) java.util.Arrays.stream(missing).filter(k -> shadows.isSaved(pool, k)).count();
+                    int done = (int) java.util.Arrays.stream(missing)
+                            .filter(k -> shadows.isSaved(pool, k))
+                            .count();
                     task.advance(done - reported);
                     reported = done;
                 }
@@ -76,8 +90,8 @@ final class ShadowWorkers {
             }
             for (int w = 0; w < processes.size(); w++) {
                 if (processes.get(w).exitValue() != 0) {
-                    throw new IllegalStateException("shadow-model worker " + w + " failed: "
-                            + lastLine(work.resolve("worker-" + w + ".log")));
+                    throw new IllegalStateException(
+                            "shadow-model worker " + w + " failed: " + lastLine(work.resolve("worker-" + w + ".log")));
                 }
             }
         } catch (IOException e) {
@@ -98,16 +112,19 @@ final class ShadowWorkers {
 
     /** This JVM, this class path, the engine's settings, {@code threads} engine threads, this class as main. */
     static List<String> command(int threads, Path job) {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java));
-        System.getProperties().stringPropertyNames().stream().sorted()
+        System.getProperties().stringPropertyNames().stream()
+                .sorted()
                 .filter(name -> name.startsWith("ai.djl.") && !name.equals("ai.djl.pytorch.num_threads"))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.add("-Dai.djl.pytorch.num_threads=" + threads);
         command.add("-Djava.awt.headless=true");
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShadowWorkers.class.getName(),
-                job.toString()));
+        command.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), ShadowWorkers.class.getName(), job.toString()));
         return command;
     }
 
@@ -125,8 +142,8 @@ final class ShadowWorkers {
             ShadowModels shadows = new ShadowModels(job.count(), job.recipe(), job.seed(), Path.of(job.directory()));
             for (int k : job.shadows()) {
                 if (!shadows.isSaved(pool, k)) {
-                    try (BuiltinClassifier model = shadows.trainAndSave(pool, test, job.bounds(), k,
-                            w -> System.err.println("warning: " + w))) {
+                    try (BuiltinClassifier model = shadows.trainAndSave(
+                            pool, test, job.bounds(), k, w -> System.err.println("warning: " + w))) {
                         System.err.println("shadow " + k + " trained");
                     }
                 }
@@ -139,8 +156,17 @@ final class ShadowWorkers {
     }
 
     /** What one worker process is asked to do; written as JSON by the parent, read by the worker. */
-    record Job(String directory, int count, long seed, TrainingRecipe recipe, float[] bounds, String poolSource,
-            String poolSha256, String testSource, String testSha256, int[] shadows) {}
+    record Job(
+            String directory,
+            int count,
+            long seed,
+            TrainingRecipe recipe,
+            float[] bounds,
+            String poolSource,
+            String poolSha256,
+            String testSource,
+            String testSha256,
+            int[] shadows) {}
 
     private static LabeledData read(Path work, String name, String source, String sha256) {
         LabeledData files = Datasets.loadPair(work.resolve(name + "-x.npy"), work.resolve(name + "-y.npy"));
@@ -166,7 +192,8 @@ final class ShadowWorkers {
         try {
             return Files.createTempDirectory("marauder-shadows");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for shadow models: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create a temporary directory for shadow models: " + e.getMessage(), e);
         }
     }
 

@@ -31,7 +31,12 @@ public record TrainingRecipe(Architecture architecture, Trainer trainer) {
     }
 
     /** Trains on {@code train}; {@code test} only measures accuracy for the card. */
-    public BuiltinClassifier train(LabeledData train, LabeledData test, String name, float[] bounds, Progress progress,
+    public BuiltinClassifier train(
+            LabeledData train,
+            LabeledData test,
+            String name,
+            float[] bounds,
+            Progress progress,
             Consumer<String> warnings) {
         return Training.train(architecture, trainer, new TrainTestSplit(name, train, test), bounds, progress, warnings);
     }

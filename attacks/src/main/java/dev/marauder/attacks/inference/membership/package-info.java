@@ -22,5 +22,3 @@
  * </ul>
  */
 package dev.marauder.attacks.inference.membership;
-
-import dev.marauder.stats.RocCurve;

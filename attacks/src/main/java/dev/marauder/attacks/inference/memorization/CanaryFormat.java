@@ -64,8 +64,8 @@ public record CanaryFormat(String prefix, int slots, String alphabet, String suf
                         + " Plane");
             }
             if (alphabet.indexOf(c) != i) {
-                throw new IllegalArgumentException("the slot alphabet repeats '" + c + "' at " + alphabet.indexOf(c)
-                        + " and " + i);
+                throw new IllegalArgumentException(
+                        "the slot alphabet repeats '" + c + "' at " + alphabet.indexOf(c) + " and " + i);
             }
         }
         double log2 = slots * (Math.log(alphabet.length()) / Math.log(2));
@@ -104,8 +104,8 @@ public record CanaryFormat(String prefix, int slots, String alphabet, String suf
     public static CanaryFormat parse(String template, char placeholder, String alphabet) {
         int start = template.indexOf(placeholder);
         if (start < 0) {
-            throw new IllegalArgumentException("template \"" + template + "\" has no slot placeholder '" + placeholder
-                    + "'");
+            throw new IllegalArgumentException(
+                    "template \"" + template + "\" has no slot placeholder '" + placeholder + "'");
         }
         int end = start;
         while (end < template.length() && template.charAt(end) == placeholder) {
@@ -172,8 +172,8 @@ public record CanaryFormat(String prefix, int slots, String alphabet, String suf
     public int[] symbols(String secret) {
         Objects.requireNonNull(secret, "secret");
         if (secret.length() != slots) {
-            throw new IllegalArgumentException("secret \"" + secret + "\" has " + secret.length()
-                    + " symbols, the format " + slots);
+            throw new IllegalArgumentException(
+                    "secret \"" + secret + "\" has " + secret.length() + " symbols, the format " + slots);
         }
         int[] out = new int[slots];
         for (int i = 0; i < slots; i++) {
@@ -195,8 +195,8 @@ public record CanaryFormat(String prefix, int slots, String alphabet, String suf
      */
     public String secret(int[] symbols) {
         if (symbols.length > slots) {
-            throw new IllegalArgumentException(symbols.length + " symbols are more than the format's " + slots
-                    + " slots");
+            throw new IllegalArgumentException(
+                    symbols.length + " symbols are more than the format's " + slots + " slots");
         }
         char[] s = new char[symbols.length];
         for (int i = 0; i < symbols.length; i++) {

@@ -9,12 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
 import ai.djl.nn.transformer.IdEmbedding;
+import ai.djl.training.ParameterStore;
 import dev.marauder.core.data.TextCorpus;
 import dev.marauder.core.engine.Engines;
-import dev.marauder.core.nn.Lstm;
 import dev.marauder.core.model.PrivacyGuarantee;
+import dev.marauder.core.nn.Lstm;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.Trainer;
 import dev.marauder.core.train.TrainingExamples;
@@ -42,8 +42,8 @@ public final class CharLanguageModel implements AutoCloseable {
     public record Settings(int embedding, int hidden, int sequenceLength) {
         public Settings {
             if (embedding < 1 || hidden < 1 || sequenceLength < 2) {
-                throw new IllegalArgumentException("language model settings must be positive (sequence length >= 2), got "
-                        + this);
+                throw new IllegalArgumentException(
+                        "language model settings must be positive (sequence length >= 2), got " + this);
             }
         }
     }
@@ -52,8 +52,17 @@ public final class CharLanguageModel implements AutoCloseable {
      * What training did, as recorded in results: the architecture, the trainer's hyper-parameters
      * and the outcome.
      */
-    public record Run(int embedding, int hidden, int sequenceLength, int batchSize, int epochs, double learningRate,
-            long seed, int characters, long parameters, double finalLoss) {}
+    public record Run(
+            int embedding,
+            int hidden,
+            int sequenceLength,
+            int batchSize,
+            int epochs,
+            double learningRate,
+            long seed,
+            int characters,
+            long parameters,
+            double finalLoss) {}
 
     private final Model model;
     private final TextCorpus.Alphabet alphabet;
@@ -70,7 +79,10 @@ public final class CharLanguageModel implements AutoCloseable {
     /** The network: embedding, LSTM, per-position linear layer to {@code vocabulary} logits. */
     public static Block block(int vocabulary, Settings s) {
         return new SequentialBlock()
-                .add(new IdEmbedding.Builder().setDictionarySize(vocabulary).setEmbeddingSize(s.embedding()).build())
+                .add(new IdEmbedding.Builder()
+                        .setDictionarySize(vocabulary)
+                        .setEmbeddingSize(s.embedding())
+                        .build())
                 .add(new Lstm(s.hidden()))
                 .add(Linear.builder().setUnits(vocabulary).build());
     }
@@ -80,8 +92,13 @@ public final class CharLanguageModel implements AutoCloseable {
      * {@code sequenceLength + 1} characters (inputs and next-character targets), with any
      * {@link Trainer}: plain Adam, or DP-SGD with each sequence as one example.
      */
-    public static CharLanguageModel train(int[] text, TextCorpus.Alphabet alphabet, Settings s, Trainer trainer,
-            Progress progress, Consumer<String> warnings) {
+    public static CharLanguageModel train(
+            int[] text,
+            TextCorpus.Alphabet alphabet,
+            Settings s,
+            Trainer trainer,
+            Progress progress,
+            Consumer<String> warnings) {
         int t = s.sequenceLength();
         int sequences = (text.length - 1) / t;
         if (sequences < 2) {
@@ -128,8 +145,17 @@ public final class CharLanguageModel implements AutoCloseable {
         for (var p : block.getParameters()) {
             parameters += p.getValue().getArray().getShape().size();
         }
-        Run run = new Run(s.embedding(), s.hidden(), t, trainer.batchSize(), trainer.epochs(), trainer.learningRate(),
-                trainer.seed(), text.length, parameters, result.finalLoss());
+        Run run = new Run(
+                s.embedding(),
+                s.hidden(),
+                t,
+                trainer.batchSize(),
+                trainer.epochs(),
+                trainer.learningRate(),
+                trainer.seed(),
+                text.length,
+                parameters,
+                result.finalLoss());
         return new CharLanguageModel(model, alphabet, run, result.privacy());
     }
 
@@ -159,7 +185,8 @@ public final class CharLanguageModel implements AutoCloseable {
         double[][] out = new double[contexts.size()][];
         Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
         for (int i = 0; i < contexts.size(); i++) {
-            byLength.computeIfAbsent(contexts.get(i).length, k -> new ArrayList<>()).add(i);
+            byLength.computeIfAbsent(contexts.get(i).length, k -> new ArrayList<>())
+                    .add(i);
         }
         ParameterStore parameters = new ParameterStore(model.getNDManager(), false);
         try (NDManager scope = model.getNDManager().newSubManager()) {
@@ -177,8 +204,9 @@ public final class CharLanguageModel implements AutoCloseable {
                     }
                 }
                 try (NDManager batch = scope.newSubManager()) {
-                    NDArray logits = model.getBlock().forward(parameters,
-                            new NDList(batch.create(x, new Shape(rows.size(), length))), false).singletonOrThrow();
+                    NDArray logits = model.getBlock()
+                            .forward(parameters, new NDList(batch.create(x, new Shape(rows.size(), length))), false)
+                            .singletonOrThrow();
                     int v = alphabet.size();
                     float[] last = logits.get(":, -1, :").logSoftmax(-1).toFloatArray();
                     for (int r = 0; r < rows.size(); r++) {

@@ -51,8 +51,8 @@ public final class Exposure {
             throw new IllegalArgumentException("no candidate log-perplexities");
         }
         if (canaryIndex < 0 || canaryIndex >= logPerplexities.length) {
-            throw new IllegalArgumentException("canary index " + canaryIndex + " is outside 0.."
-                    + (logPerplexities.length - 1));
+            throw new IllegalArgumentException(
+                    "canary index " + canaryIndex + " is outside 0.." + (logPerplexities.length - 1));
         }
         double canary = logPerplexities[canaryIndex];
         long rank = 1;

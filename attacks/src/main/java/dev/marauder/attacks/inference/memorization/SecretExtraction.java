@@ -82,7 +82,11 @@ public record SecretExtraction(int completions, long budget, int batchSize) {
      * @param prefixesScored prefixes scored in all, at most the budget
      * @param budgetExhausted whether the search stopped because the budget was spent
      */
-    public record Result(List<Completion> completions, OptionalLong secretRank, long scorerCalls, long prefixesScored,
+    public record Result(
+            List<Completion> completions,
+            OptionalLong secretRank,
+            long scorerCalls,
+            long prefixesScored,
             boolean budgetExhausted) {
         /** Copies the list, so that the record is immutable. */
         public Result {
@@ -133,8 +137,8 @@ public record SecretExtraction(int completions, long budget, int batchSize) {
     private Result search(CanaryFormat format, SequenceScorer scorer, long trueIndex) {
         Objects.requireNonNull(scorer, "scorer");
         int slots = format.slots();
-        PriorityQueue<Node> frontier = new PriorityQueue<>((a, b) -> a.cost != b.cost
-                ? Double.compare(a.cost, b.cost) : Long.compare(a.order, b.order));
+        PriorityQueue<Node> frontier = new PriorityQueue<>(
+                (a, b) -> a.cost != b.cost ? Double.compare(a.cost, b.cost) : Long.compare(a.order, b.order));
         long created = 0;
         frontier.add(new Node(null, -1, 0, created++));
         List<Completion> found = new ArrayList<>();
@@ -199,9 +203,10 @@ public record SecretExtraction(int completions, long budget, int batchSize) {
         int symbols = format.alphabet().length();
         for (int b = 0; b < rows.length; b++) {
             if (rows[b] == null || rows[b].length != symbols) {
-                throw new IllegalStateException("scorer returned " + (rows[b] == null ? "no row" : rows[b].length
-                        + " log-probabilities") + " for prefix \"" + format.secret(prefixes.get(b)) + "\"; the slot"
-                        + " alphabet has " + symbols + " symbols");
+                throw new IllegalStateException(
+                        "scorer returned " + (rows[b] == null ? "no row" : rows[b].length + " log-probabilities")
+                                + " for prefix \"" + format.secret(prefixes.get(b)) + "\"; the slot"
+                                + " alphabet has " + symbols + " symbols");
             }
             for (int k = 0; k < symbols; k++) {
                 double v = rows[b][k];
@@ -265,7 +270,6 @@ public record SecretExtraction(int completions, long budget, int batchSize) {
 
     @Override
     public String toString() {
-        return "SecretExtraction[completions=" + completions + ", budget=" + budget + ", batchSize=" + batchSize
-                + "]";
+        return "SecretExtraction[completions=" + completions + ", budget=" + budget + ", batchSize=" + batchSize + "]";
     }
 }

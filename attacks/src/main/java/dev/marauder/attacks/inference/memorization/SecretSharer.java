@@ -3,9 +3,9 @@ package dev.marauder.attacks.inference.memorization;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.marauder.core.data.TextCorpus;
+import dev.marauder.core.model.PrivacyGuarantee;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.provenance.Provenance;
-import dev.marauder.core.model.PrivacyGuarantee;
 import dev.marauder.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,15 +38,27 @@ import java.util.function.Consumer;
  * @param extractionBudget prefixes the extraction search may score
  * @param seed the auditor's randomness
  */
-public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesPerRepetition, int characters,
-        CharLanguageModel.Settings model, Trainer trainer, int samples, long enumerationLimit, long extractionBudget, long seed) {
+public record SecretSharer(
+        CanaryFormat format,
+        int[] repetitions,
+        int canariesPerRepetition,
+        int characters,
+        CharLanguageModel.Settings model,
+        Trainer trainer,
+        int samples,
+        long enumerationLimit,
+        long extractionBudget,
+        long seed) {
 
     public SecretSharer {
         if (format == null || model == null || trainer == null) {
             throw new IllegalArgumentException("the Secret Sharer needs a canary format, model settings and a trainer");
         }
-        if (repetitions == null || repetitions.length == 0 || Arrays.stream(repetitions).anyMatch(r -> r < 1)) {
-            throw new IllegalArgumentException("repetitions must be positive counts, got " + Arrays.toString(repetitions));
+        if (repetitions == null
+                || repetitions.length == 0
+                || Arrays.stream(repetitions).anyMatch(r -> r < 1)) {
+            throw new IllegalArgumentException(
+                    "repetitions must be positive counts, got " + Arrays.toString(repetitions));
         }
         if (canariesPerRepetition < 1 || samples < 10 || characters < 0 || extractionBudget < 1) {
             throw new IllegalArgumentException("canaries per repetition >= 1, samples >= 10, characters >= 0 and an"
@@ -56,8 +68,13 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
     }
 
     /** One canary's outcome. */
-    public record Canary(String secret, int repetitions, double logPerplexity, @JsonIgnore double exactExposure,
-            double extrapolatedExposure, long extractionRank) {
+    public record Canary(
+            String secret,
+            int repetitions,
+            double logPerplexity,
+            @JsonIgnore double exactExposure,
+            double extrapolatedExposure,
+            long extractionRank) {
 
         /** The exact exposure, or null when the space was too large to enumerate. */
         @JsonProperty("exposure")
@@ -71,8 +88,14 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
      * {@code canaries, max_exposure, exact, training, privacy, seconds, provenance} and
      * {@code mean_exposure_by_repetitions} (keys are the counts).
      */
-    public record Result(List<Canary> canaries, double maxExposure, boolean exact, CharLanguageModel.Run training,
-            PrivacyGuarantee privacy, double seconds, Provenance provenance) {
+    public record Result(
+            List<Canary> canaries,
+            double maxExposure,
+            boolean exact,
+            CharLanguageModel.Run training,
+            PrivacyGuarantee privacy,
+            double seconds,
+            Provenance provenance) {
 
         /** Mean exposure (exact where available, else extrapolated) per repetition count. */
         @JsonProperty("mean_exposure_by_repetitions")
@@ -94,7 +117,8 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
     public Result run(TextCorpus corpus, Progress progress, Consumer<String> warnings) {
         long start = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
-        String text = characters > 0 && characters < corpus.length() ? corpus.text().substring(0, characters) : corpus.text();
+        String text =
+                characters > 0 && characters < corpus.length() ? corpus.text().substring(0, characters) : corpus.text();
         List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
         List<String> secrets = format.randomSecrets(repetitions.length * canariesPerRepetition, random);
         int[] repeats = new int[secrets.size()];
@@ -114,7 +138,8 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
         CharLanguageModel.Run training;
         PrivacyGuarantee privacy;
         boolean exact = format.space() <= enumerationLimit;
-        try (CharLanguageModel lm = CharLanguageModel.train(encoded, corpus.alphabet(), model, trainer, progress, warnings)) {
+        try (CharLanguageModel lm =
+                CharLanguageModel.train(encoded, corpus.alphabet(), model, trainer, progress, warnings)) {
             training = lm.run();
             privacy = lm.privacy();
             SequenceScorer scorer = lm.scorer(format);
@@ -127,7 +152,9 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
                 sample[i] = -sample[i];
             }
             SecretExtraction.Result extraction = search.run(format, scorer);
-            List<String> extracted = extraction.completions().stream().map(SecretExtraction.Completion::secret).toList();
+            List<String> extracted = extraction.completions().stream()
+                    .map(SecretExtraction.Completion::secret)
+                    .toList();
             double[] perplexities = null;
             if (exact) {
                 perplexities = new double[all.length];
@@ -142,16 +169,27 @@ public record SecretSharer(CanaryFormat format, int[] repetitions, int canariesP
                     exactExposure = Exposure.exact(perplexities, (int) format.index(secrets.get(i)));
                 }
                 int rank = extracted.indexOf(secrets.get(i));
-                results.add(new Canary(secrets.get(i), repeats[i], perplexity, exactExposure,
-                        Exposure.extrapolated(perplexity, sample), rank < 0 ? -1 : rank + 1));
+                results.add(new Canary(
+                        secrets.get(i),
+                        repeats[i],
+                        perplexity,
+                        exactExposure,
+                        Exposure.extrapolated(perplexity, sample),
+                        rank < 0 ? -1 : rank + 1));
             }
         }
-        Provenance provenance = Provenance.start().setting("format", format.toString())
-                .setting("repetitions", Arrays.toString(repetitions)).setting("canaries_per_repetition", canariesPerRepetition)
-                .setting("samples", samples).setting("model", model).setting("trainer", trainer)
-                .hash("corpus", corpus.sha256()).seed(seed).finish();
-        return new Result(results, format.log2Space(), exact, training, privacy, (System.nanoTime() - start) / 1e9,
-                provenance);
+        Provenance provenance = Provenance.start()
+                .setting("format", format.toString())
+                .setting("repetitions", Arrays.toString(repetitions))
+                .setting("canaries_per_repetition", canariesPerRepetition)
+                .setting("samples", samples)
+                .setting("model", model)
+                .setting("trainer", trainer)
+                .hash("corpus", corpus.sha256())
+                .seed(seed)
+                .finish();
+        return new Result(
+                results, format.log2Space(), exact, training, privacy, (System.nanoTime() - start) / 1e9, provenance);
     }
 
     /** Natural-log probability of each full secret after the format's prefix, slot by slot, in batches. */

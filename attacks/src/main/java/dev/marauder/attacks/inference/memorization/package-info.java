@@ -24,6 +24,3 @@
  * model enters only as a {@code SequenceScorer} implemented elsewhere.
  */
 package dev.marauder.attacks.inference.memorization;
-
-import dev.marauder.stats.OwensT;
-import dev.marauder.stats.SkewNormal;

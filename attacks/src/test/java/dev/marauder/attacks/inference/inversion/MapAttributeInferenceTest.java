@@ -110,20 +110,26 @@ class MapAttributeInferenceTest {
             AttributeGuesses g = attack.infer(model, valueIsTheFeature(3, new int[] {0, 1}, null));
             // Label 0: scores 0.16, 0.09, 0.25 -> value 2. Label 1: 0.04, 0.21, 0.25 -> value 2.
             assertThat(g.guesses()).containsExactly(2, 2);
-            assertThat(g.posteriors()[0]).containsExactly(new double[] {0.16 / 0.5, 0.09 / 0.5, 0.25 / 0.5},
-                    within(1e-6));
+            assertThat(g.posteriors()[0])
+                    .containsExactly(new double[] {0.16 / 0.5, 0.09 / 0.5, 0.25 / 0.5}, within(1e-6));
             assertThat(g.queries()).isEqualTo(6).isEqualTo(model.queries());
 
-            MapAttributeInference other = MapAttributeInference.builder(new double[] {0.4, 0.2, 0.4}).build();
+            MapAttributeInference other =
+                    MapAttributeInference.builder(new double[] {0.4, 0.2, 0.4}).build();
             // Label 0: 0.32, 0.06, 0.2 -> value 0. Label 1: 0.08, 0.14, 0.2 -> value 2.
-            assertThat(other.infer(model, valueIsTheFeature(3, new int[] {0, 1}, null)).guesses()).containsExactly(0, 2);
+            assertThat(other.infer(model, valueIsTheFeature(3, new int[] {0, 1}, null))
+                            .guesses())
+                    .containsExactly(0, 2);
         }
         // A tie in the score goes to the value of higher prior.
         float[][] tie = {{0.75f, 0.25f}, {0.25f, 0.75f}};
         try (TableModel model = new TableModel(tie, OutputKind.PROBABILITIES)) {
-            MapAttributeInference attack = MapAttributeInference.builder(new double[] {0.25, 0.75}).build();
+            MapAttributeInference attack =
+                    MapAttributeInference.builder(new double[] {0.25, 0.75}).build();
             // Label 0: 0.75 * 0.25 = 0.25 * 0.75 exactly: a tie, and value 1 has the higher prior.
-            assertThat(attack.infer(model, valueIsTheFeature(2, new int[] {0}, null)).guesses()).containsExactly(1);
+            assertThat(attack.infer(model, valueIsTheFeature(2, new int[] {0}, null))
+                            .guesses())
+                    .containsExactly(1);
         }
     }
 
@@ -136,29 +142,36 @@ class MapAttributeInferenceTest {
             // the truth is 1 only six times in ten.
             double[][] confusion = {{90, 40}, {10, 60}};
             MapAttributeInference attack = MapAttributeInference.builder(new double[] {0.5, 0.5})
-                    .optConfusionMatrix(confusion).build();
+                    .optConfusionMatrix(confusion)
+                    .build();
             AttributeGuesses g = attack.infer(model, valueIsTheFeature(2, new int[] {0, 1}, null));
             // Observed 0: pi(0, 0) = 0.9 vs pi(0, 1) = 0.4 -> value 0. Observed 1: 0.1 vs 0.6 -> value 1.
             assertThat(g.guesses()).containsExactly(0, 1);
             assertThat(g.posteriors()[0][0]).isCloseTo(0.9 / 1.3, within(1e-12));
 
-            assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5}).build()
-                    .infer(model, valueIsTheFeature(2, new int[] {0}, null)))
+            assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5})
+                            .build()
+                            .infer(model, valueIsTheFeature(2, new int[] {0}, null)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("the model returns labels only; give a confusion matrix (optConfusionMatrix) for the"
                             + " label-only estimator");
         }
         try (TableModel scores = new TableModel(p, OutputKind.PROBABILITIES)) {
             MapAttributeInference withConfusion = MapAttributeInference.builder(new double[] {0.5, 0.5})
-                    .optConfusionMatrix(new double[][] {{1, 0}, {0, 1}}).build();
+                    .optConfusionMatrix(new double[][] {{1, 0}, {0, 1}})
+                    .build();
             assertThatThrownBy(() -> withConfusion.infer(scores, valueIsTheFeature(2, new int[] {0}, null)))
                     .hasMessage("a confusion matrix is for label-only models, but this model returns probabilities");
         }
     }
 
     /** A table where the label is the sensitive value 85% of the time; two noise features. */
-    record Synthetic(LabeledData members, LabeledData nonMembers, AttributeTargets memberTargets,
-            AttributeTargets nonMemberTargets, double[] prior) {}
+    record Synthetic(
+            LabeledData members,
+            LabeledData nonMembers,
+            AttributeTargets memberTargets,
+            AttributeTargets nonMemberTargets,
+            double[] prior) {}
 
     static Synthetic synthetic(int n, long seed) {
         double[] prior = {0.5, 0.3, 0.2};
@@ -189,19 +202,25 @@ class MapAttributeInferenceTest {
         FloatTensor c = new FloatTensor(candidates, n * 3, width);
         int[] first = range(0, half);
         int[] second = range(half, n);
-        return new Synthetic(all.select(first), all.select(second),
+        return new Synthetic(
+                all.select(first),
+                all.select(second),
                 AttributeTargets.stacked(c.slice(0, half * 3), 3, slice(y, 0, half), slice(s, 0, half)),
-                AttributeTargets.stacked(c.slice(half * 3, n * 3), 3, slice(y, half, n), slice(s, half, n)), prior);
+                AttributeTargets.stacked(c.slice(half * 3, n * 3), 3, slice(y, half, n), slice(s, half, n)),
+                prior);
     }
 
     @Test
     void recoversAnAttributeTheLabelDependsOnFarAboveThePriorBaseline() {
         Synthetic data = synthetic(1200, 7);
-        try (BuiltinClassifier model = Training.train(new TrainingSettings(Architecture.LOGREG, 5, 32, 0.05, 3),
-                new TrainTestSplit("synthetic", data.members(), data.nonMembers()), new float[] {-5, 5},
+        try (BuiltinClassifier model = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 5, 32, 0.05, 3),
+                new TrainTestSplit("synthetic", data.members(), data.nonMembers()),
+                new float[] {-5, 5},
                 Progress.NONE)) {
             MapAttributeInference attack = MapAttributeInference.builder(data.prior())
-                    .optValueNames(List.of("a", "b", "c")).build();
+                    .optValueNames(List.of("a", "b", "c"))
+                    .build();
             long before = model.queries();
             AttributeInferenceResult r = attack.evaluate(model, data.memberTargets(), data.nonMemberTargets());
             assertThat(r.queries()).isEqualTo(1200 * 3).isEqualTo(model.queries() - before);
@@ -212,7 +231,9 @@ class MapAttributeInferenceTest {
                 assertThat(m.rows()).isEqualTo(600);
                 assertThat(m.baselineAccuracy()).isBetween(0.42, 0.58);
                 assertThat(m.accuracy()).isGreaterThan(0.78).isGreaterThan(m.baselineAccuracy() + 0.25);
-                assertThat(m.perValue()).extracting(AttributeMetrics.ValueMetrics::value).containsExactly("a", "b", "c");
+                assertThat(m.perValue())
+                        .extracting(AttributeMetrics.ValueMetrics::value)
+                        .containsExactly("a", "b", "c");
                 int support = 0;
                 for (AttributeMetrics.ValueMetrics v : m.perValue()) {
                     support += v.support();
@@ -233,8 +254,10 @@ class MapAttributeInferenceTest {
     @Test
     void logisticRegressionOnPenguinsTrainsWithEverySeed() {
         for (long seed = 0; seed < 3; seed++) {
-            var outcome = AttributeInferenceExperiment.run(TabularDatasets.penguins("sex"),
-                    new TrainingSettings(Architecture.LOGREG, 5, 16, 0.01, seed), Progress.NONE);
+            var outcome = AttributeInferenceExperiment.run(
+                    TabularDatasets.penguins("sex"),
+                    new TrainingSettings(Architecture.LOGREG, 5, 16, 0.01, seed),
+                    Progress.NONE);
             assertThat(outcome.trainAccuracy()).isGreaterThan(0.6);
         }
     }
@@ -244,8 +267,12 @@ class MapAttributeInferenceTest {
         TrainingSettings logreg = new TrainingSettings(Architecture.LOGREG, 30, 16, 0.01, 1);
         var island = AttributeInferenceExperiment.run(TabularDatasets.penguins("island"), logreg, Progress.NONE);
         AttributeInferenceResult r = island.inference();
-        System.out.printf("penguins island: members %.3f non-members %.3f baseline %.3f (model %.3f / %.3f)%n",
-                r.members().accuracy(), r.nonMembers().accuracy(), r.baselineAccuracy(), island.trainAccuracy(),
+        System.out.printf(
+                "penguins island: members %.3f non-members %.3f baseline %.3f (model %.3f / %.3f)%n",
+                r.members().accuracy(),
+                r.nonMembers().accuracy(),
+                r.baselineAccuracy(),
+                island.trainAccuracy(),
                 island.testAccuracy());
         assertThat(r.values()).containsExactly("Biscoe", "Dream", "Torgersen");
         assertThat(r.baselineValue()).isEqualTo("Biscoe");
@@ -266,8 +293,12 @@ class MapAttributeInferenceTest {
 
         var sex = AttributeInferenceExperiment.run(TabularDatasets.penguins("sex"), logreg, Progress.NONE);
         AttributeInferenceResult rs = sex.inference();
-        System.out.printf("penguins sex: members %.3f non-members %.3f baseline %.3f (model %.3f / %.3f)%n",
-                rs.members().accuracy(), rs.nonMembers().accuracy(), rs.baselineAccuracy(), sex.trainAccuracy(),
+        System.out.printf(
+                "penguins sex: members %.3f non-members %.3f baseline %.3f (model %.3f / %.3f)%n",
+                rs.members().accuracy(),
+                rs.nonMembers().accuracy(),
+                rs.baselineAccuracy(),
+                sex.trainAccuracy(),
                 sex.testAccuracy());
         assertThat(rs.values()).containsExactly("female", "male");
         assertThat(rs.members().accuracy()).isGreaterThan(rs.members().baselineAccuracy() + 0.03);
@@ -277,39 +308,50 @@ class MapAttributeInferenceTest {
 
     @Test
     void badInputIsRejectedWithClearMessages() {
-        assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.6}).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("the prior must sum to 1, got 1.1");
+        assertThatThrownBy(() ->
+                        MapAttributeInference.builder(new double[] {0.5, 0.6}).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the prior must sum to 1, got 1.1");
         assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {1}).build())
                 .hasMessage("the prior needs at least 2 values, got 1");
-        assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {-0.5, 1.5}).build())
+        assertThatThrownBy(() ->
+                        MapAttributeInference.builder(new double[] {-0.5, 1.5}).build())
                 .hasMessage("prior of value 0 must be in [0, 1], got -0.5");
         assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5})
-                .optValueNames(List.of("x")).build())
+                        .optValueNames(List.of("x"))
+                        .build())
                 .hasMessage("1 value names for a prior of 2 values");
-        assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5}).optBatchSize(0).build())
+        assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5})
+                        .optBatchSize(0)
+                        .build())
                 .hasMessage("batch size must be at least 1, got 0");
         assertThatThrownBy(() -> MapAttributeInference.builder(new double[] {0.5, 0.5})
-                .optConfusionMatrix(new double[][] {{1, 2}, {3}}).build())
+                        .optConfusionMatrix(new double[][] {{1, 2}, {3}})
+                        .build())
                 .hasMessage("the confusion matrix must be square, but row 1 has 1 entries for 2 rows");
         assertThatThrownBy(() -> new AttributeTargets((r, v) -> new float[1], 2, new int[] {0, 1}, new int[] {0, 2}))
                 .hasMessage("true value of row 1 is 2, outside 0..1");
         assertThatThrownBy(() -> new AttributeTargets((r, v) -> new float[1], 1, new int[] {0}, null))
                 .hasMessage("a sensitive attribute needs at least 2 values, got 1");
-        assertThatThrownBy(() -> AttributeTargets.stacked(new FloatTensor(new float[6], 3, 2), 2, new int[] {0, 1},
-                null)).hasMessage("candidates hold 3 examples, expected 2 rows x 2 values");
+        assertThatThrownBy(
+                        () -> AttributeTargets.stacked(new FloatTensor(new float[6], 3, 2), 2, new int[] {0, 1}, null))
+                .hasMessage("candidates hold 3 examples, expected 2 rows x 2 values");
 
         float[][] p = {{0.8f, 0.2f}, {0.3f, 0.7f}};
         try (TableModel model = new TableModel(p, OutputKind.PROBABILITIES)) {
-            MapAttributeInference attack = MapAttributeInference.builder(new double[] {0.5, 0.5}).build();
+            MapAttributeInference attack =
+                    MapAttributeInference.builder(new double[] {0.5, 0.5}).build();
             assertThatThrownBy(() -> attack.infer(model, valueIsTheFeature(3, new int[] {0}, null)))
                     .hasMessage("the targets have 3 candidate values, the prior 2");
             assertThatThrownBy(() -> attack.infer(model, valueIsTheFeature(2, new int[] {0, 2}, null)))
                     .hasMessage("observed label 2 of row 1 is not a class of the model (0..1)");
-            assertThatThrownBy(() -> attack.infer(model, new AttributeTargets((r, v) -> new float[3], 2,
-                    new int[] {0}, null)))
+            assertThatThrownBy(() ->
+                            attack.infer(model, new AttributeTargets((r, v) -> new float[3], 2, new int[] {0}, null)))
                     .hasMessage("candidate (row 0, value 0) has 3 features, the model takes 1");
-            assertThatThrownBy(() -> attack.evaluate(model, valueIsTheFeature(2, new int[] {0}, new int[] {0}),
-                    valueIsTheFeature(2, new int[] {0}, null)))
+            assertThatThrownBy(() -> attack.evaluate(
+                            model,
+                            valueIsTheFeature(2, new int[] {0}, new int[] {0}),
+                            valueIsTheFeature(2, new int[] {0}, null)))
                     .hasMessage("evaluation needs the true values of the non-members");
             assertThat(model.queries()).isZero();
         }

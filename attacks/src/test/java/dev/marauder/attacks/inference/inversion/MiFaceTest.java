@@ -44,8 +44,11 @@ class MiFaceTest {
     static void trainAndInvert() {
         TrainTestSplit data = Datasets.load("mnist");
         LabeledData train = data.train().slice(0, 3000);
-        model = Training.train(new TrainingSettings(Architecture.LOGREG, 2, 64, 0.005, 1),
-                new TrainTestSplit("mnist-3000", train, data.test().slice(0, 500)), new float[] {0, 1}, Progress.NONE);
+        model = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 2, 64, 0.005, 1),
+                new TrainTestSplit("mnist-3000", train, data.test().slice(0, 500)),
+                new float[] {0, 1},
+                Progress.NONE);
         classMeans = classMeans(train);
         long before = model.queries();
         whiteBox = MiFace.whiteBox().build().invert(model);
@@ -61,7 +64,8 @@ class MiFaceTest {
     void whiteBoxReachesTheThresholdForEveryClassInsideTheBounds() {
         assertThat(model.card().testAccuracy()).isGreaterThan(0.8);
         assertThat(whiteBox.access()).isEqualTo("white-box");
-        assertThat(whiteBox.reconstructions()).extracting(InversionResult.Reconstruction::targetClass)
+        assertThat(whiteBox.reconstructions())
+                .extracting(InversionResult.Reconstruction::targetClass)
                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         for (InversionResult.Reconstruction r : whiteBox.reconstructions()) {
             assertThat(r.confidence()).as("class %d", r.targetClass()).isGreaterThanOrEqualTo(0.99);
@@ -81,10 +85,13 @@ class MiFaceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] p = model.logits(Tensors.toNDArray(m, images)).softmax(1).toFloatArray();
             for (int k = 0; k < 10; k++) {
-                assertThat((double) p[k * 10 + k]).isCloseTo(whiteBox.forClass(k).confidence(), within(1e-5));
+                assertThat((double) p[k * 10 + k])
+                        .isCloseTo(whiteBox.forClass(k).confidence(), within(1e-5));
             }
         }
-        assertThat(whiteBox.provenance().settings()).containsEntry("access", "white-box").containsEntry("step", 1.0);
+        assertThat(whiteBox.provenance().settings())
+                .containsEntry("access", "white-box")
+                .containsEntry("step", 1.0);
     }
 
     @Test
@@ -93,17 +100,24 @@ class MiFaceTest {
         // k should be closest to mean k. A start image, or noise, would match no class in
         // particular; the measured result is 10 of 10.
         int closest = closestToOwnMean(whiteBox);
-        System.out.printf("white-box: min confidence %.4f, iterations %s, queries %d, closest to own mean %d/10%n",
-                whiteBox.reconstructions().stream().mapToDouble(InversionResult.Reconstruction::confidence).min()
+        System.out.printf(
+                "white-box: min confidence %.4f, iterations %s, queries %d, closest to own mean %d/10%n",
+                whiteBox.reconstructions().stream()
+                        .mapToDouble(InversionResult.Reconstruction::confidence)
+                        .min()
                         .orElseThrow(),
-                whiteBox.reconstructions().stream().map(c -> String.valueOf(c.iterations())).toList(),
-                whiteBox.queries(), closest);
+                whiteBox.reconstructions().stream()
+                        .map(c -> String.valueOf(c.iterations()))
+                        .toList(),
+                whiteBox.queries(),
+                closest);
         assertThat(closest).isGreaterThanOrEqualTo(8);
     }
 
     @Test
     void blackBoxReachesAUsefulConfidenceWithinItsBudgetAndCountsEveryQuery() {
-        MiFace<Classifier> attack = MiFace.blackBox().optQueryBudget(4000).optSeed(5).build();
+        MiFace<Classifier> attack =
+                MiFace.blackBox().optQueryBudget(4000).optSeed(5).build();
         long before = model.queries();
         InversionResult r = attack.invert(model);
         assertThat(r.queries()).isEqualTo(model.queries() - before);
@@ -117,10 +131,17 @@ class MiFaceTest {
             assertThat(c.image().max()).isLessThanOrEqualTo(1f);
         }
         int closest = closestToOwnMean(r);
-        System.out.printf("black-box: min confidence %.4f, queries per class %s, total %d, closest to own mean %d/10%n",
-                r.reconstructions().stream().mapToDouble(InversionResult.Reconstruction::confidence).min()
+        System.out.printf(
+                "black-box: min confidence %.4f, queries per class %s, total %d, closest to own mean %d/10%n",
+                r.reconstructions().stream()
+                        .mapToDouble(InversionResult.Reconstruction::confidence)
+                        .min()
                         .orElseThrow(),
-                r.reconstructions().stream().map(c -> String.valueOf(c.queries())).toList(), r.queries(), closest);
+                r.reconstructions().stream()
+                        .map(c -> String.valueOf(c.queries()))
+                        .toList(),
+                r.queries(),
+                closest);
         assertThat(closest).isGreaterThanOrEqualTo(7);
         assertThat(r.provenance().seed()).isEqualTo(5L);
 
@@ -128,7 +149,8 @@ class MiFaceTest {
         // inverting class 3 alone gives the same image up to the model's float rounding, which
         // depends on the batch size.
         InversionResult alone = attack.invert(model, 3);
-        assertThat(attack.invert(model, 3).forClass(3).image().data()).containsExactly(alone.forClass(3).image().data());
+        assertThat(attack.invert(model, 3).forClass(3).image().data())
+                .containsExactly(alone.forClass(3).image().data());
         float[] batched = r.forClass(3).image().data();
         float[] single = alone.forClass(3).image().data();
         float largest = 0;
@@ -141,24 +163,33 @@ class MiFaceTest {
     @Test
     void stopsAtTheStepLimitAndTheQueryBudget() {
         InversionResult steps = MiFace.whiteBox().optSteps(3).build().invert(model, 4, 2);
-        assertThat(steps.reconstructions()).extracting(InversionResult.Reconstruction::targetClass).containsExactly(4, 2);
+        assertThat(steps.reconstructions())
+                .extracting(InversionResult.Reconstruction::targetClass)
+                .containsExactly(4, 2);
         for (InversionResult.Reconstruction r : steps.reconstructions()) {
             assertThat(r.stop()).isEqualTo(InversionResult.Stop.MAX_ITERATIONS);
             assertThat(r.iterations()).isEqualTo(3);
             assertThat(r.queries()).isEqualTo(4);
         }
-        InversionResult.Reconstruction budget = MiFace.whiteBox().optQueryBudget(5).build().invert(model, 8).forClass(8);
+        InversionResult.Reconstruction budget =
+                MiFace.whiteBox().optQueryBudget(5).build().invert(model, 8).forClass(8);
         assertThat(budget.stop()).isEqualTo(InversionResult.Stop.QUERY_BUDGET);
         assertThat(budget.queries()).isEqualTo(5);
         assertThat(budget.iterations()).isEqualTo(4);
         // Black-box: 1 query for the start, 51 per iteration; a budget of 100 allows one iteration.
-        InversionResult.Reconstruction black = MiFace.blackBox().optQueryBudget(100).build()
-                .invert((Classifier) model, 8).forClass(8);
+        InversionResult.Reconstruction black = MiFace.blackBox()
+                .optQueryBudget(100)
+                .build()
+                .invert((Classifier) model, 8)
+                .forClass(8);
         assertThat(black.stop()).isEqualTo(InversionResult.Stop.QUERY_BUDGET);
         assertThat(black.iterations()).isEqualTo(1);
         assertThat(black.queries()).isEqualTo(52);
-        InversionResult.Reconstruction none = MiFace.blackBox().optQueryBudget(1).build()
-                .invert((Classifier) model, 8).forClass(8);
+        InversionResult.Reconstruction none = MiFace.blackBox()
+                .optQueryBudget(1)
+                .build()
+                .invert((Classifier) model, 8)
+                .forClass(8);
         assertThat(none.iterations()).isZero();
         assertThat(none.queries()).isEqualTo(1);
         assertThat(none.image().max()).isZero();
@@ -169,8 +200,12 @@ class MiFaceTest {
         // A model whose confidence never moves: the NES gradient is zero, the cost stays 0.5,
         // and the paper's rule c(x_i) >= max(c(x_{i-1}), ..., c(x_{i-beta})) holds at i = beta.
         try (ConstantModel constant = new ConstantModel(OutputKind.PROBABILITIES, 1, 4, 4)) {
-            InversionResult.Reconstruction r = MiFace.blackBox().optPatience(7).optSamples(2).build()
-                    .invert(constant, 1).forClass(1);
+            InversionResult.Reconstruction r = MiFace.blackBox()
+                    .optPatience(7)
+                    .optSamples(2)
+                    .build()
+                    .invert(constant, 1)
+                    .forClass(1);
             assertThat(r.stop()).isEqualTo(InversionResult.Stop.NO_IMPROVEMENT);
             assertThat(r.iterations()).isEqualTo(7);
             assertThat(r.queries()).isEqualTo(1 + 7 * 5).isEqualTo(constant.queries());
@@ -182,9 +217,14 @@ class MiFaceTest {
     void anAuxiliaryTermPullsTheReconstructionTowardsItsReference() {
         FloatTensor mean3 = new FloatTensor(classMeans[3].clone(), 1, 28, 28);
         AuxiliaryTerm aux = AuxiliaryTerm.squaredDistance(mean3, 5);
-        InversionResult.Reconstruction with = MiFace.whiteBox().optAuxiliary(aux).optSteps(150).build()
-                .invert(model, 3).forClass(3);
-        assertThat(with.cost()).isCloseTo(1 - with.confidence() + aux.value(with.image().data()), within(1e-9));
+        InversionResult.Reconstruction with = MiFace.whiteBox()
+                .optAuxiliary(aux)
+                .optSteps(150)
+                .build()
+                .invert(model, 3)
+                .forClass(3);
+        assertThat(with.cost())
+                .isCloseTo(1 - with.confidence() + aux.value(with.image().data()), within(1e-9));
         double distanceWith = distance(with.image().data(), classMeans[3]);
         double distanceWithout = distance(whiteBox.forClass(3).image().data(), classMeans[3]);
         assertThat(distanceWith).isLessThan(0.8 * distanceWithout);
@@ -194,7 +234,8 @@ class MiFaceTest {
     @Test
     void smoothingInProcessMakesReconstructionsMoreLikeTheClassMeans() {
         int[] classes = {0, 1, 6};
-        InversionResult smooth = MiFace.whiteBox().optSmoothing(0.05).optSteps(120).build().invert(model, classes);
+        InversionResult smooth =
+                MiFace.whiteBox().optSmoothing(0.05).optSteps(120).build().invert(model, classes);
         double plain = 0;
         double smoothed = 0;
         for (int k : classes) {
@@ -202,8 +243,8 @@ class MiFaceTest {
             smoothed += pearson(smooth.forClass(k).image().data(), classMeans[k]);
             assertThat(smooth.forClass(k).confidence()).isGreaterThan(0.9);
         }
-        System.out.printf("mean correlation with the own class mean: %.3f plain, %.3f smoothed%n", plain / 3,
-                smoothed / 3);
+        System.out.printf(
+                "mean correlation with the own class mean: %.3f plain, %.3f smoothed%n", plain / 3, smoothed / 3);
         assertThat(smoothed).isGreaterThan(plain + 0.1 * classes.length);
     }
 
@@ -246,7 +287,9 @@ class MiFaceTest {
             assertThat(m.getManagedArrays()).as("white-box").hasSize(before);
             MiFace.blackBox().optSteps(3).optSamples(4).build().invert(model, m, 2, 3);
             assertThat(m.getManagedArrays()).as("black-box").hasSize(before);
-            assertThat(model.djlModel().getNDManager().getManagedArrays()).as("model").hasSize(modelArrays);
+            assertThat(model.djlModel().getNDManager().getManagedArrays())
+                    .as("model")
+                    .hasSize(modelArrays);
             assertThat(keep.toFloatArray()).containsExactly(1, 2, 3);
         }
     }
@@ -254,15 +297,22 @@ class MiFaceTest {
     @Test
     void badInputIsRejectedWithClearMessages() {
         MiFace<DifferentiableClassifier> attack = MiFace.whiteBox().build();
-        assertThatThrownBy(() -> attack.invert(model, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> attack.invert(model, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("target class 10 is outside 0..9");
         assertThatThrownBy(() -> attack.invert(model, 2, 5, 2)).hasMessage("target class 2 is listed twice");
-        assertThatThrownBy(() -> MiFace.whiteBox().optStartImage(new FloatTensor(new float[784], 784)).build()
-                .invert(model, 1)).hasMessage("start image has shape [784], the model's input [1, 28, 28]");
+        assertThatThrownBy(() -> MiFace.whiteBox()
+                        .optStartImage(new FloatTensor(new float[784], 784))
+                        .build()
+                        .invert(model, 1))
+                .hasMessage("start image has shape [784], the model's input [1, 28, 28]");
         float[] bright = new float[784];
         bright[17] = 2;
-        assertThatThrownBy(() -> MiFace.whiteBox().optStartImage(new FloatTensor(bright, 1, 28, 28)).build()
-                .invert(model, 1)).hasMessage("start image value 17 is 2.0, outside the model's bounds [0.0, 1.0]");
+        assertThatThrownBy(() -> MiFace.whiteBox()
+                        .optStartImage(new FloatTensor(bright, 1, 28, 28))
+                        .build()
+                        .invert(model, 1))
+                .hasMessage("start image value 17 is 2.0, outside the model's bounds [0.0, 1.0]");
         assertThatThrownBy(() -> MiFace.whiteBox().optSteps(0).build()).hasMessage("steps must be at least 1, got 0");
         assertThatThrownBy(() -> MiFace.whiteBox().optStep(-1).build())
                 .hasMessage("step size must be a positive number, got -1.0");

@@ -1,10 +1,10 @@
 package dev.marauder.attacks.inference.membership;
 
-import dev.marauder.stats.RocCurve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.marauder.stats.RocCurve;
 import dev.marauder.stats.StandardNormal;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,15 +16,18 @@ import org.junit.jupiter.api.Test;
  */
 class LiraTest {
     private static final Lira ONLINE = Lira.builder().build();
-    private static final Lira ONLINE_GLOBAL = Lira.builder().optVariance(Lira.Variance.GLOBAL).build();
-    private static final Lira OFFLINE = Lira.builder().optMode(Lira.Mode.OFFLINE).build();
+    private static final Lira ONLINE_GLOBAL =
+            Lira.builder().optVariance(Lira.Variance.GLOBAL).build();
+    private static final Lira OFFLINE =
+            Lira.builder().optMode(Lira.Mode.OFFLINE).build();
 
     // Two examples, five shadow models. Example 0: IN {1, 3} (mean 2, variance 2), OUT {0, 0.5,
     // -0.5} (mean 0, variance 0.25). Example 1: IN {5, 6, 7} (mean 6, variance 1), OUT {2, 2.5}
     // (mean 2.25, variance 0.125). Pooled: IN 4 / 3, OUT 0.625 / 3.
     private static final double[][] SHADOW = {{1, 2}, {3, 2.5}, {0, 5}, {0.5, 6}, {-0.5, 7}};
     private static final boolean[][] TRAINED_ON = {
-        {true, false}, {true, false}, {false, true}, {false, true}, {false, true}};
+        {true, false}, {true, false}, {false, true}, {false, true}, {false, true}
+    };
     private static final double[] TARGET = {1.5, 4};
 
     @Test
@@ -50,7 +53,10 @@ class LiraTest {
         LiraScores result = OFFLINE.score(TARGET, SHADOW, TRAINED_ON);
         assertThat(result.scores()[0]).isCloseTo(6.6063754115456013495, within(1e-12));
         assertThat(result.scores()[1]).isCloseTo(14.80558421115886387, within(1e-11));
-        LiraScores global = Lira.builder().optMode(Lira.Mode.OFFLINE).optVariance(Lira.Variance.GLOBAL).build()
+        LiraScores global = Lira.builder()
+                .optMode(Lira.Mode.OFFLINE)
+                .optVariance(Lira.Variance.GLOBAL)
+                .build()
                 .score(TARGET, SHADOW, TRAINED_ON);
         assertThat(global.scores()[0]).isCloseTo(7.58550528463693563, within(1e-12));
     }
@@ -64,8 +70,11 @@ class LiraTest {
         // Average gap 1.75; pooled IN (5 + 2) / (3 + 1) = 7/4; pooled OUT (5 + 0.5 + 0) / (3 + 1 + 2).
         double[][] shadow = {{0, 5, 2, 1}, {1, 6, 4, 0}, {2, 7, 0, 0}, {3, 8, 1, 0}};
         boolean[][] trainedOn = {
-            {false, true, true, true}, {false, true, true, false}, {false, true, false, false},
-            {false, true, false, false}};
+            {false, true, true, true},
+            {false, true, true, false},
+            {false, true, false, false},
+            {false, true, false, false}
+        };
         double[] target = {1, 6, 3, 1};
         LiraScores result = ONLINE.score(target, shadow, trainedOn);
         assertThat(result.offlineFallbacks()).isEqualTo(1);
@@ -78,7 +87,8 @@ class LiraTest {
         // SciPy: norm.logpdf(1, 1, sqrt(7/4)) - norm.logpdf(1, 0, sqrt(5.5/6))
         assertThat(scores[3]).isCloseTo(0.22214096299201924, within(1e-12));
         // the global-variance setting does not count pooled variances as fallbacks
-        assertThat(ONLINE_GLOBAL.score(target, shadow, trainedOn).pooledVarianceFallbacks()).isZero();
+        assertThat(ONLINE_GLOBAL.score(target, shadow, trainedOn).pooledVarianceFallbacks())
+                .isZero();
     }
 
     @Test
@@ -132,32 +142,40 @@ class LiraTest {
         int[] labels = {0, 1};
         LiraScores fromPredictions = ONLINE.score(target, List.of(in, in2, out, out2), labels, trainedOn);
         // with two classes phi is the logit difference z_y - z_other
-        LiraScores fromStatistics = ONLINE.score(new double[] {3, 1},
-                new double[][] {{4, 2}, {5, 3}, {1, 0}, {2, -1}}, trainedOn);
+        LiraScores fromStatistics =
+                ONLINE.score(new double[] {3, 1}, new double[][] {{4, 2}, {5, 3}, {1, 0}, {2, -1}}, trainedOn);
         assertThat(fromPredictions.scores()).containsExactly(fromStatistics.scores(), within(1e-12));
     }
 
     @Test
     void rejectsBadInputNamingTheProblem() {
         assertThatThrownBy(() -> ONLINE.score(new double[0], SHADOW, TRAINED_ON))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target statistics must not be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target statistics must not be empty");
         assertThatThrownBy(() -> ONLINE.score(new double[] {1, Double.NaN}, SHADOW, TRAINED_ON))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target statistics[1] must be finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target statistics[1] must be finite");
         assertThatThrownBy(() -> ONLINE.score(new double[] {1, 2, 3}, SHADOW, TRAINED_ON))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("shadow statistics[0] must have one value per example (3)");
         assertThatThrownBy(() -> ONLINE.score(TARGET, new double[0][], new boolean[0][]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one shadow model");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one shadow model");
         assertThatThrownBy(() -> ONLINE.score(TARGET, SHADOW, new boolean[][] {{true, false}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one membership row per shadow model");
-        assertThatThrownBy(() -> ONLINE.score(TARGET, new double[][] {{1, Double.NaN}}, new boolean[][] {{true, false}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shadow statistics[0][1] must be finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one membership row per shadow model");
+        assertThatThrownBy(() ->
+                        ONLINE.score(TARGET, new double[][] {{1, Double.NaN}}, new boolean[][] {{true, false}}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shadow statistics[0][1] must be finite");
         // one IN and one OUT observation per example: no variance can be estimated
-        assertThatThrownBy(() -> ONLINE.score(TARGET, new double[][] {{1, 2}, {3, 4}},
-                new boolean[][] {{true, false}, {false, true}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 or more OUT observations");
+        assertThatThrownBy(() -> ONLINE.score(
+                        TARGET, new double[][] {{1, 2}, {3, 4}}, new boolean[][] {{true, false}, {false, true}}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 or more OUT observations");
         assertThatThrownBy(() -> Lira.builder().optMode(null).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mode");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mode");
     }
 
     /** The AUC by the Mann-Whitney count (checked against brute force in RocCurveTest). */

@@ -19,21 +19,25 @@ class MembershipMetricsTest {
         MembershipEvaluation result = MembershipMetrics.defaults().evaluate(in, out);
         assertThat(result.auc()).isEqualTo(1);
         assertThat(result.balancedAccuracy()).isEqualTo(1);
-        assertThat(result.truePositiveRateAtFalsePositiveRate()).containsOnlyKeys(0.1, 0.01, 0.001)
+        assertThat(result.truePositiveRateAtFalsePositiveRate())
+                .containsOnlyKeys(0.1, 0.01, 0.001)
                 .containsValues(1.0);
         assertThat(result.truePositiveRateAt(0.001)).isEqualTo(1);
         assertThat(result.members()).isEqualTo(1000);
         assertThat(result.nonMembers()).isEqualTo(1000);
         // the best target is the lowest FPR (budget of 1 false positive), tested at the Bonferroni
         // confidence 1 - 0.05 / 3, with the budget, not the observed 0, as the false positives
-        double expected = MembershipAudit.epsilonLowerBound(1000, 1000, 1, 1000, 0, 1 - 0.05 / 3).epsilonLowerBound();
+        double expected = MembershipAudit.epsilonLowerBound(1000, 1000, 1, 1000, 0, 1 - 0.05 / 3)
+                .epsilonLowerBound();
         assertThat(result.epsilonLowerBound()).isEqualTo(expected).isGreaterThan(4);
         assertThat(result.epsilonFalsePositiveRate()).isEqualTo(0.001);
         assertThat(result.epsilonBound().falsePositives()).isEqualTo(1);
         assertThat(result.epsilonBound().confidence()).isCloseTo(1 - 0.05 / 3, within(1e-15));
         assertThat(result.confidence()).isEqualTo(0.95);
         // fewer targets means a smaller Bonferroni split and so a larger bound
-        MembershipEvaluation single = MembershipMetrics.builder().optFalsePositiveRateTargets(0.001).build()
+        MembershipEvaluation single = MembershipMetrics.builder()
+                .optFalsePositiveRateTargets(0.001)
+                .build()
                 .evaluate(in, out);
         assertThat(single.epsilonLowerBound()).isGreaterThan(result.epsilonLowerBound());
     }
@@ -87,7 +91,8 @@ class MembershipMetricsTest {
         SplittableRandom random = new SplittableRandom(5);
         double[] in = random.doubles(3000).map(u -> u + 0.1).toArray();
         double[] out = random.doubles(3000).toArray();
-        MembershipEvaluation result = MembershipMetrics.builder().optMaxRocPoints(100).build().evaluate(in, out);
+        MembershipEvaluation result =
+                MembershipMetrics.builder().optMaxRocPoints(100).build().evaluate(in, out);
         assertThat(result.roc()).hasSizeLessThanOrEqualTo(100).hasSizeGreaterThan(50);
         assertThat(result.roc().get(0).falsePositiveRate()).isZero();
     }
@@ -95,27 +100,43 @@ class MembershipMetricsTest {
     @Test
     void rejectsBadSettingsAndScoresNamingTheProblem() {
         assertThatThrownBy(() -> MembershipMetrics.builder().optConfidence(1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confidence must be in (0, 1), got 1.0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("confidence must be in (0, 1), got 1.0");
         assertThatThrownBy(() -> MembershipMetrics.builder().optConfidence(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("confidence");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("confidence");
         assertThatThrownBy(() -> MembershipMetrics.builder().optDelta(-1e-5).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delta");
-        assertThatThrownBy(() -> MembershipMetrics.builder().optFalsePositiveRateTargets(0.01, 0.01).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice: 0.01");
-        assertThatThrownBy(() -> MembershipMetrics.builder().optFalsePositiveRateTargets(0.01, 0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FPR targets must be in (0, 1)");
-        assertThatThrownBy(() -> MembershipMetrics.builder().optFalsePositiveRateTargets().build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one FPR target");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delta");
+        assertThatThrownBy(() -> MembershipMetrics.builder()
+                        .optFalsePositiveRateTargets(0.01, 0.01)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("given twice: 0.01");
+        assertThatThrownBy(() -> MembershipMetrics.builder()
+                        .optFalsePositiveRateTargets(0.01, 0)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FPR targets must be in (0, 1)");
+        assertThatThrownBy(() -> MembershipMetrics.builder()
+                        .optFalsePositiveRateTargets()
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one FPR target");
         assertThatThrownBy(() -> MembershipMetrics.builder().optMaxRocPoints(2).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max ROC points");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max ROC points");
         MembershipMetrics metrics = MembershipMetrics.defaults();
         assertThatThrownBy(() -> metrics.evaluate(new double[] {1, Double.NaN}, new double[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("member scores[1] must be finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("member scores[1] must be finite");
         assertThatThrownBy(() -> metrics.evaluate(new double[] {1}, new double[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-member scores must not be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-member scores must not be empty");
         MembershipEvaluation result = metrics.evaluate(new double[] {1}, new double[] {0});
         assertThatThrownBy(() -> result.truePositiveRateAt(0.05))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.05 was not evaluated");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0.05 was not evaluated");
         assertThatThrownBy(() -> result.truePositiveRateAtFalsePositiveRate().put(0.5, 1.0))
                 .isInstanceOf(UnsupportedOperationException.class);
     }

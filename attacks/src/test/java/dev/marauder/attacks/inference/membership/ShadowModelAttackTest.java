@@ -1,9 +1,9 @@
 package dev.marauder.attacks.inference.membership;
 
-import dev.marauder.stats.RocCurve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.marauder.stats.RocCurve;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ class ShadowModelAttackTest {
     /** Synthetic predictions: the true class's logit is {@code member ? memberLogit : nonMemberLogit} plus noise. */
     private record Data(ClassProbabilities predictions, int[] labels, boolean[] members) {}
 
-    private static Data generate(SplittableRandom random, int n, int classesUsed, double[] memberLogit,
-            double[] nonMemberLogit) {
+    private static Data generate(
+            SplittableRandom random, int n, int classesUsed, double[] memberLogit, double[] nonMemberLogit) {
         double[][] logits = new double[n][CLASSES];
         int[] labels = new int[n];
         boolean[] members = new boolean[n];
@@ -38,8 +38,8 @@ class ShadowModelAttackTest {
         // shadow data has classes 0..3 only; class 4 must fall back to the global model
         Data shadow = generate(new SplittableRandom(1), 2000, 4, memberLogit, nonMemberLogit);
         Data target = generate(new SplittableRandom(2), 1000, CLASSES, memberLogit, nonMemberLogit);
-        ShadowAttackModel model = ShadowModelAttack.builder().build().train(shadow.predictions(), shadow.labels(),
-                shadow.members());
+        ShadowAttackModel model =
+                ShadowModelAttack.builder().build().train(shadow.predictions(), shadow.labels(), shadow.members());
         assertThat(model.classesWithOwnModel()).containsExactlyInAnyOrder(0, 1, 2, 3);
         double[] scores = model.score(target.predictions(), target.labels());
         assertThat(java.util.Arrays.stream(scores).boxed()).allMatch(p -> p >= 0 && p <= 1);
@@ -50,7 +50,8 @@ class ShadowModelAttackTest {
         assertThat(mean(scores, target.members(), true)).isGreaterThan(0.8);
         assertThat(mean(scores, target.members(), false)).isLessThan(0.2);
         // training is deterministic for a fixed seed
-        double[] again = ShadowModelAttack.builder().build()
+        double[] again = ShadowModelAttack.builder()
+                .build()
                 .train(shadow.predictions(), shadow.labels(), shadow.members())
                 .score(target.predictions(), target.labels());
         assertThat(again).containsExactly(scores);
@@ -65,11 +66,14 @@ class ShadowModelAttackTest {
         double[] nonMemberLogit = {3, 0, 3, 0, 3};
         Data shadow = generate(new SplittableRandom(3), 3000, CLASSES, memberLogit, nonMemberLogit);
         Data target = generate(new SplittableRandom(4), 2000, CLASSES, memberLogit, nonMemberLogit);
-        ShadowModelAttack.Builder settings = ShadowModelAttack.builder().optTopClasses(3)
+        ShadowModelAttack.Builder settings = ShadowModelAttack.builder()
+                .optTopClasses(3)
                 .optFeatures(ShadowModelAttack.Features.SORTED_LOG_PROBABILITIES);
-        double[] perClass = settings.build().train(shadow.predictions(), shadow.labels(), shadow.members())
+        double[] perClass = settings.build()
+                .train(shadow.predictions(), shadow.labels(), shadow.members())
                 .score(target.predictions(), target.labels());
-        ShadowAttackModel globalOnly = settings.optMinExamplesPerClass(1_000_000).build()
+        ShadowAttackModel globalOnly = settings.optMinExamplesPerClass(1_000_000)
+                .build()
                 .train(shadow.predictions(), shadow.labels(), shadow.members());
         assertThat(globalOnly.classesWithOwnModel()).isEmpty();
         double[] global = globalOnly.score(target.predictions(), target.labels());
@@ -82,8 +86,8 @@ class ShadowModelAttackTest {
     @Test
     void attackClassifierPredictsAnExampleAtTheTrainingMean() {
         // the standardised features of this example are all 0, which Tribuo must still accept
-        AttackClassifier classifier = AttackClassifier.train(List.of(new double[] {0}, new double[] {2}),
-                List.of(false, true), 5, 1, "two rows");
+        AttackClassifier classifier = AttackClassifier.train(
+                List.of(new double[] {0}, new double[] {2}), List.of(false, true), 5, 1, "two rows");
         double p = classifier.memberProbability(new double[] {1});
         assertThat(p).isBetween(0.0, 1.0);
         assertThat(classifier.memberProbability(new double[] {3})).isGreaterThan(p);
@@ -94,23 +98,32 @@ class ShadowModelAttackTest {
         Data shadow = generate(new SplittableRandom(5), 50, CLASSES, new double[] {3, 3, 3, 3, 3}, new double[5]);
         ShadowModelAttack attack = ShadowModelAttack.builder().build();
         assertThatThrownBy(() -> attack.train(null, shadow.labels(), shadow.members()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shadow predictions must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shadow predictions must not be null");
         assertThatThrownBy(() -> attack.train(shadow.predictions(), new int[3], shadow.members()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 labels for 50 examples");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 labels for 50 examples");
         assertThatThrownBy(() -> attack.train(shadow.predictions(), shadow.labels(), new boolean[49]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one membership flag per shadow example");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one membership flag per shadow example");
         assertThatThrownBy(() -> attack.train(shadow.predictions(), shadow.labels(), new boolean[50]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only non-members");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only non-members");
         ShadowAttackModel model = attack.train(shadow.predictions(), shadow.labels(), shadow.members());
         ClassProbabilities threeClasses = ClassProbabilities.fromLogits(new double[][] {{1, 2, 3}});
         assertThatThrownBy(() -> model.score(threeClasses, new int[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must have 5 classes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must have 5 classes");
         assertThatThrownBy(() -> ShadowModelAttack.builder().optTopClasses(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("top classes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("top classes");
         assertThatThrownBy(() -> ShadowModelAttack.builder().optEpochs(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs");
-        assertThatThrownBy(() -> ShadowModelAttack.builder().optMinExamplesPerClass(1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min examples per class");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("epochs");
+        assertThatThrownBy(() ->
+                        ShadowModelAttack.builder().optMinExamplesPerClass(1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("min examples per class");
     }
 
     /** The AUC of the scores of the examples of one class ({@code -1}: all). */
@@ -122,8 +135,10 @@ class ShadowModelAttackTest {
                 (members[i] ? in : out).add(scores[i]);
             }
         }
-        return RocCurve.of(in.stream().mapToDouble(Double::doubleValue).toArray(),
-                out.stream().mapToDouble(Double::doubleValue).toArray()).auc();
+        return RocCurve.of(
+                        in.stream().mapToDouble(Double::doubleValue).toArray(),
+                        out.stream().mapToDouble(Double::doubleValue).toArray())
+                .auc();
     }
 
     private static double mean(double[] scores, boolean[] members, boolean which) {

@@ -53,8 +53,8 @@ class ThresholdScoresTest {
         double[] phi = ThresholdScores.logitScaledConfidence(predictions, new int[] {0, 0});
         assertThat(phi[0]).isCloseTo(100 - Math.log(2), within(1e-12));
         assertThat(phi[1]).isCloseTo(-100 - Math.log(1 + Math.exp(-100)), within(1e-12));
-        assertThat(ThresholdScores.negativeLoss(predictions, new int[] {0, 0})[0]).isCloseTo(-2 * Math.exp(-100),
-                within(1e-50));
+        assertThat(ThresholdScores.negativeLoss(predictions, new int[] {0, 0})[0])
+                .isCloseTo(-2 * Math.exp(-100), within(1e-50));
     }
 
     @Test
@@ -63,20 +63,22 @@ class ThresholdScoresTest {
         double[] phi = ThresholdScores.logitScaledConfidence(predictions, new int[] {0, 0});
         assertThat(phi[0]).isCloseTo(-Math.log(ClassProbabilities.PROBABILITY_FLOOR), within(1e-12));
         assertThat(phi[1]).isCloseTo(Math.log(ClassProbabilities.PROBABILITY_FLOOR), within(1e-12));
-        assertThat(ThresholdScores.negativeModifiedEntropy(predictions, new int[] {0, 0})[0]).isCloseTo(0, within(1e-40));
+        assertThat(ThresholdScores.negativeModifiedEntropy(predictions, new int[] {0, 0})[0])
+                .isCloseTo(0, within(1e-40));
     }
 
     @Test
     void membersLikeScoresAreHigher() {
         // a confident correct prediction beats a diffuse one and a confident wrong one, for every score
-        ClassProbabilities predictions = ClassProbabilities.fromProbabilities(new double[][] {
-            {0.98, 0.01, 0.01}, {0.4, 0.3, 0.3}, {0.01, 0.98, 0.01}});
+        ClassProbabilities predictions = ClassProbabilities.fromProbabilities(
+                new double[][] {{0.98, 0.01, 0.01}, {0.4, 0.3, 0.3}, {0.01, 0.98, 0.01}});
         int[] labels = {0, 0, 0};
         for (double[] s : new double[][] {
             ThresholdScores.negativeLoss(predictions, labels),
             ThresholdScores.trueClassProbability(predictions, labels),
             ThresholdScores.negativeModifiedEntropy(predictions, labels),
-            ThresholdScores.logitScaledConfidence(predictions, labels)}) {
+            ThresholdScores.logitScaledConfidence(predictions, labels)
+        }) {
             assertThat(s[0]).isGreaterThan(s[1]).isGreaterThan(s[2]);
         }
         // the plain entropy cannot tell a confident wrong prediction from a confident right one
@@ -87,22 +89,30 @@ class ThresholdScoresTest {
     @Test
     void rejectsBadInputNamingTheProblem() {
         assertThatThrownBy(() -> ClassProbabilities.fromProbabilities(new double[][] {{2, -1}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probabilities[0][0]")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities[0][0]")
                 .hasMessageContaining("fromLogits");
         assertThatThrownBy(() -> ClassProbabilities.fromProbabilities(new double[][] {{0.5, 0.5}, {0.2, 0.2}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probabilities[1] must sum to 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities[1] must sum to 1");
         assertThatThrownBy(() -> ClassProbabilities.fromLogits(new double[][] {{1, Double.NaN}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logits[0][1] must be finite");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("logits[0][1] must be finite");
         assertThatThrownBy(() -> ClassProbabilities.fromLogits(new double[][] {{1, 2}, {1, 2, 3}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logits[1] must have 2 classes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("logits[1] must have 2 classes");
         assertThatThrownBy(() -> ClassProbabilities.fromLogits(new double[][] {{1}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 classes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2 classes");
         assertThatThrownBy(() -> ClassProbabilities.fromLogits(new double[0][]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one row");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one row");
         ClassProbabilities predictions = ClassProbabilities.fromLogits(new double[][] {{1, 2}, {3, 4}});
         assertThatThrownBy(() -> ThresholdScores.negativeLoss(predictions, new int[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 labels for 2 examples");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 labels for 2 examples");
         assertThatThrownBy(() -> ThresholdScores.negativeLoss(predictions, new int[] {0, 2}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label[1] must be in [0, 2)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label[1] must be in [0, 2)");
     }
 }

@@ -75,7 +75,8 @@ class CanaryFormatTest {
         assertThat(new HashSet<>(some)).hasSize(1000);
         assertThat(some).isEqualTo(PIN.randomSecrets(1000, new SplittableRandom(3)));
         CanaryFormat small = CanaryFormat.digits("", 2);
-        assertThat(new HashSet<>(small.randomSecrets(100, new SplittableRandom(3)))).hasSize(100);
+        assertThat(new HashSet<>(small.randomSecrets(100, new SplittableRandom(3))))
+                .hasSize(100);
         assertThat(small.randomSecrets(0, new SplittableRandom(3))).isEmpty();
         assertThatThrownBy(() -> small.randomSecrets(101, new SplittableRandom(3)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -98,8 +99,7 @@ class CanaryFormatTest {
                 .hasMessage("template \"my pin is 123\" has no slot placeholder 'N'");
         assertThatThrownBy(() -> CanaryFormat.parse("NN and NN"))
                 .hasMessage("template \"NN and NN\" has more than one run of 'N'; the slots must be one run");
-        assertThatThrownBy(() -> PIN.index("12345"))
-                .hasMessage("secret \"12345\" has 5 symbols, the format 6");
+        assertThatThrownBy(() -> PIN.index("12345")).hasMessage("secret \"12345\" has 5 symbols, the format 6");
         assertThatThrownBy(() -> PIN.canary("12345x"))
                 .hasMessage("secret \"12345x\" has 'x' at 5, not in the slot alphabet \"0123456789\"");
         assertThatThrownBy(() -> PIN.secret(1_000_000)).hasMessage("secret index 1000000 is outside 0..999999");

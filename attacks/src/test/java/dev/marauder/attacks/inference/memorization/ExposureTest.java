@@ -1,10 +1,10 @@
 package dev.marauder.attacks.inference.memorization;
 
-import dev.marauder.stats.SkewNormal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.marauder.stats.SkewNormal;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -48,8 +48,8 @@ class ExposureTest {
     }
 
     @Property(tries = 50)
-    void rankIsOnePlusTheOthersAtOrBelow(@ForAll @IntRange(min = 1, max = 300) int n,
-            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+    void rankIsOnePlusTheOthersAtOrBelow(
+            @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @LongRange(min = 0, max = 1000) long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] px = random.ints(n, 0, 20).asDoubleStream().toArray(); // many ties
         int canary = random.nextInt(n);
@@ -98,10 +98,12 @@ class ExposureTest {
             double exact = Exposure.exact(px, index);
             assertThat(exact).isCloseTo(LOG2_MILLION - Math.log(ranks[k]) / Math.log(2), within(1e-12));
             if (k < 2) {
-                assertThat(Exposure.extrapolated(canary, model)).as("true model, rank %d", ranks[k])
+                assertThat(Exposure.extrapolated(canary, model))
+                        .as("true model, rank %d", ranks[k])
                         .isCloseTo(exact, within(trueTolerance[k]));
             }
-            assertThat(Exposure.extrapolated(canary, fitted)).as("fit, rank %d", ranks[k])
+            assertThat(Exposure.extrapolated(canary, fitted))
+                    .as("fit, rank %d", ranks[k])
                     .isCloseTo(exact, within(fitTolerance[k]));
             assertThat(Exposure.extrapolated(canary, sample)).isEqualTo(Exposure.extrapolated(canary, fitted));
         }

@@ -64,7 +64,9 @@ class SecretExtractionTest {
     void findsThePlantedSecretFirstAlongItsPath() {
         PlantedScorer alone = new PlantedScorer("314159");
         SecretExtraction.Result first = new SecretExtraction(1, 1000, 1).run(PIN, alone, "314159");
-        assertThat(first.completions()).extracting(SecretExtraction.Completion::secret).containsExactly("314159");
+        assertThat(first.completions())
+                .extracting(SecretExtraction.Completion::secret)
+                .containsExactly("314159");
         // best-first one prefix at a time: just the six prefixes along the planted path
         assertThat(first.prefixesScored()).isEqualTo(alone.prefixes).isEqualTo(6);
         assertThat(first.scorerCalls()).isEqualTo(6);
@@ -76,9 +78,10 @@ class SecretExtractionTest {
         assertThat(r.completions().get(0).logProbability()).isCloseTo(6 * LOG_09, within(1e-12));
         assertThat(r.secretRank()).hasValue(1);
         // then the nine secrets that leave the path at the last slot, tied, in symbol order
-        assertThat(r.completions().subList(1, 10)).extracting(SecretExtraction.Completion::secret)
-                .containsExactly("314150", "314151", "314152", "314153", "314154", "314155", "314156", "314157",
-                        "314158");
+        assertThat(r.completions().subList(1, 10))
+                .extracting(SecretExtraction.Completion::secret)
+                .containsExactly(
+                        "314150", "314151", "314152", "314153", "314154", "314155", "314156", "314157", "314158");
         assertThat(r.completions().get(1).logProbability()).isCloseTo(5 * LOG_09 + LOG_REST, within(1e-12));
         // those nine cost 5 ln(1/0.9) + ln 90 = 5.03 nats; first, every prefix that leaves the path
         // cheaper is expanded: the 9 at each of the first five slots (ln 90 + j ln(1/0.9) <= 4.92)
@@ -135,7 +138,9 @@ class SecretExtractionTest {
                 .map(p -> new double[] {Double.NEGATIVE_INFINITY, Math.log(0.5), Math.log(0.5)})
                 .toArray(double[][]::new);
         SecretExtraction.Result r = new SecretExtraction(100, 1000).run(f, noA);
-        assertThat(r.completions()).hasSize(8).allSatisfy(c -> assertThat(c.secret()).doesNotContain("a"));
+        assertThat(r.completions())
+                .hasSize(8)
+                .allSatisfy(c -> assertThat(c.secret()).doesNotContain("a"));
         assertThat(r.budgetExhausted()).isFalse();
         assertThat(r.prefixesScored()).isEqualTo(1 + 2 + 4);
     }
@@ -155,8 +160,8 @@ class SecretExtractionTest {
     }
 
     @Property(tries = 40)
-    void searchOrderIsTheEnumeratedOrder(@ForAll @LongRange(min = 0, max = 1_000_000) long seed,
-            @ForAll @IntRange(min = 1, max = 20) int batch) {
+    void searchOrderIsTheEnumeratedOrder(
+            @ForAll @LongRange(min = 0, max = 1_000_000) long seed, @ForAll @IntRange(min = 1, max = 20) int batch) {
         CanaryFormat f = new CanaryFormat("p", 4, "wxyz", "");
         SequenceScorer model = randomModel(seed, 4);
         double[] all = new SecretExtraction(1, 1, batch).logProbabilities(f, model);
@@ -195,9 +200,14 @@ class SecretExtractionTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("scorer returned log-probability 0.5 for '0' after prefix \"\"; log-probabilities must be"
                         + " <= 0");
-        SequenceScorer rounding = batch -> batch.stream().map(p -> new double[] {1e-7, Math.log(1e-9)})
-                .toArray(double[][]::new);
-        assertThat(new SecretExtraction(1, 10).run(bits, rounding).completions().get(0).logProbability()).isZero();
+        SequenceScorer rounding = batch ->
+                batch.stream().map(p -> new double[] {1e-7, Math.log(1e-9)}).toArray(double[][]::new);
+        assertThat(new SecretExtraction(1, 10)
+                        .run(bits, rounding)
+                        .completions()
+                        .get(0)
+                        .logProbability())
+                .isZero();
         SequenceScorer wrongRows = batch -> new double[0][];
         assertThatThrownBy(() -> new SecretExtraction(1, 10).run(bits, wrongRows))
                 .hasMessage("scorer returned 0 rows for 1 prefixes");

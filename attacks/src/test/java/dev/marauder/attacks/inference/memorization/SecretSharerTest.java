@@ -15,9 +15,18 @@ class SecretSharerTest {
     void repeatedCanariesAreExposedAndTheScorerAgreesWithTheModel() {
         CanaryFormat format = CanaryFormat.digits("my pin is ", 4);
         CharLanguageModel.Settings lm = new CharLanguageModel.Settings(16, 64, 32);
-        SecretSharer experiment = new SecretSharer(format, new int[] {1, 64}, 1, 30_000, lm,
-                new dev.marauder.core.train.AdamTrainer(4, 32, 1e-2, 0), 500, 1_000_000, 2_000, 3);
-        SecretSharer.Result r = experiment.run(TextCorpus.shipped(), Progress.NONE, w -> { });
+        SecretSharer experiment = new SecretSharer(
+                format,
+                new int[] {1, 64},
+                1,
+                30_000,
+                lm,
+                new dev.marauder.core.train.AdamTrainer(4, 32, 1e-2, 0),
+                500,
+                1_000_000,
+                2_000,
+                3);
+        SecretSharer.Result r = experiment.run(TextCorpus.shipped(), Progress.NONE, w -> {});
         assertThat(r.exact()).isTrue();
         assertThat(r.maxExposure()).isCloseTo(Math.log(1e4) / Math.log(2), within(1e-9));
         assertThat(r.canaries()).hasSize(2);
@@ -34,7 +43,9 @@ class SecretSharerTest {
         assertThat(often.extractionRank()).isBetween(1L, 4L);
         assertThat(r.meanExposureByRepetitions()).containsOnlyKeys(1, 64);
         assertThat(r.training().parameters()).isPositive();
-        assertThat(r.training().characters()).as("30,000 characters and 65 canary lines").isEqualTo(30_000 + 65 * "my pin is 0000\n".length());
+        assertThat(r.training().characters())
+                .as("30,000 characters and 65 canary lines")
+                .isEqualTo(30_000 + 65 * "my pin is 0000\n".length());
         assertThat(r.training().finalLoss()).isFinite();
         assertThat(r.privacy()).isNull();
     }
@@ -43,13 +54,15 @@ class SecretSharerTest {
     void batchedSecretScoresEqualTheSumOfPerSlotLogProbabilities() {
         CanaryFormat format = CanaryFormat.digits("pin ", 3);
         // a scorer whose next-symbol log-probabilities depend on the prefix
-        SequenceScorer scorer = prefixes -> prefixes.stream().map(p -> {
-            double[] row = new double[10];
-            for (int k = 0; k < 10; k++) {
-                row[k] = -0.1 * (k + 1) * (p.length + 1) - (p.length > 0 ? 0.01 * p[p.length - 1] : 0);
-            }
-            return row;
-        }).toArray(double[][]::new);
+        SequenceScorer scorer = prefixes -> prefixes.stream()
+                .map(p -> {
+                    double[] row = new double[10];
+                    for (int k = 0; k < 10; k++) {
+                        row[k] = -0.1 * (k + 1) * (p.length + 1) - (p.length > 0 ? 0.01 * p[p.length - 1] : 0);
+                    }
+                    return row;
+                })
+                .toArray(double[][]::new);
         double[] got = SecretSharer.logProbabilities(format, scorer, List.of("000", "907", "123"));
         double expected = -0.1 * 10 * 1 - (0.1 * 1 * 2 + 0.01 * 9) - (0.1 * 8 * 3 + 0.0);
         assertThat(got[1]).isCloseTo(expected, within(1e-12));
