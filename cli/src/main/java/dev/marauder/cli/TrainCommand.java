@@ -148,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         if (out.toFile().isFile()) {
             throw new UsageException("--out must be a directory, but " + out + " is a file");
         }
+        BuiltinClassifier.requireSavable(out); // before training, not after
         TrainTestSplit split = Datasets.load(data);
         OutputOptions o = new OutputOptions();
         o.quiet = quiet;

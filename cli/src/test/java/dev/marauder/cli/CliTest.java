@@ -64,6 +64,21 @@ class CliTest {
     }
 
     @Test
+    void trainRefusesADirectoryItDidNotCreateBeforeTraining(@TempDir Path dir) throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("thesis.tex"), "years of work");
+        long start = System.nanoTime();
+        Run r = run("train", "--arch", "mlp", "--data", "fashion-mnist", "--epochs", "50", "--out", project.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .startsWith("marauder: error: " + project)
+                .contains("not a Marauder model directory")
+                .doesNotContain("\tat ");
+        assertThat(project.resolve("thesis.tex")).hasContent("years of work");
+        assertThat((System.nanoTime() - start) / 1e9).as("refused before training, not after 50 epochs").isLessThan(60);
+    }
+
+    @Test
     void nonsenseTrainingSettingsAreUsageErrors(@TempDir Path dir) {
         Run epochs = run(
                 "train",

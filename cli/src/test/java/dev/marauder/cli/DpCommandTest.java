@@ -128,6 +128,9 @@ class DpCommandTest {
                 "--dp --noise 1 --accountant xyz|--accountant must be rdp or pld, got 'xyz'",
                 "--dp --noise 1 --target-epsilon 2|give either a noise multiplier or a target epsilon",
                 "--dp --noise 0.5 --epsilon-budget 1|more than the budget 1",
+                // once epsilon 0 (NaN masses in PLD): a vanishing noise must never pass a budget
+                "--dp --noise 1e-10 --accountant pld --epsilon-budget 1|more than the budget 1",
+                "--dp --noise 0.01 --accountant pld --epsilon-budget 1|more than the budget 1",
                 "--dp --noise 1 --clip -1|clip norm must be a positive number, got -1.0"
             })
     void wrongDpOptionsAreUsageErrors(String options, String message, @TempDir Path dir) {

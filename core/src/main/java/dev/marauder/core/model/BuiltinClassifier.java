@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.marauder.core.engine.Engines;
+import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
+import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.io.Messages;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.provenance.FileHash;
@@ -21,8 +23,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,7 +36,6 @@ public final class BuiltinClassifier extends EngineClassifier {
     /** File name of the model card in a model directory. */
     public static final String CARD_FILE = "model.json";
     /** File name of the parameters in a model directory. */
-    public static final String PARAMETERS_FILE = "parameters.bin";
 
     private final Model model;
     private final Block block;
@@ -96,11 +95,16 @@ public final class BuiltinClassifier extends EngineClassifier {
     }
 
     /**
-     * Saves this model to {@code dir} (created if missing). The files are written into a
-     * temporary sibling directory first, which then replaces {@code dir}: an existing model
-     * directory is never left half-written.
+     * Saves this model to {@code dir} (created if missing). Nothing the tool did not create is
+     * deleted or overwritten: {@code dir} must be new, empty, or a Marauder model directory (one
+     * with a readable model card), and the working directory and its ancestors are refused. The
+     * parameters go to a new file named by their hash, then the card is replaced atomically
+     * ({@link AtomicFiles}): a kill at any instant leaves the old model or the new one, never
+     * neither. Parameter files of earlier saves are removed afterwards; other files are left alone.
      *
-     * @return the card as saved, with the parameter hash filled in
+     * @return the card as saved, with the parameter file, its hash and the integrity hash
+     * @throws RefusedOutputException if {@code dir} is a file, the working directory or one of its
+     *     parents, or a non-empty directory that is not a Marauder model
      */
     public ModelCard save(Path dir) {
         return save(model, card, dir);
@@ -109,40 +113,81 @@ public final class BuiltinClassifier extends EngineClassifier {
     /** Saves {@code model} with {@code card} into {@code dir}; see {@link #save(Path)}. */
     public static ModelCard save(Model model, ModelCard card, Path dir) {
         Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new IllegalArgumentException("cannot save model: " + dir + " exists and is not a directory");
-        }
+        checkWritableModelDirectory(dir, target);
         try {
-            Files.createDirectories(target.getParent());
+            Files.createDirectories(target);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 model.getBlock().saveParameters(out);
             }
             byte[] params = bytes.toByteArray();
-            ModelCard saved = card.withParametersSha256(FileHash.sha256(params));
-            Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-            try {
-                Files.write(tmp.resolve(PARAMETERS_FILE), params);
-                Json.writeFile(tmp.resolve(CARD_FILE), saved);
-                Path old = null;
-                if (Files.exists(target)) {
-                    old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
-                    Files.delete(old);
-                    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                if (old != null) {
-                    deleteTree(old);
-                }
-            } finally {
-                if (Files.exists(tmp)) {
-                    deleteTree(tmp);
+            String sha = FileHash.sha256(params);
+            String file = "parameters-" + sha.substring(0, 16) + ".bin";
+            ModelCard saved = card.sealed(file, sha);
+            AtomicFiles.write(target.resolve(file), out -> out.write(params));
+            byte[] cardBytes = (Json.write(saved) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            AtomicFiles.write(target.resolve(CARD_FILE), out -> out.write(cardBytes)); // the commit point
+            try (Stream<Path> files = Files.list(target)) {
+                for (Path old : files.filter(p -> isParameterFile(p.getFileName().toString()))
+                        .filter(p -> !p.getFileName().toString().equals(file))
+                        .toList()) {
+                    Files.deleteIfExists(old);
                 }
             }
             return saved;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Names of the parameter files this class writes (and those of format-1 cards). */
+    private static boolean isParameterFile(String name) {
+        return name.equals(ModelCard.LEGACY_PARAMETERS_FILE) || name.matches("parameters-[0-9a-f]{16}\\.bin");
+    }
+
+    /**
+     * Checks, before any long work, that a model could be saved to {@code dir} (see {@link #save(Path)}).
+     *
+     * @throws RefusedOutputException if it could not
+     */
+    public static void requireSavable(Path dir) {
+        checkWritableModelDirectory(dir, dir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Refuses a target that is not ours to write: a file, the working directory or a parent of it,
+     * or a non-empty directory without a readable Marauder model card.
+     */
+    private static void checkWritableModelDirectory(Path given, Path target) {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new RefusedOutputException(given, "exists and is not a directory; a model is saved as a directory");
+        }
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        if (cwd.startsWith(target)) {
+            throw new RefusedOutputException(given, "is the working directory or one of its parents; save the model"
+                    + " into a new directory");
+        }
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            if (entries.findAny().isEmpty()) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new RefusedOutputException(given, "cannot be listed (" + Messages.firstLine(e) + ")");
+        }
+        Path cardFile = target.resolve(CARD_FILE);
+        try {
+            ModelCard existing = Json.read(cardFile, ModelCard.class);
+            if (existing.architecture() != null && existing.formatVersion() >= 1) {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a card: refused below
+        }
+        throw new RefusedOutputException(given, "is not empty and is not a Marauder model directory; Marauder never"
+                + " writes into a directory it did not create: choose a new or empty directory");
     }
 
     /**
@@ -153,21 +198,34 @@ public final class BuiltinClassifier extends EngineClassifier {
      */
     public static BuiltinClassifier load(Path dir) {
         Path cardFile = dir.resolve(CARD_FILE);
-        Path paramFile = dir.resolve(PARAMETERS_FILE);
         if (!Files.isDirectory(dir)) {
             throw new DataFormatException(dir, "model directory not found");
         }
         if (!Files.isRegularFile(cardFile)) {
             throw new DataFormatException(cardFile, "model card missing: not a Marauder model directory");
         }
-        if (!Files.isRegularFile(paramFile)) {
-            throw new DataFormatException(paramFile, "model parameters missing");
-        }
         ModelCard card;
         try {
             card = Json.read(cardFile, ModelCard.class);
         } catch (IOException e) {
             throw new DataFormatException(cardFile, "unreadable model card (" + Messages.firstLine(e) + ")", e);
+        }
+        if (card.parametersSha256() == null) {
+            throw new DataFormatException(cardFile, "model card has no parameters_sha256: cannot check the parameters;"
+                    + " refusing an unverifiable model");
+        }
+        if (card.formatVersion() >= 2 && !card.expectedIntegrity().equals(card.integrity())) {
+            throw new DataFormatException(cardFile, card.integrity() == null
+                    ? "model card has no integrity hash (format " + card.formatVersion() + " cards carry one)"
+                    : "model card was edited: its integrity hash does not match its content");
+        }
+        if (!isParameterFile(card.parametersFileName())) {
+            throw new DataFormatException(cardFile, "parameters_file must name a parameter file in the model"
+                    + " directory, got '" + card.parametersFileName() + "'");
+        }
+        Path paramFile = dir.resolve(card.parametersFileName());
+        if (!Files.isRegularFile(paramFile)) {
+            throw new DataFormatException(paramFile, "model parameters missing");
         }
         if (card.architecture() == null || card.inputShape() == null || card.classes() < 2) {
             throw new DataFormatException(cardFile, "model card lacks architecture, input_shape or classes");
@@ -185,7 +243,7 @@ public final class BuiltinClassifier extends EngineClassifier {
             throw new DataFormatException(paramFile, "unreadable (" + e.getMessage() + ")", e);
         }
         String hash = FileHash.sha256(params);
-        if (card.parametersSha256() != null && !card.parametersSha256().equals(hash)) {
+        if (!card.parametersSha256().equals(hash)) {
             throw new DataFormatException(
                     paramFile,
                     "SHA-256 " + hash + " does not match the model card's " + card.parametersSha256()
@@ -208,13 +266,5 @@ public final class BuiltinClassifier extends EngineClassifier {
                 model,
                 card,
                 new ModelInfo(dir.toAbsolutePath().normalize().getFileName().toString(), ModelFormat.MARAUDER, hashes));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -30,6 +30,11 @@ import java.util.List;
  * @param parametersSha256 SHA-256 of the parameter file
  * @param privacy differential-privacy settings and epsilon spent, or null for non-private training
  * @param provenance library versions, settings and timestamps of the training run
+ * @param parametersFile the name of the parameter file in the model directory (null in cards of
+ *     format 1, whose file is {@code parameters.bin})
+ * @param integrity SHA-256 of this card's canonical JSON without this field (from format 2 on):
+ *     an edit to any field, the parameter hash included, is detected. It guards against accidental
+ *     or careless edits, not against someone who recomputes it.
  */
 public record ModelCard(
         int formatVersion,
@@ -52,39 +57,46 @@ public record ModelCard(
         double trainingSeconds,
         String parametersSha256,
         PrivacyGuarantee privacy,
-        Provenance provenance) {
+        Provenance provenance,
+        String parametersFile,
+        String integrity) {
 
-    /** Current layout version of {@code model.json}. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Current layout version of {@code model.json}: 2 adds the parameter file's name (which changes
+     * with every save, so that replacing a model is atomic) and the card's integrity hash.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The parameter file of cards of format 1. */
+    public static final String LEGACY_PARAMETERS_FILE = "parameters.bin";
+
+    /** The parameter file's name in the model directory. */
+    public String parametersFileName() {
+        return parametersFile == null ? LEGACY_PARAMETERS_FILE : parametersFile;
+    }
+
+    /** The integrity hash this card should carry: SHA-256 of its canonical JSON without {@code integrity}. */
+    public String expectedIntegrity() {
+        ModelCard without = with(parametersFile, parametersSha256, null);
+        return dev.marauder.core.provenance.FileHash.sha256(dev.marauder.core.json.Json.canonicalBytes(without));
+    }
+
+    /** A copy as saved: current format, the parameter file and its hash, and the integrity hash. */
+    public ModelCard sealed(String file, String sha) {
+        ModelCard unsealed = new ModelCard(FORMAT_VERSION, architecture, inputShape, inputLower, inputUpper, classes,
+                classNames, dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate,
+                optimizer, seed, testAccuracy, trainingSeconds, sha, privacy, provenance, file, null);
+        return unsealed.with(file, sha, unsealed.expectedIntegrity());
+    }
+
+    private ModelCard with(String file, String sha, String integrityHash) {
+        return new ModelCard(formatVersion, architecture, inputShape, inputLower, inputUpper, classes, classNames,
+                dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate, optimizer, seed,
+                testAccuracy, trainingSeconds, sha, privacy, provenance, file, integrityHash);
+    }
 
     /** The input specification recorded in the card. */
     public InputSpec inputSpec() {
         return new InputSpec(inputShape, inputLower, inputUpper);
-    }
-
-    /** A copy with the parameter hash set. */
-    public ModelCard withParametersSha256(String sha) {
-        return new ModelCard(
-                formatVersion,
-                architecture,
-                inputShape,
-                inputLower,
-                inputUpper,
-                classes,
-                classNames,
-                dataset,
-                datasetSha256,
-                trainExamples,
-                testExamples,
-                epochs,
-                batchSize,
-                learningRate,
-                optimizer,
-                seed,
-                testAccuracy,
-                trainingSeconds,
-                sha,
-                privacy,
-                provenance);
     }
 }

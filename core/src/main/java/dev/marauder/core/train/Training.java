@@ -125,6 +125,8 @@ public final class Training {
                 run.seconds(),
                 null,
                 run.privacy(),
-                provenance);
+                provenance,
+                null,
+                null);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.io.DataFormatException;
+import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.InputGradient;
@@ -52,8 +53,8 @@ class TrainingTest {
         }
         assertThat(a.parametersSha256()).isEqualTo(b.parametersSha256());
         assertThat(a.testAccuracy()).isEqualTo(b.testAccuracy());
-        assertThat(Files.readAllBytes(dir.resolve("a/parameters.bin")))
-                .isEqualTo(Files.readAllBytes(dir.resolve("b/parameters.bin")));
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve(a.parametersFile())))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(b.parametersFile())));
         assertThat(c.parametersSha256()).isNotEqualTo(a.parametersSha256());
         // A real model: far better than the 10% of chance after one epoch on 2,000 images.
         assertThat(a.testAccuracy()).isGreaterThan(0.6);
@@ -116,11 +117,12 @@ class TrainingTest {
 
     @Test
     void tamperedParametersAreDetected(@TempDir Path dir) throws Exception {
+        ModelCard card;
         try (BuiltinClassifier trained = Training.train(
                 new TrainingSettings(Architecture.LOGREG, 1, 128, 1e-2, 1), small, UNIT, Progress.NONE)) {
-            trained.save(dir.resolve("m"));
+            card = trained.save(dir.resolve("m"));
         }
-        Path params = dir.resolve("m/parameters.bin");
+        Path params = dir.resolve("m").resolve(card.parametersFile());
         byte[] bytes = Files.readAllBytes(params);
         bytes[bytes.length - 1] ^= 1;
         Files.write(params, bytes);
@@ -131,6 +133,70 @@ class TrainingTest {
         assertThatThrownBy(() -> BuiltinClassifier.load(dir.resolve("nothing")))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("not found");
+    }
+
+    @Test
+    void anEditedCardOrAMissingHashIsRefused(@TempDir Path dir) throws Exception {
+        try (BuiltinClassifier trained = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 1, 128, 1e-2, 1), small, UNIT, Progress.NONE)) {
+            trained.save(dir.resolve("m"));
+        }
+        Path card = dir.resolve("m/model.json");
+        String original = Files.readString(card);
+        Files.writeString(card, original.replace("\"classes\" : 10", "\"classes\" : 9"));
+        assertThatThrownBy(() -> BuiltinClassifier.load(dir.resolve("m")))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("model card was edited");
+        Files.writeString(card, original.replaceAll("\"parameters_sha256\" : \"[0-9a-f]+\",", ""));
+        assertThatThrownBy(() -> BuiltinClassifier.load(dir.resolve("m")))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("no parameters_sha256");
+        Files.writeString(card, original.replaceAll("\"integrity\" : \"[0-9a-f]+\"", "\"integrity\" : null"));
+        assertThatThrownBy(() -> BuiltinClassifier.load(dir.resolve("m")))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("no integrity hash");
+        Files.writeString(card, original);
+        BuiltinClassifier.load(dir.resolve("m")).close();
+    }
+
+    @Test
+    void savingNeverDeletesOrOverwritesWhatTheToolDidNotCreate(@TempDir Path dir) throws Exception {
+        Path project = dir.resolve("project");
+        Files.createDirectories(project.resolve("src"));
+        Files.writeString(project.resolve("notes.txt"), "mine");
+        Path file = dir.resolve("data.csv");
+        Files.writeString(file, "1,2\n");
+        try (BuiltinClassifier trained = Training.train(
+                new TrainingSettings(Architecture.LOGREG, 1, 128, 1e-2, 1), small, UNIT, Progress.NONE)) {
+            assertThatThrownBy(() -> trained.save(project))
+                    .isInstanceOf(RefusedOutputException.class)
+                    .hasMessageStartingWith(project.toString())
+                    .hasMessageContaining("not a Marauder model directory");
+            assertThat(project.resolve("notes.txt")).hasContent("mine");
+            assertThat(project.resolve("src")).isDirectory();
+            assertThatThrownBy(() -> trained.save(file)).isInstanceOf(RefusedOutputException.class);
+            assertThat(file).hasContent("1,2\n");
+            assertThatThrownBy(() -> trained.save(Path.of(".")))
+                    .isInstanceOf(RefusedOutputException.class)
+                    .hasMessageContaining("working directory");
+
+            // Our own model directory is replaced: the new card names a new parameter file, the old
+            // parameter file goes, and a file the user put there stays.
+            Path model = dir.resolve("model");
+            ModelCard first = trained.save(model);
+            Files.writeString(model.resolve("README.txt"), "my notes");
+            ModelCard again = trained.save(model);
+            assertThat(again.parametersFile()).isEqualTo(first.parametersFile());
+            assertThat(model.resolve("README.txt")).hasContent("my notes");
+            try (var files = Files.list(model)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("model.json", first.parametersFile(), "README.txt");
+            }
+            // An empty directory is fine.
+            Path empty = Files.createDirectories(dir.resolve("empty"));
+            trained.save(empty);
+            BuiltinClassifier.load(empty).close();
+        }
     }
 
     @Test

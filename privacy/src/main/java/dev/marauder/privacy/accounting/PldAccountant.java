@@ -78,7 +78,24 @@ public final class PldAccountant implements PrivacyAccountant {
         if (cachedNonPrivate) {
             return Double.POSITIVE_INFINITY;
         }
+        if (cachedRemove == null) {
+            // No grid can hold these distributions: RDP's epsilon is a valid (looser) upper bound.
+            RdpAccountant rdp = new RdpAccountant();
+            history.segments().forEach(s -> rdp.step(s.noiseMultiplier(), s.sampleRate(), s.steps()));
+            return rdp.epsilon(delta);
+        }
         return Math.max(cachedRemove.epsilonForDelta(delta), cachedAdd.epsilonForDelta(delta));
+    }
+
+    /**
+     * The grid step actually used: {@link #interval()}, or a coarser one (10x, 100x, ... up to
+     * {@value #MAX_COARSENING}x) when the losses of a step do not fit a grid that fine (tiny noise
+     * multipliers); NaN when none fits and {@link #epsilon} falls back to RDP's upper bound. A
+     * coarser grid gives a looser but still valid (pessimistic) epsilon.
+     */
+    public double effectiveInterval() {
+        compose();
+        return cachedRemove == null ? Double.NaN : cachedRemove.interval();
     }
 
     /** The smallest delta for which the history is (epsilon, delta)-DP, by this accountant's PLDs. */
@@ -87,8 +104,8 @@ public final class PldAccountant implements PrivacyAccountant {
             throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
         }
         compose();
-        if (cachedNonPrivate) {
-            return 1;
+        if (cachedNonPrivate || cachedRemove == null) {
+            return 1; // no finite guarantee computed: the only safe delta
         }
         return Math.max(cachedRemove.deltaForEpsilon(epsilon), cachedAdd.deltaForEpsilon(epsilon));
     }
@@ -125,36 +142,70 @@ public final class PldAccountant implements PrivacyAccountant {
         return "pld";
     }
 
+    /** The largest factor by which the grid is coarsened before falling back to RDP. */
+    static final int MAX_COARSENING = 100_000;
+
+    /**
+     * The most grid points one step's distribution may take before the grid is coarsened: only
+     * very small noise multipliers (below about 0.2) reach it, whose epsilons are in the
+     * hundreds or more, where a coarser grid costs nothing that matters and saves minutes.
+     */
+    static final double MAX_ONE_STEP_POINTS = 1 << 20;
+
     private void compose() {
         if (cachedVersion == history.version()) {
             return;
         }
         List<Segment> segments = history.segments();
         cachedNonPrivate = segments.stream().anyMatch(Segment::isNonPrivate);
+        cachedRemove = null;
+        cachedAdd = null;
         if (!cachedNonPrivate) {
-            // With q = 1 everywhere the two directions have the same distribution.
-            boolean symmetric = segments.stream().allMatch(s -> s.sampleRate() == 1 || s.isNoOp());
-            PrivacyLossDistribution remove = PrivacyLossDistribution.identity(interval);
-            PrivacyLossDistribution add = remove;
+            double start = interval;
             for (Segment s : segments) {
-                if (s.isNoOp()) {
-                    continue;
+                while (!s.isNoOp() && start <= interval * MAX_COARSENING
+                        && Math.max(PrivacyLossDistribution.gridPoints(s.noiseMultiplier(), s.sampleRate(),
+                                        Adjacency.REMOVE, start),
+                                PrivacyLossDistribution.gridPoints(s.noiseMultiplier(), s.sampleRate(),
+                                        Adjacency.ADD, start)) > MAX_ONE_STEP_POINTS) {
+                    start *= 10;
                 }
-                PrivacyLossDistribution[] composed = PrivacyLossDistribution.selfCompose(
-                        oneStep(s, Adjacency.REMOVE), symmetric ? null : oneStep(s, Adjacency.ADD), s.steps());
-                remove = remove.compose(composed[0]);
-                add = symmetric ? remove : add.compose(composed[1]);
             }
-            cachedRemove = remove;
-            cachedAdd = add;
+            for (double h = start; h <= interval * MAX_COARSENING; h *= 10) {
+                try {
+                    composeAt(segments, h);
+                    break;
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    // the losses do not fit this grid: try a coarser one
+                    cachedRemove = null;
+                    cachedAdd = null;
+                }
+            }
         }
         cachedVersion = history.version();
     }
 
-    private PrivacyLossDistribution oneStep(Segment s, Adjacency adjacency) {
+    private void composeAt(List<Segment> segments, double h) {
+        // With q = 1 everywhere the two directions have the same distribution.
+        boolean symmetric = segments.stream().allMatch(s -> s.sampleRate() == 1 || s.isNoOp());
+        PrivacyLossDistribution remove = PrivacyLossDistribution.identity(h);
+        PrivacyLossDistribution add = remove;
+        for (Segment s : segments) {
+            if (s.isNoOp()) {
+                continue;
+            }
+            PrivacyLossDistribution[] composed = PrivacyLossDistribution.selfCompose(
+                    oneStep(s, Adjacency.REMOVE, h), symmetric ? null : oneStep(s, Adjacency.ADD, h), s.steps());
+            remove = remove.compose(composed[0]);
+            add = symmetric ? remove : add.compose(composed[1]);
+        }
+        cachedRemove = remove;
+        cachedAdd = add;
+    }
+
+    private PrivacyLossDistribution oneStep(Segment s, Adjacency adjacency, double h) {
         return oneStepCache.computeIfAbsent(
-                List.of(s.noiseMultiplier(), s.sampleRate(), adjacency),
-                key -> PrivacyLossDistribution.subsampledGaussian(
-                        s.noiseMultiplier(), s.sampleRate(), adjacency, interval));
+                List.of(s.noiseMultiplier(), s.sampleRate(), adjacency, h),
+                key -> PrivacyLossDistribution.subsampledGaussian(s.noiseMultiplier(), s.sampleRate(), adjacency, h));
     }
 }

@@ -1,6 +1,7 @@
 package dev.marauder.privacy.accounting;
 
 import dev.marauder.stats.Fft;
+import dev.marauder.stats.LogSpace;
 import dev.marauder.stats.Require;
 import dev.marauder.stats.StandardNormal;
 import java.util.Arrays;
@@ -124,6 +125,20 @@ public final class PrivacyLossDistribution {
             return identity(interval);
         }
         return new SubsampledGaussian(noiseMultiplier, sampleRate, adjacency == Adjacency.REMOVE).discretise(interval);
+    }
+
+    /**
+     * How many grid points one step of the subsampled Gaussian needs at {@code interval} (before
+     * anything is allocated; +infinity when its losses exceed any grid), so that an accountant can
+     * choose a grid that fits.
+     */
+    public static double gridPoints(double noiseMultiplier, double sampleRate, Adjacency adjacency, double interval) {
+        Require.gaussianMechanism(noiseMultiplier, sampleRate);
+        checkInterval(interval);
+        if (noiseMultiplier == 0 || sampleRate == 0) {
+            return 1;
+        }
+        return new SubsampledGaussian(noiseMultiplier, sampleRate, adjacency == Adjacency.REMOVE).points(interval);
     }
 
     /** The grid step of the losses. */
@@ -370,24 +385,28 @@ public final class PrivacyLossDistribution {
             return Double.POSITIVE_INFINITY;
         }
         // On [L_i, L_{i+1}] the divergence is upper - exp(eps) * lower, with upper the P-mass and
-        // lower the Q-mass of the losses above L_i (plus the infinite loss in upper).
+        // lower the Q-mass of the losses above L_i (plus the infinite loss in upper). The Q-mass is
+        // kept as a logarithm: for losses beyond about 700 it underflows, and exp(loss) overflows.
         double upper = infinityMass;
-        double lower = 0;
+        double logLower = Double.NEGATIVE_INFINITY;
         for (int i = probs.length - 1; i >= 0; i--) {
             double loss = (offset + i) * interval;
-            if (upper > delta && lower > 0 && upper - Math.exp(loss) * lower > delta) {
-                return Math.max(0, Math.log((upper - delta) / lower));
+            boolean exceeds = upper > delta && Math.log(upper - delta) > loss + logLower; // upper - e^loss lower > delta
+            if (exceeds && logLower > Double.NEGATIVE_INFINITY) {
+                return Math.max(0, Math.log(upper - delta) - logLower);
             }
-            if (loss <= 0 && upper - Math.exp(loss) * lower <= delta) {
+            if (loss <= 0 && !exceeds) {
                 return 0; // the divergence decreases with epsilon, and it is already small enough at a loss <= 0
             }
             upper += probs[i];
-            lower += probs[i] * Math.exp(-loss);
+            if (probs[i] > 0) {
+                logLower = LogSpace.add(logLower, Math.log(probs[i]) - loss);
+            }
         }
-        if (upper > delta && lower > 0) {
-            return Math.max(0, Math.log((upper - delta) / lower));
+        if (upper > delta && logLower > Double.NEGATIVE_INFINITY) {
+            return Math.max(0, Math.log(upper - delta) - logLower);
         }
-        return 0;
+        return upper > delta ? Double.POSITIVE_INFINITY : 0;
     }
 
     @Override
@@ -572,20 +591,34 @@ public final class PrivacyLossDistribution {
         /** The x at which the loss equals {@code loss}: -Infinity/+Infinity past the loss's range. */
         double inverse(double loss) {
             double g;
-            if (remove) {
-                double arg = Math.expm1(loss) + q; // q exp(g) = exp(loss) - (1 - q)
-                if (!(arg > 0)) {
+            if (q == 1) {
+                g = loss; // both directions: L = g
+            } else if (remove) {
+                double logArg = logExpMinus(loss, 1 - q); // log(q exp(g)) = log(exp(loss) - (1 - q))
+                if (logArg == Double.NEGATIVE_INFINITY) {
                     return Double.NEGATIVE_INFINITY;
                 }
-                g = Math.log(arg) - logQ;
+                g = logArg - logQ;
             } else {
-                double arg = Math.expm1(-loss) + q; // q exp(-g) = exp(-loss) - (1 - q)
-                if (!(arg > 0)) {
+                double logArg = logExpMinus(-loss, 1 - q); // log(q exp(-g)) = log(exp(-loss) - (1 - q))
+                if (logArg == Double.NEGATIVE_INFINITY) {
                     return Double.POSITIVE_INFINITY;
                 }
-                g = -(Math.log(arg) - logQ);
+                g = -(logArg - logQ);
             }
             return sigma * sigma * g + 0.5;
+        }
+
+        /**
+         * {@code log(exp(a) - c)} for {@code 0 <= c < 1} without overflow for large {@code a};
+         * {@code -Infinity} where {@code exp(a) <= c}.
+         */
+        private static double logExpMinus(double a, double c) {
+            if (a > 1) {
+                return a + Math.log1p(-c * Math.exp(-a));
+            }
+            double arg = Math.expm1(a) + (1 - c);
+            return arg > 0 ? Math.log(arg) : Double.NEGATIVE_INFINITY;
         }
 
         /** P-mass and Q-mass of (a, b], from the masses of N(0) and N(1) on it. */
@@ -595,6 +628,14 @@ public final class PrivacyLossDistribution {
 
         double qMass(double n0, double n1) {
             return remove ? n0 : (1 - q) * n1 + q * n0;
+        }
+
+        /** The grid points {@link #discretise} would use at step {@code h}. */
+        double points(double h) {
+            double lo = remove && q < 1 ? log1mQ : loss(1 - TAIL_SIGMAS * sigma);
+            double hi = !remove && q < 1 ? -log1mQ : loss(1 + TAIL_SIGMAS * sigma);
+            double n = (hi - lo) / h + 2;
+            return Double.isFinite(n) ? n : Double.POSITIVE_INFINITY;
         }
 
         PrivacyLossDistribution discretise(double h) {
@@ -613,6 +654,11 @@ public final class PrivacyLossDistribution {
                 jHi = (long) Math.ceil(-log1mQ / h);
             } else {
                 jHi = (long) Math.ceil(loss(xHigh) / h);
+            }
+            if (!Double.isFinite(loss(xLow)) || !Double.isFinite(loss(xHigh))
+                    || Math.abs(loss(xLow) / h) > 1e15 || Math.abs(loss(xHigh) / h) > 1e15) {
+                throw new IllegalArgumentException("privacy loss distribution of noise " + sigma + " at interval " + h
+                        + " has losses beyond any grid; use a larger interval");
             }
             if (jHi <= jLo) {
                 jHi = jLo + 1;
@@ -641,7 +687,7 @@ public final class PrivacyLossDistribution {
                 // Put mass `up` on the upper grid point and the rest on the lower one, preserving
                 // both the P-mass and the Q-mass of the interval.
                 double lowerLoss = (jLo + j - 1) * h;
-                double up = (pm - Math.exp(lowerLoss) * qm) / splitDenominator;
+                double up = (pm - expTimes(lowerLoss, qm)) / splitDenominator;
                 up = Math.min(pm, Math.max(0, up));
                 p[j] += up;
                 p[j - 1] += pm - up;
@@ -657,7 +703,7 @@ public final class PrivacyLossDistribution {
             if (top < Double.POSITIVE_INFINITY) {
                 double pm = pMass(n0.sf[points - 1], n1.sf[points - 1]);
                 double qm = qMass(n0.sf[points - 1], n1.sf[points - 1]);
-                double finite = Math.min(pm, Math.exp(jHi * h) * qm);
+                double finite = Math.min(pm, expTimes(jHi * h, qm));
                 inf = pm - finite;
                 p[points - 1] += finite;
             }
@@ -670,7 +716,24 @@ public final class PrivacyLossDistribution {
             while (last > first && p[last] == 0) {
                 last--;
             }
+            double total = inf;
+            for (double v : p) {
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("privacy loss distribution of noise " + sigma + " and sample rate "
+                            + q + " has an invalid mass (" + v + ") at interval " + h + "; use a larger interval");
+                }
+                total += v;
+            }
+            if (!(Math.abs(total - 1) <= 1e-6)) {
+                throw new IllegalArgumentException("privacy loss distribution of noise " + sigma + " and sample rate "
+                        + q + " has total mass " + total + " at interval " + h + "; use a larger interval");
+            }
             return new PrivacyLossDistribution(h, jLo + first, Arrays.copyOfRange(p, first, last + 1), inf);
+        }
+
+        /** {@code exp(logFactor) * mass} without overflow into NaN: a zero mass stays zero. */
+        private static double expTimes(double logFactor, double mass) {
+            return mass == 0 ? 0 : Math.exp(logFactor + Math.log(mass));
         }
     }
 
