@@ -77,7 +77,8 @@ public final class Main implements Runnable {
                 err.println("marauder: " + oneLine(ex));
                 return USAGE;
             }
-            if (ex instanceof DataFormatException || ex instanceof UncheckedIOException
+            if (ex instanceof DataFormatException
+                    || ex instanceof UncheckedIOException
                     || ex instanceof dev.marauder.core.io.RefusedOutputException) {
                 err.println("marauder: error: " + oneLine(ex));
                 return FAILURE;

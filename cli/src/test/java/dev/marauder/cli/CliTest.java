@@ -75,7 +75,9 @@ class CliTest {
                 .contains("not a Marauder model directory")
                 .doesNotContain("\tat ");
         assertThat(project.resolve("thesis.tex")).hasContent("years of work");
-        assertThat((System.nanoTime() - start) / 1e9).as("refused before training, not after 50 epochs").isLessThan(60);
+        assertThat((System.nanoTime() - start) / 1e9)
+                .as("refused before training, not after 50 epochs")
+                .isLessThan(60);
     }
 
     @Test

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import dev.marauder.core.engine.Engines;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
-import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.io.Messages;
+import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.provenance.FileHash;
 import java.io.ByteArrayInputStream;
@@ -36,8 +36,8 @@ public final class BuiltinClassifier extends EngineClassifier {
     /** File name of the model card in a model directory. */
     public static final String CARD_FILE = "model.json";
     /** File name of the parameters in a model directory. */
-
     private final Model model;
+
     private final Block block;
     private final ParameterStore parameters;
     private final ModelCard card;
@@ -128,7 +128,8 @@ public final class BuiltinClassifier extends EngineClassifier {
             byte[] cardBytes = (Json.write(saved) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.write(target.resolve(CARD_FILE), out -> out.write(cardBytes)); // the commit point
             try (Stream<Path> files = Files.list(target)) {
-                for (Path old : files.filter(p -> isParameterFile(p.getFileName().toString()))
+                for (Path old : files.filter(
+                                p -> isParameterFile(p.getFileName().toString()))
                         .filter(p -> !p.getFileName().toString().equals(file))
                         .toList()) {
                     Files.deleteIfExists(old);
@@ -164,8 +165,8 @@ public final class BuiltinClassifier extends EngineClassifier {
         }
         Path cwd = Path.of("").toAbsolutePath().normalize();
         if (cwd.startsWith(target)) {
-            throw new RefusedOutputException(given, "is the working directory or one of its parents; save the model"
-                    + " into a new directory");
+            throw new RefusedOutputException(
+                    given, "is the working directory or one of its parents; save the model" + " into a new directory");
         }
         if (!Files.isDirectory(target)) {
             return;
@@ -186,8 +187,10 @@ public final class BuiltinClassifier extends EngineClassifier {
         } catch (IOException | RuntimeException e) {
             // not a card: refused below
         }
-        throw new RefusedOutputException(given, "is not empty and is not a Marauder model directory; Marauder never"
-                + " writes into a directory it did not create: choose a new or empty directory");
+        throw new RefusedOutputException(
+                given,
+                "is not empty and is not a Marauder model directory; Marauder never"
+                        + " writes into a directory it did not create: choose a new or empty directory");
     }
 
     /**
@@ -211,17 +214,23 @@ public final class BuiltinClassifier extends EngineClassifier {
             throw new DataFormatException(cardFile, "unreadable model card (" + Messages.firstLine(e) + ")", e);
         }
         if (card.parametersSha256() == null) {
-            throw new DataFormatException(cardFile, "model card has no parameters_sha256: cannot check the parameters;"
-                    + " refusing an unverifiable model");
+            throw new DataFormatException(
+                    cardFile,
+                    "model card has no parameters_sha256: cannot check the parameters;"
+                            + " refusing an unverifiable model");
         }
         if (card.formatVersion() >= 2 && !card.expectedIntegrity().equals(card.integrity())) {
-            throw new DataFormatException(cardFile, card.integrity() == null
-                    ? "model card has no integrity hash (format " + card.formatVersion() + " cards carry one)"
-                    : "model card was edited: its integrity hash does not match its content");
+            throw new DataFormatException(
+                    cardFile,
+                    card.integrity() == null
+                            ? "model card has no integrity hash (format " + card.formatVersion() + " cards carry one)"
+                            : "model card was edited: its integrity hash does not match its content");
         }
         if (!isParameterFile(card.parametersFileName())) {
-            throw new DataFormatException(cardFile, "parameters_file must name a parameter file in the model"
-                    + " directory, got '" + card.parametersFileName() + "'");
+            throw new DataFormatException(
+                    cardFile,
+                    "parameters_file must name a parameter file in the model" + " directory, got '"
+                            + card.parametersFileName() + "'");
         }
         Path paramFile = dir.resolve(card.parametersFileName());
         if (!Files.isRegularFile(paramFile)) {

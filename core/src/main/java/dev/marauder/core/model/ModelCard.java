@@ -83,16 +83,58 @@ public record ModelCard(
 
     /** A copy as saved: current format, the parameter file and its hash, and the integrity hash. */
     public ModelCard sealed(String file, String sha) {
-        ModelCard unsealed = new ModelCard(FORMAT_VERSION, architecture, inputShape, inputLower, inputUpper, classes,
-                classNames, dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate,
-                optimizer, seed, testAccuracy, trainingSeconds, sha, privacy, provenance, file, null);
+        ModelCard unsealed = new ModelCard(
+                FORMAT_VERSION,
+                architecture,
+                inputShape,
+                inputLower,
+                inputUpper,
+                classes,
+                classNames,
+                dataset,
+                datasetSha256,
+                trainExamples,
+                testExamples,
+                epochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                seed,
+                testAccuracy,
+                trainingSeconds,
+                sha,
+                privacy,
+                provenance,
+                file,
+                null);
         return unsealed.with(file, sha, unsealed.expectedIntegrity());
     }
 
     private ModelCard with(String file, String sha, String integrityHash) {
-        return new ModelCard(formatVersion, architecture, inputShape, inputLower, inputUpper, classes, classNames,
-                dataset, datasetSha256, trainExamples, testExamples, epochs, batchSize, learningRate, optimizer, seed,
-                testAccuracy, trainingSeconds, sha, privacy, provenance, file, integrityHash);
+        return new ModelCard(
+                formatVersion,
+                architecture,
+                inputShape,
+                inputLower,
+                inputUpper,
+                classes,
+                classNames,
+                dataset,
+                datasetSha256,
+                trainExamples,
+                testExamples,
+                epochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                seed,
+                testAccuracy,
+                trainingSeconds,
+                sha,
+                privacy,
+                provenance,
+                file,
+                integrityHash);
     }
 
     /** The input specification recorded in the card. */

@@ -163,11 +163,14 @@ public final class PldAccountant implements PrivacyAccountant {
         if (!cachedNonPrivate) {
             double start = interval;
             for (Segment s : segments) {
-                while (!s.isNoOp() && start <= interval * MAX_COARSENING
-                        && Math.max(PrivacyLossDistribution.gridPoints(s.noiseMultiplier(), s.sampleRate(),
-                                        Adjacency.REMOVE, start),
-                                PrivacyLossDistribution.gridPoints(s.noiseMultiplier(), s.sampleRate(),
-                                        Adjacency.ADD, start)) > MAX_ONE_STEP_POINTS) {
+                while (!s.isNoOp()
+                        && start <= interval * MAX_COARSENING
+                        && Math.max(
+                                        PrivacyLossDistribution.gridPoints(
+                                                s.noiseMultiplier(), s.sampleRate(), Adjacency.REMOVE, start),
+                                        PrivacyLossDistribution.gridPoints(
+                                                s.noiseMultiplier(), s.sampleRate(), Adjacency.ADD, start))
+                                > MAX_ONE_STEP_POINTS) {
                     start *= 10;
                 }
             }

@@ -391,7 +391,8 @@ public final class PrivacyLossDistribution {
         double logLower = Double.NEGATIVE_INFINITY;
         for (int i = probs.length - 1; i >= 0; i--) {
             double loss = (offset + i) * interval;
-            boolean exceeds = upper > delta && Math.log(upper - delta) > loss + logLower; // upper - e^loss lower > delta
+            boolean exceeds =
+                    upper > delta && Math.log(upper - delta) > loss + logLower; // upper - e^loss lower > delta
             if (exceeds && logLower > Double.NEGATIVE_INFINITY) {
                 return Math.max(0, Math.log(upper - delta) - logLower);
             }
@@ -655,8 +656,10 @@ public final class PrivacyLossDistribution {
             } else {
                 jHi = (long) Math.ceil(loss(xHigh) / h);
             }
-            if (!Double.isFinite(loss(xLow)) || !Double.isFinite(loss(xHigh))
-                    || Math.abs(loss(xLow) / h) > 1e15 || Math.abs(loss(xHigh) / h) > 1e15) {
+            if (!Double.isFinite(loss(xLow))
+                    || !Double.isFinite(loss(xHigh))
+                    || Math.abs(loss(xLow) / h) > 1e15
+                    || Math.abs(loss(xHigh) / h) > 1e15) {
                 throw new IllegalArgumentException("privacy loss distribution of noise " + sigma + " at interval " + h
                         + " has losses beyond any grid; use a larger interval");
             }
@@ -719,8 +722,9 @@ public final class PrivacyLossDistribution {
             double total = inf;
             for (double v : p) {
                 if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new IllegalArgumentException("privacy loss distribution of noise " + sigma + " and sample rate "
-                            + q + " has an invalid mass (" + v + ") at interval " + h + "; use a larger interval");
+                    throw new IllegalArgumentException(
+                            "privacy loss distribution of noise " + sigma + " and sample rate " + q
+                                    + " has an invalid mass (" + v + ") at interval " + h + "; use a larger interval");
                 }
                 total += v;
             }

@@ -53,11 +53,20 @@ class AccountantPropertiesTest {
         PldAccountant accountant = pldAccountant(sigma, q, steps);
         double pld = accountant.epsilon(DELTA);
         double rdp = rdp(sigma, q, steps);
-        assertThat(pld).as("PLD epsilon, sigma %s, q %s, %d steps", sigma, q, steps).isNotNaN().isGreaterThanOrEqualTo(0);
-        assertThat(pld).as("PLD within its slack of RDP").isLessThanOrEqualTo(rdp * (1 + 1e-9) + slack(accountant, steps));
+        assertThat(pld)
+                .as("PLD epsilon, sigma %s, q %s, %d steps", sigma, q, steps)
+                .isNotNaN()
+                .isGreaterThanOrEqualTo(0);
+        assertThat(pld)
+                .as("PLD within its slack of RDP")
+                .isLessThanOrEqualTo(rdp * (1 + 1e-9) + slack(accountant, steps));
         double exact = exactGaussianEpsilon(Math.sqrt(steps) / sigma, DELTA);
-        assertThat(pld(sigma, 1, steps)).as("PLD at q = 1 against the exact Gaussian").isGreaterThanOrEqualTo(exact * (1 - 1e-9));
-        assertThat(rdp(sigma, 1, steps)).as("RDP at q = 1 against the exact Gaussian").isGreaterThanOrEqualTo(exact * (1 - 1e-9));
+        assertThat(pld(sigma, 1, steps))
+                .as("PLD at q = 1 against the exact Gaussian")
+                .isGreaterThanOrEqualTo(exact * (1 - 1e-9));
+        assertThat(rdp(sigma, 1, steps))
+                .as("RDP at q = 1 against the exact Gaussian")
+                .isGreaterThanOrEqualTo(exact * (1 - 1e-9));
     }
 
     @Property(tries = 15)
