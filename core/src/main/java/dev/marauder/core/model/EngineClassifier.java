@@ -46,7 +46,7 @@ public abstract class EngineClassifier implements DifferentiableClassifier {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
-            NDArray out = forward(x, false);
+            NDArray out = ModelOutputs.checked(forward(x, false), x.getShape().get(0), classes, info);
             out.attach(parent);
             return out;
         }
@@ -64,7 +64,9 @@ public abstract class EngineClassifier implements DifferentiableClassifier {
                 NDArray input = x.stopGradient();
                 input.attach(scope);
                 input.setRequiresGradient(true);
-                NDArray logits = forward(input, true);
+                NDArray raw = forward(input, true);
+                ModelOutputs.checked(raw.stopGradient(), x.getShape().get(0), classes, info);
+                NDArray logits = raw.getDataType() == DataType.FLOAT32 ? raw : raw.toType(DataType.FLOAT32, false);
                 NDArray value = objective.apply(logits);
                 if (value.getShape().size() != 1) {
                     throw new IllegalArgumentException("the objective must be a scalar, got shape " + value.getShape());

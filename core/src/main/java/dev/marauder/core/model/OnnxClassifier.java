@@ -124,6 +124,7 @@ public final class OnnxClassifier implements Classifier {
         float[] values = x.toType(DataType.FLOAT32, false).toFloatArray();
         queries.addAndGet(n);
         float[][] scores = run(values, n);
+        ModelOutputs.check(scores, n, classes, info);
         float[] flat = new float[n * classes];
         for (int i = 0; i < n; i++) {
             System.arraycopy(scores[i], 0, flat, i * classes, classes);
