@@ -65,9 +65,9 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(
             names = "--bounds",
-            defaultValue = "0,1",
             paramLabel = "LO,HI",
-            description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
+            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
+                    + " are used, and a --bounds that contradicts them is refused.")
     String bounds;
 
     @Option(
@@ -202,8 +202,8 @@ final class AuditCommand implements Callable<Integer> {
                 outcome = new Audit().run(context, progress, warnings);
             }
         } else {
-            float[] range = Inputs.bounds(bounds);
             Inputs.requireExists(model, "--model");
+            float[] range = Inputs.boundsFor(model, bounds);
             LabeledData test = Inputs.evaluationData(data, labels);
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
             try (Classifier c = Inputs.openChecked(model, test, range)) {

@@ -29,9 +29,9 @@ final class EvaluationOptions {
 
     @Option(
             names = "--bounds",
-            defaultValue = "0,1",
             paramLabel = "LO,HI",
-            description = "Valid input range for .pt/.onnx models (default ${DEFAULT-VALUE}).")
+            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
+                    + " are used, and a --bounds that contradicts them is refused.")
     String bounds;
 
     @Option(
@@ -42,16 +42,16 @@ final class EvaluationOptions {
     int batch;
 
     /**
-     * Checks the options that need no file: the batch size and the bounds.
+     * Checks the batch size and returns the model's input bounds: those its directory records, or
+     * {@code --bounds} for formats that record none (see {@link Inputs#boundsFor}).
      *
-     * @return the bounds
-     * @throws UsageException for a batch below 1 or malformed bounds
+     * @throws UsageException for a batch below 1 or malformed or contradicting bounds
      */
     float[] checkedBounds() {
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
         }
-        return Inputs.bounds(bounds);
+        return Inputs.boundsFor(existingModel(), bounds);
     }
 
     /** The model path, after checking that it exists. */

@@ -4,11 +4,15 @@ import dev.marauder.core.data.DataChecks;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.io.DataFormatException;
+import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.ModelCard;
 import dev.marauder.core.model.Models;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Turns the command line's model and data arguments into checked library objects. */
 final class Inputs {
@@ -66,21 +70,45 @@ final class Inputs {
         return t;
     }
 
-    /** Parses {@code --bounds LO,HI}. */
+    /** Parses {@code --bounds LO,HI}: two finite numbers with {@code LO < HI}. */
     static float[] bounds(String text) {
         String[] p = text.split(",");
         try {
             if (p.length == 2) {
                 float lo = Float.parseFloat(p[0].trim());
                 float hi = Float.parseFloat(p[1].trim());
-                if (lo < hi) {
+                if (lo < hi && Float.isFinite(lo) && Float.isFinite(hi)) {
                     return new float[] {lo, hi};
                 }
             }
         } catch (NumberFormatException e) {
             // fall through to the usage error
         }
-        throw new UsageException("--bounds must be two numbers LO,HI with LO < HI, got '" + text + "'");
+        throw new UsageException("--bounds must be two finite numbers LO,HI with LO < HI, got '" + text + "'");
+    }
+
+    /** The bounds of a model whose format records none, when {@code --bounds} is not given. */
+    static final String DEFAULT_BOUNDS = "0,1";
+
+    /**
+     * The valid input range of {@code model}: what a Marauder model directory records in its card,
+     * else {@code --bounds} ({@value #DEFAULT_BOUNDS} when not given). A {@code --bounds} that
+     * contradicts the card is a usage error rather than silently ignored.
+     *
+     * @param model the model path, or null when there is none (bounds for training)
+     * @param text the {@code --bounds} option, or null when not given
+     */
+    static float[] boundsFor(Path model, String text) {
+        if (model != null && Files.isDirectory(model)) {
+            ModelCard card = BuiltinClassifier.readCard(model);
+            float[] own = {card.inputLower(), card.inputUpper()};
+            if (text != null && !Arrays.equals(bounds(text), own)) {
+                throw new UsageException("--bounds " + text + " contradicts the bounds " + own[0] + "," + own[1]
+                        + " recorded in " + model + "; leave --bounds out for a Marauder model directory");
+            }
+            return own;
+        }
+        return bounds(text == null ? DEFAULT_BOUNDS : text);
     }
 
     /** Fails early with a clear message if a named file is missing. */

@@ -118,9 +118,9 @@ final class InvertCommand implements Callable<Integer> {
 
     @Option(
             names = "--bounds",
-            defaultValue = "0,1",
             paramLabel = "LO,HI",
-            description = "Valid input range for .pt and .onnx models (default ${DEFAULT-VALUE}).")
+            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
+                    + " are used, and a --bounds that contradicts them is refused.")
     String bounds;
 
     @Option(
@@ -165,8 +165,8 @@ final class InvertCommand implements Callable<Integer> {
         if (white) {
             refuse("--samples", samples, "--sigma", sigma, "--seed", seed);
         }
-        float[] range = Inputs.bounds(bounds);
         Inputs.requireExists(model, "--model");
+        float[] range = Inputs.boundsFor(model, bounds);
         if (saveImages != null && !saveImages.toString().endsWith(".npy") && Files.isRegularFile(saveImages)) {
             throw new UsageException(
                     "--save-images must be a .npy file or a directory, but " + saveImages + " is a file");

@@ -52,9 +52,9 @@ final class MiaCommand implements Callable<Integer> {
 
     @Option(
             names = "--bounds",
-            defaultValue = "0,1",
             paramLabel = "LO,HI",
-            description = "Valid input range (default ${DEFAULT-VALUE}).")
+            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
+                    + " are used, and a --bounds that contradicts them is refused.")
     String bounds;
 
     @Option(names = "--arch", paramLabel = "A", description = "End to end: logreg, mlp or cnn.")
@@ -146,7 +146,8 @@ final class MiaCommand implements Callable<Integer> {
                             : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
         boolean privacy = dpOptions.settings() != null;
-        float[] range = Inputs.bounds(bounds);
+        Inputs.requireExists(model, "--model");
+        float[] range = Inputs.boundsFor(model, bounds);
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
         if (given) {

@@ -64,6 +64,46 @@ class CliTest {
     }
 
     @Test
+    void commandsTakeTheBoundsTheModelDirectoryRecords(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m");
+        Run train = run(
+                "train",
+                "--arch",
+                "logreg",
+                "--data",
+                "fashion-mnist",
+                "--epochs",
+                "1",
+                "--bounds",
+                "0,2",
+                "--out",
+                model.toString(),
+                "--quiet");
+        assertThat(train.code()).as(train.err()).isZero();
+        Run attack = run("attack", "fgsm", "--model", model.toString(), "--data", "fashion-mnist", "--json", "--quiet");
+        assertThat(attack.code()).as(attack.err()).isZero();
+        JsonNode rows = JSON.readTree(attack.out()).get("per_epsilon");
+        // default budgets are 0.01, 0.03, 0.1 times the model's own input range [0, 2]
+        assertThat(rows.get(0).get("eps").asDouble()).isEqualTo(0.02);
+        assertThat(rows.get(2).get("eps").asDouble()).isEqualTo(0.2);
+        Run contradicted = run("eval", "--model", model.toString(), "--data", "fashion-mnist", "--bounds", "0,1");
+        assertThat(contradicted.code()).isEqualTo(2);
+        assertThat(contradicted.err()).contains("--bounds 0,1 contradicts the bounds 0.0,2.0");
+        Run infinite = run(
+                "train",
+                "--arch",
+                "logreg",
+                "--data",
+                "fashion-mnist",
+                "--bounds",
+                "-Infinity,Infinity",
+                "--out",
+                dir.resolve("n").toString());
+        assertThat(infinite.code()).isEqualTo(2);
+        assertThat(infinite.err()).contains("--bounds must be two finite numbers");
+    }
+
+    @Test
     void trainRefusesADirectoryItDidNotCreateBeforeTraining(@TempDir Path dir) throws Exception {
         Path project = Files.createDirectories(dir.resolve("project"));
         Files.writeString(project.resolve("thesis.tex"), "years of work");

@@ -194,12 +194,12 @@ public final class BuiltinClassifier extends EngineClassifier {
     }
 
     /**
-     * Loads a model directory written by {@link #save}.
+     * The card of the model directory {@code dir}, read without loading the parameters (for
+     * example to take the input bounds it records before any long work).
      *
-     * @throws DataFormatException if the directory, its card or its parameters are missing,
-     *     unreadable or inconsistent with each other
+     * @throws DataFormatException if the directory or its card is missing or unreadable
      */
-    public static BuiltinClassifier load(Path dir) {
+    public static ModelCard readCard(Path dir) {
         Path cardFile = dir.resolve(CARD_FILE);
         if (!Files.isDirectory(dir)) {
             throw new DataFormatException(dir, "model directory not found");
@@ -207,12 +207,22 @@ public final class BuiltinClassifier extends EngineClassifier {
         if (!Files.isRegularFile(cardFile)) {
             throw new DataFormatException(cardFile, "model card missing: not a Marauder model directory");
         }
-        ModelCard card;
         try {
-            card = Json.read(cardFile, ModelCard.class);
+            return Json.read(cardFile, ModelCard.class);
         } catch (IOException e) {
             throw new DataFormatException(cardFile, "unreadable model card (" + Messages.firstLine(e) + ")", e);
         }
+    }
+
+    /**
+     * Loads a model directory written by {@link #save}.
+     *
+     * @throws DataFormatException if the directory, its card or its parameters are missing,
+     *     unreadable or inconsistent with each other
+     */
+    public static BuiltinClassifier load(Path dir) {
+        Path cardFile = dir.resolve(CARD_FILE);
+        ModelCard card = readCard(dir);
         if (card.parametersSha256() == null) {
             throw new DataFormatException(
                     cardFile,

@@ -44,8 +44,8 @@ final class ModelOutputs {
             }
             for (float v : scores[i]) {
                 if (!Float.isFinite(v)) {
-                    throw new DataFormatException(source(info) + ": output contains NaN or infinite scores (row " + i
-                            + ")");
+                    throw new DataFormatException(
+                            source(info) + ": output contains NaN or infinite scores (row " + i + ")");
                 }
             }
         }
@@ -53,6 +53,8 @@ final class ModelOutputs {
 
     /** The model's file (the first file read to load it), or its name. */
     private static String source(ModelInfo info) {
-        return info.fileHashes().isEmpty() ? info.name() : info.fileHashes().keySet().iterator().next();
+        return info.fileHashes().isEmpty()
+                ? info.name()
+                : info.fileHashes().keySet().iterator().next();
     }
 }

@@ -46,7 +46,8 @@ class ModelOutputsTest {
             EngineClassifier oneRow = model((in, g) -> in.get("0:1, 0:2").mul(1f));
             assertThatThrownBy(() -> oneRow.logits(x))
                     .isInstanceOf(DataFormatException.class)
-                    .hasMessage("/models/broken.pt: output for a batch of 20 examples has shape [1, 2]; expected [20, 2]");
+                    .hasMessage(
+                            "/models/broken.pt: output for a batch of 20 examples has shape [1, 2]; expected [20, 2]");
             EngineClassifier twice = model((in, g) -> in.get(":, 0:2").repeat(0, 2));
             assertThatThrownBy(() -> twice.logits(x)).hasMessageContaining("has shape [40, 2]");
             EngineClassifier nan = model((in, g) -> in.get(":, 0:2").mul(Float.NaN));
