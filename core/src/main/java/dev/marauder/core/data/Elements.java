@@ -93,6 +93,30 @@ final class Elements {
      *     or more bytes follow the payload
      */
     static byte[] readPayload(String source, InputStream in, int expected, String what) throws IOException {
+        // The data are held as they are, then as float32: refuse before allocating what this JVM
+        // cannot hold. A small gzip file can declare, and inflate to, gigabytes; the bytes are then
+        // only counted, so the message says whether the file is short or too large.
+        long needed = (long) expected + 4L * expected;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap / 2) {
+            long present = 0;
+            byte[] skip = new byte[1 << 16];
+            for (int n; present <= expected && (n = in.read(skip)) > 0; ) {
+                present += n;
+            }
+            if (present < expected) {
+                throw new DataFormatException(source + ": truncated data: " + what + " needs " + expected
+                        + " bytes after the header, but only " + present + " are present");
+            }
+            throw new DataFormatException(String.format(
+                    java.util.Locale.ROOT,
+                    "%s: %s would need %,d MB in memory, more than half of this JVM's heap (%,d MB); give Java more"
+                            + " memory (MARAUDER_JAVA_OPTS=-Xmx...) or use a smaller file",
+                    source,
+                    what,
+                    needed >> 20,
+                    heap >> 20));
+        }
         byte[] buf = new byte[Math.min(expected, FIRST_CHUNK)];
         int have = 0;
         while (have < expected) {

@@ -142,6 +142,7 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
         private final String source;
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String source, String s) {
             this.source = source;
@@ -157,7 +158,21 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
             return v;
         }
 
+        /** NumPy headers nest two levels (a dict holding a shape tuple); deeper is not a header. */
+        private static final int MAX_DEPTH = 16;
+
         private Object value() {
+            if (++depth > MAX_DEPTH) {
+                throw error("values nested more than " + MAX_DEPTH + " deep");
+            }
+            try {
+                return valueAtDepth();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Object valueAtDepth() {
             skipSpace();
             if (pos >= s.length()) {
                 throw error("unexpected end");
