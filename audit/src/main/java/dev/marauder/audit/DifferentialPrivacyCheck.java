@@ -29,7 +29,8 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
     /**
      * The guarantee.
      *
-     * @param formalGuarantee whether the model was trained with DP
+     * @param formalGuarantee whether a differential-privacy guarantee holds: trained with DP-SGD,
+     *     with secure randomness (a seeded run is reproducible and NOT private) and a finite epsilon
      * @param guarantee the card's guarantee, null without DP
      * @param steps training steps at which epsilon was evaluated; not serialised (the chart has them)
      * @param epsilons epsilon spent after each of {@code steps}; not serialised
@@ -103,14 +104,14 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
                 g.noiseMultiplier(),
                 g.delta(),
                 g.accountant());
-        return new Result(true, g, steps, eps, command);
+        return new Result(g.isPrivate(), g, steps, eps, command);
     }
 
     @Override
     public ReportSection section(Result r) {
         Section.Builder s = Section.builder(id(), "Differential privacy");
         PrivacyGuarantee g = r.guarantee();
-        if (!r.formalGuarantee()) {
+        if (g == null) {
             s.warning("This model has no formal privacy guarantee: it was not trained with differential privacy."
                     + " Membership inference and memorisation are bounded by nothing but the model's generalisation.");
             s.data("formal_guarantee", false);
@@ -129,7 +130,8 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
                 g.epsilon(),
                 g.delta()));
         if (!g.secureRandomness()) {
-            s.warning("This model was trained with a fixed seed for noise and sampling: reproducible but NOT private.");
+            s.warning("This model was trained with a fixed seed for noise and sampling: reproducible but NOT private."
+                    + " The epsilon below describes the mechanism, not a guarantee for this model.");
         }
         Map<String, String> kv = new LinkedHashMap<>();
         kv.put("mechanism", g.mechanism());

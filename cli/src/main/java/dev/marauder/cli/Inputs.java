@@ -48,6 +48,10 @@ final class Inputs {
 
     private static <C extends Classifier> C check(C model, LabeledData data) {
         try {
+            if (data.size() == 0) {
+                throw new DataFormatException(
+                        data.source() + ": holds no examples; an accuracy of nothing means nothing");
+            }
             InputSpec spec = model.inputSpec();
             DataChecks.requireExampleShape(data.features(), spec.shape(), data.source());
             DataChecks.requireFinite(data.features(), data.source());

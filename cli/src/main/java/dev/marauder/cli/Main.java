@@ -89,7 +89,61 @@ public final class Main implements Runnable {
             }
             return FAILURE;
         });
+        cl.setExecutionStrategy(parseResult -> {
+            checkOutputs(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cl.execute(args);
+    }
+
+    /**
+     * Before a command runs: no option is NaN, and its {@code --out} is writable and none of its
+     * inputs, so that no work is wasted and nothing the user gave is overwritten.
+     */
+    private static void checkOutputs(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        java.util.List<java.nio.file.Path> inputs = new java.util.ArrayList<>();
+        for (CommandLine.Model.OptionSpec option : leaf.matchedOptions()) {
+            Object value = option.getValue();
+            boolean nan = value instanceof Double d && d.isNaN()
+                    || value instanceof Float f && f.isNaN()
+                    || value instanceof double[] ds
+                            && java.util.Arrays.stream(ds).anyMatch(Double::isNaN);
+            if (nan) {
+                // NaN would silently read as "not given" in the settings objects
+                throw new CommandLine.ParameterException(
+                        leaf.commandSpec().commandLine(), option.longestName() + " must be a number, got NaN");
+            }
+            if (option.longestName().equals("--out")) {
+                continue;
+            }
+            if (value instanceof java.nio.file.Path p) {
+                inputs.add(p);
+            } else if (value instanceof String text && !text.isBlank()) {
+                for (String part : text.split(",")) {
+                    try {
+                        java.nio.file.Path p = java.nio.file.Path.of(part.strip());
+                        if (java.nio.file.Files.exists(p)) {
+                            inputs.add(p);
+                        }
+                    } catch (java.nio.file.InvalidPathException e) {
+                        // not a path: a name or a number
+                    }
+                }
+            }
+        }
+        for (CommandLine.Model.CommandSpec mixin : leaf.commandSpec().mixins().values()) {
+            if (mixin.userObject() instanceof OutputOptions output) {
+                try {
+                    output.checkWritable(inputs);
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), e.getMessage(), e);
+                }
+            }
+        }
     }
 
     static String oneLine(Throwable ex) {

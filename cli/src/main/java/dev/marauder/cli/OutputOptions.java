@@ -1,5 +1,6 @@
 package dev.marauder.cli;
 
+import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.progress.Progress;
 import java.io.PrintWriter;
@@ -18,6 +19,48 @@ public final class OutputOptions {
             names = {"-q", "--quiet"},
             description = "No progress bar.")
     boolean quiet;
+
+    /**
+     * Checks, before any work, that {@code --out} can be written and destroys nothing: it is not a
+     * directory, its directory exists and is writable, and it is none of the command's input files
+     * (a model, data or labels file given to the same command).
+     *
+     * @param inputs the paths the command reads
+     * @throws RefusedOutputException if it cannot or must not be written
+     */
+    void checkWritable(java.util.Collection<Path> inputs) {
+        if (out == null) {
+            return;
+        }
+        Path target = out.toAbsolutePath().normalize();
+        if (java.nio.file.Files.isDirectory(target)) {
+            throw new RefusedOutputException(out, "is a directory; --out names the JSON file to write");
+        }
+        Path parent = target.getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new RefusedOutputException(out, "cannot be written: directory " + parent + " does not exist");
+        }
+        if (!java.nio.file.Files.isWritable(parent)) {
+            throw new RefusedOutputException(out, "cannot be written: directory " + parent + " is not writable");
+        }
+        for (Path input : inputs) {
+            Path in = input.toAbsolutePath().normalize();
+            boolean same = in.equals(target) || target.startsWith(in);
+            try {
+                same |= java.nio.file.Files.exists(in)
+                        && java.nio.file.Files.exists(target)
+                        && java.nio.file.Files.isSameFile(in, target);
+            } catch (java.io.IOException e) {
+                // cannot tell: the paths differ
+            }
+            if (same) {
+                throw new RefusedOutputException(
+                        out,
+                        "is an input of this command (" + input + "); writing the result"
+                                + " there would destroy it: choose another --out");
+            }
+        }
+    }
 
     /** The progress reporter: a bar on stderr when it is a terminal and not quiet. */
     Progress progress() {

@@ -64,6 +64,80 @@ class CliTest {
     }
 
     @Test
+    void outputsAreCheckedBeforeAnyWorkAndNeverOverwriteAnInput(@TempDir Path dir) throws Exception {
+        Path model = FIXTURES.resolve("fmnist_cnn.pt");
+        Path xs = Files.copy(FIXTURES.resolve("fmnist_test_200_x.npy"), dir.resolve("x.npy"));
+        Path ys = Files.copy(FIXTURES.resolve("fmnist_test_200_y.npy"), dir.resolve("y.npy"));
+        byte[] before = Files.readAllBytes(xs);
+        Run onInput = run(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                xs.toString(),
+                "--labels",
+                ys.toString(),
+                "--out",
+                xs.toString());
+        assertThat(onInput.code()).isEqualTo(1);
+        assertThat(onInput.err()).contains("is an input of this command").doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(xs)).isEqualTo(before);
+        Run missingDir = run(
+                "attack",
+                "pgd",
+                "--model",
+                model.toString(),
+                "--data",
+                xs.toString(),
+                "--labels",
+                ys.toString(),
+                "--out",
+                dir.resolve("no/such/dir/r.json").toString());
+        assertThat(missingDir.code()).isEqualTo(1);
+        assertThat(missingDir.err()).contains("does not exist");
+        Run nan = run(
+                "attack",
+                "pgd",
+                "--model",
+                model.toString(),
+                "--data",
+                xs.toString(),
+                "--labels",
+                ys.toString(),
+                "--step",
+                "NaN");
+        assertThat(nan.code()).isEqualTo(2);
+        assertThat(nan.err()).contains("--step must be a number, got NaN");
+        Run budget = run(
+                "train",
+                "--arch",
+                "logreg",
+                "--data",
+                "mnist",
+                "--dp",
+                "--noise",
+                "1",
+                "--epsilon-budget",
+                "NaN",
+                "--out",
+                dir.resolve("m").toString());
+        assertThat(budget.code()).isEqualTo(2);
+        assertThat(budget.err()).contains("--epsilon-budget must be a number, got NaN");
+        NpyWriter.write(dir.resolve("empty-x.npy"), new FloatTensor(new float[0], new int[] {0, 1, 28, 28}));
+        NpyWriter.writeLabels(dir.resolve("empty-y.npy"), new int[0]);
+        Run empty = run(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                dir.resolve("empty-x.npy").toString(),
+                "--labels",
+                dir.resolve("empty-y.npy").toString());
+        assertThat(empty.code()).isEqualTo(1);
+        assertThat(empty.err()).contains("holds no examples");
+    }
+
+    @Test
     void commandsTakeTheBoundsTheModelDirectoryRecords(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m");
         Run train = run(
