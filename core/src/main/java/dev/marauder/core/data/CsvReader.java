@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>The label column is named by {@code labelColumn}: a header name, or a 0-based index if it
  * is all digits, or the last column if it is null or blank. The first row is a header if the
- * label column is given by name, or if any of its cells outside the label column is not a
- * number. Labels are either all numbers, each a non-negative integer (such as {@code 3} or
+ * label column is given by name, or if none of its cells is empty and one outside the label
+ * column is not a number. Labels are either all numbers, each a non-negative integer (such as {@code 3} or
  * {@code 3.0}), used as class indices, or else class names, mapped to indices in sorted order
  * ({@link CsvData#classNames()}).
  *
@@ -205,6 +205,11 @@ public final class CsvReader {
     }
 
     private static boolean anyNonNumeric(List<String> cells, int except) {
+        // A header names every column: a row with an empty cell is a data row with a missing value
+        // (and then an error naming the cell), not a header to skip.
+        if (cells.stream().anyMatch(String::isBlank)) {
+            return false;
+        }
         for (int c = 0; c < cells.size(); c++) {
             if (c != except && !NUMBER.matcher(cells.get(c)).matches()) {
                 return true;

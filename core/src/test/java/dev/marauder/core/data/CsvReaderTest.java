@@ -35,6 +35,14 @@ class CsvReaderTest {
     }
 
     @Test
+    void aFirstRowWithAnEmptyCellIsAnErrorNotAHeaderThatSilentlyDropsARow() {
+        Path f = csv("1,,0\n3,4,1\n5,6,0\n");
+        assertThatThrownBy(() -> CsvReader.readWithNames(f, null))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessage(f + ": line 1, column 1: empty cell");
+    }
+
+    @Test
     void noHeader() {
         CsvData d = CsvReader.readWithNames(csv("1,2,1\n3,4,0.0\n"), null);
         assertThat(d.header()).isEmpty();
