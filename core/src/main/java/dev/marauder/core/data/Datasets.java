@@ -122,8 +122,11 @@ public final class Datasets {
                     + "': not a built-in name (" + String.join(", ", BUILT_IN) + ") and no file or directory "
                     + (path == null ? "of that name" : "at " + path.toAbsolutePath()));
         }
+        // A path is recorded absolute (model cards, reports), so that it still names the data when
+        // a command runs from another directory.
+        String name = path.toAbsolutePath().normalize().toString();
         if (Files.isDirectory(path)) {
-            return loadDirectory(nameOrPath, path);
+            return loadDirectory(name, path);
         }
         if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             throw new DataFormatException(
@@ -133,7 +136,7 @@ public final class Datasets {
                             + ", each optionally .gz), or a directory with "
                             + String.join(", ", NPY_FILES));
         }
-        return split(nameOrPath, CsvReader.read(path, null));
+        return split(name, CsvReader.read(path, null));
     }
 
     /**

@@ -185,6 +185,10 @@ class DatasetsTest {
         Path f = Files.writeString(dir.resolve("t.csv"), text, StandardCharsets.UTF_8);
         TrainTestSplit a = Datasets.load(f.toString());
         TrainTestSplit b = Datasets.load(f.toString());
+        // given relative to the working directory, the path is recorded absolute (model cards keep
+        // naming the data when a command runs elsewhere)
+        Path relative = Path.of("").toAbsolutePath().relativize(f);
+        assertThat(Datasets.load(relative.toString()).name()).isEqualTo(f.toAbsolutePath().normalize().toString());
         assertThat(a.train().size()).isEqualTo(83);
         assertThat(a.test().size()).isEqualTo(20);
         assertThat(a.test().features().data()).isEqualTo(b.test().features().data());
