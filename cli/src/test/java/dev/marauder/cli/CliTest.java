@@ -64,6 +64,43 @@ class CliTest {
     }
 
     @Test
+    void anOnnxRunLeavesNoTemporaryFolderBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<java.util.Set<String>> onnxFolders = () -> {
+            try (var list = Files.list(tmp)) {
+                return list.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("onnxruntime-java"))
+                        .collect(java.util.stream.Collectors.toSet());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        java.util.Set<String> before = onnxFolders.get();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dai.djl.offline=true",
+                        Main.class.getName(),
+                        "eval",
+                        "--model",
+                        FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                        "--data",
+                        FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                        "--labels",
+                        FIXTURES.resolve("fmnist_test_200_y.npy").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        java.util.Set<String> after = onnxFolders.get();
+        after.removeAll(before);
+        assertThat(after).as("folders ONNX Runtime left in " + tmp).isEmpty();
+    }
+
+    @Test
     void outputsAreCheckedBeforeAnyWorkAndNeverOverwriteAnInput(@TempDir Path dir) throws Exception {
         Path model = FIXTURES.resolve("fmnist_cnn.pt");
         Path xs = Files.copy(FIXTURES.resolve("fmnist_test_200_x.npy"), dir.resolve("x.npy"));

@@ -56,12 +56,52 @@ public final class OnnxClassifier implements Classifier {
      * @param spec input shape and bounds
      * @param kind whether the first output holds logits or probabilities
      */
+    private static OrtEnvironment environment;
+
+    /**
+     * ONNX Runtime's environment. Loading its native library leaves an empty
+     * {@code onnxruntime-java*} folder in the temporary directory each time; the ones this process
+     * made are removed when it exits (Marauder deletes nothing it did not create).
+     */
+    private static synchronized OrtEnvironment environment() {
+        if (environment == null) {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            java.util.Set<Path> before = onnxTemporaryFolders(tmp);
+            environment = OrtEnvironment.getEnvironment();
+            java.util.Set<Path> ours = onnxTemporaryFolders(tmp);
+            ours.removeAll(before);
+            if (!ours.isEmpty()) {
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> ours.forEach(dir -> {
+                                    try {
+                                        java.nio.file.Files.deleteIfExists(
+                                                dir); // only if empty: a full folder is not ours to clear
+                                    } catch (java.io.IOException | RuntimeException e) {
+                                        // left behind: harmless
+                                    }
+                                }),
+                                "remove-onnxruntime-temporary-folder"));
+            }
+        }
+        return environment;
+    }
+
+    private static java.util.Set<Path> onnxTemporaryFolders(Path tmp) {
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(tmp)) {
+            return list.filter(p -> p.getFileName().toString().startsWith("onnxruntime-java"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        } catch (java.io.IOException | RuntimeException e) {
+            return new java.util.HashSet<>();
+        }
+    }
+
     public static OnnxClassifier load(Path file, InputSpec spec, OutputKind kind) {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "model file not found");
         }
         String hash = FileHash.sha256(file);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         OrtSession session;
         try {
             session = env.createSession(file.toAbsolutePath().toString(), new OrtSession.SessionOptions());

@@ -188,7 +188,8 @@ class DatasetsTest {
         // given relative to the working directory, the path is recorded absolute (model cards keep
         // naming the data when a command runs elsewhere)
         Path relative = Path.of("").toAbsolutePath().relativize(f);
-        assertThat(Datasets.load(relative.toString()).name()).isEqualTo(f.toAbsolutePath().normalize().toString());
+        assertThat(Datasets.load(relative.toString()).name())
+                .isEqualTo(f.toAbsolutePath().normalize().toString());
         assertThat(a.train().size()).isEqualTo(83);
         assertThat(a.test().size()).isEqualTo(20);
         assertThat(a.test().features().data()).isEqualTo(b.test().features().data());
