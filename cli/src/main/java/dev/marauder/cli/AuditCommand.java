@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
  * {@code marauder audit}: with no arguments, the demo (a cached CNN on the shipped Fashion-MNIST
  * subset); with {@code --model}, the user's model on the user's data. Runs every check of {@link
  * dev.marauder.audit.AuditChecks#all()} that applies, writes {@code index.html} and {@code
- * report.json}, and prints the verdict (one line per summary line) and the skipped checks with
+ * report.json} into the {@code --report} directory ({@code --out FILE} writes the same JSON to a file,
+ * as every command's {@code --out} does), and prints the verdict (one line per summary line) and the skipped checks with
  * their reasons ("skipped CHECK: REASON").
  */
 @Command(
@@ -92,11 +94,11 @@ final class AuditCommand implements Callable<Integer> {
     int examples;
 
     @Option(
-            names = "--out",
+            names = "--report",
             defaultValue = "marauder-report",
             paramLabel = "DIR",
-            description = "Report directory (default ${DEFAULT-VALUE}).")
-    Path out;
+            description = "Directory of the HTML report (index.html) and its report.json (default ${DEFAULT-VALUE}).")
+    Path reportDir;
 
     @Option(
             names = "--cache",
@@ -131,13 +133,9 @@ final class AuditCommand implements Callable<Integer> {
                     "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
     boolean noPrivacyAudit;
 
-    @Option(names = "--json", description = "Also print report.json on standard output.")
-    boolean json;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "No progress bar.")
-    boolean quiet;
+    /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
@@ -160,9 +158,7 @@ final class AuditCommand implements Callable<Integer> {
         if (model != null && data == null) {
             throw new UsageException("--model needs --data (and --labels unless --data names a dataset)");
         }
-        if (out.toFile().isFile()) {
-            throw new UsageException("--out must be a directory, but " + out + " is a file");
-        }
+        Inputs.requireReportDirectory(reportDir);
         // results of separate runs, read (and checked) before any long computation
         List<MembershipRun> miaRuns = new ArrayList<>();
         for (Path file : mia == null ? List.<Path>of() : mia) {
@@ -179,9 +175,7 @@ final class AuditCommand implements Callable<Integer> {
             Inputs.requireExists(privacyAudit, "--privacy-audit");
             privacyAudits.add(CanaryAuditRun.read(privacyAudit));
         }
-        OutputOptions o = new OutputOptions();
-        o.quiet = quiet;
-        Progress progress = o.progress();
+        Progress progress = output.progress();
         PrintWriter stderr = spec.commandLine().getErr();
         Consumer<String> warnings = w -> stderr.println("marauder: warning: " + w);
         AuditOutcome outcome;
@@ -220,10 +214,10 @@ final class AuditCommand implements Callable<Integer> {
             }
         }
         Report report = AuditReport.of(outcome);
-        ReportWriter.write(report, out);
+        ReportWriter.write(report, reportDir);
         PrintWriter stdout = spec.commandLine().getOut();
         // with --json, standard output holds the JSON only, so the verdict goes to standard error
-        PrintWriter verdict = json ? stderr : stdout;
+        PrintWriter verdict = output.json ? stderr : stdout;
         verdict.println("audited " + outcome.modelName() + ":");
         for (SummaryLine line : report.summary()) {
             verdict.printf("  %-13s %s: %s%n", "[" + line.severity().label() + "]", line.threat(), line.headline());
@@ -235,13 +229,10 @@ final class AuditCommand implements Callable<Integer> {
         for (SkippedCheck s : report.skipped()) {
             verdict.println("skipped " + s.name() + ": " + s.reason());
         }
-        if (json) {
-            stdout.println(ReportWriter.toJson(report));
-        } else {
-            stdout.println(
-                    "wrote " + out.resolve(ReportWriter.HTML_FILE) + " and " + out.resolve(ReportWriter.JSON_FILE));
-        }
-        stdout.flush();
+        verdict.println("wrote " + reportDir.resolve(ReportWriter.HTML_FILE) + " and "
+                + reportDir.resolve(ReportWriter.JSON_FILE));
+        verdict.flush();
+        output.emitJson(stdout, ReportWriter.toJson(report));
         stderr.flush();
         return 0;
     }

@@ -115,6 +115,36 @@ final class Inputs {
         return bounds(text == null ? DEFAULT_BOUNDS : text);
     }
 
+    /**
+     * Checks, before any work, that a report can be written to {@code dir}: a new or empty
+     * directory, or one holding an earlier Marauder report (its {@code report.json} names
+     * {@code sections}); never a file, nor a directory whose {@code index.html} or {@code
+     * report.json} is someone else's.
+     */
+    static void requireReportDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--report must be a directory, but " + dir + " is a file");
+        }
+        Path html = dir.resolve("index.html");
+        Path json = dir.resolve("report.json");
+        if (!Files.exists(html) && !Files.exists(json)) {
+            return;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode report =
+                    dev.marauder.core.json.Json.mapper().readTree(json.toFile());
+            if (report != null && report.has("sections") && report.has("generated_at")) {
+                return;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not a report of ours: refused below
+        }
+        throw new dev.marauder.core.io.RefusedOutputException(
+                dir,
+                "holds an index.html or report.json that is not a"
+                        + " Marauder report; Marauder never overwrites what it did not create: choose another --report");
+    }
+
     /** Fails early with a clear message if a named file is missing. */
     static void requireExists(Path p, String option) {
         if (p != null && !p.toFile().exists()) {

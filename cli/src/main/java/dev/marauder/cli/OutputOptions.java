@@ -68,6 +68,25 @@ public final class OutputOptions {
     }
 
     /**
+     * Emits a result that is already JSON text: to {@code --out} (atomically) and/or stdout with
+     * {@code --json}; nothing otherwise (the caller printed its own text).
+     */
+    void emitJson(PrintWriter stdout, String jsonText) {
+        if (out != null) {
+            Json.writeAtomically(
+                    out,
+                    (jsonText.endsWith("\n") ? jsonText : jsonText + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (json) {
+            stdout.print(jsonText.endsWith("\n") ? jsonText : jsonText + "\n");
+        } else if (out != null) {
+            stdout.println("wrote " + out);
+        }
+        stdout.flush();
+    }
+
+    /**
      * Emits a result: JSON to {@code --out} (atomically) and/or stdout with {@code --json},
      * otherwise the human-readable {@code text}.
      */

@@ -322,7 +322,7 @@ class CliTest {
                 FIXTURES.resolve("fmnist_mlp.onnx").toString(),
                 "--data",
                 "fashion-mnist",
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
@@ -350,11 +350,15 @@ class CliTest {
                 FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
                 "--labels",
                 FIXTURES.resolve("fmnist_test_200_y.npy").toString(),
-                "--out",
+                "--report",
                 report.toString(),
+                "--out",
+                dir.resolve("audit.json").toString(),
                 "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        // --out FILE means what it means for every command: the JSON result, here report.json's content
+        assertThat(JSON.readTree(dir.resolve("audit.json").toFile())).isEqualTo(json);
         JsonNode summary = json.get("summary");
         assertThat(summary).isNotEmpty();
         for (JsonNode line : summary) {
@@ -374,6 +378,23 @@ class CliTest {
                 .contains("[not assessed] Baseline (clean accuracy): clean accuracy");
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html.indexOf("Baseline (clean accuracy)")).isPositive().isLessThan(html.indexOf("id=\"model\""));
+
+        // a directory whose index.html is someone else's is refused, before any work
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<h1>my homepage</h1>");
+        Run foreign = run(
+                "audit",
+                "--model",
+                FIXTURES.resolve("fmnist_mlp.onnx").toString(),
+                "--data",
+                FIXTURES.resolve("fmnist_test_200_x.npy").toString(),
+                "--labels",
+                FIXTURES.resolve("fmnist_test_200_y.npy").toString(),
+                "--report",
+                site.toString());
+        assertThat(foreign.code()).isEqualTo(1);
+        assertThat(foreign.err()).contains("not a Marauder report");
+        assertThat(site.resolve("index.html")).hasContent("<h1>my homepage</h1>");
     }
 
     static String skippedReason(JsonNode report, String check) {
@@ -607,7 +628,7 @@ class CliTest {
                 "100",
                 "--eps",
                 "0,0.1",
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
@@ -628,7 +649,15 @@ class CliTest {
         assertThat(Files.readString(report.resolve("index.html"))).contains("Evasion robustness");
 
         Run negative = run(
-                "audit", "--model", model.toString(), "--data", "mnist", "--eps", "-0.1", "--out", report.toString());
+                "audit",
+                "--model",
+                model.toString(),
+                "--data",
+                "mnist",
+                "--eps",
+                "-0.1",
+                "--report",
+                report.toString());
         assertThat(negative.code()).isEqualTo(2);
         assertThat(negative.err()).contains("epsilon must be a finite number >= 0, got -0.1");
         Run noData = run("audit", "--model", model.toString());
@@ -639,8 +668,8 @@ class CliTest {
     void demoAuditTrainsOnceThenReusesTheCachedModel(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("cache");
         Path report = dir.resolve("report");
-        Run first =
-                run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        Run first = run(
+                "audit", "--cache", cache.toString(), "--report", report.toString(), "--examples", "200", "--quiet");
         assertThat(first.code()).as(first.err()).isZero();
         Path card = cache.resolve("demo-cnn/model.json");
         assertThat(card).exists();
@@ -690,8 +719,8 @@ class CliTest {
             assertThat(p.waitFor()).as(output).isZero();
         }
 
-        Run second =
-                run("audit", "--cache", cache.toString(), "--out", report.toString(), "--examples", "200", "--quiet");
+        Run second = run(
+                "audit", "--cache", cache.toString(), "--report", report.toString(), "--examples", "200", "--quiet");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.getLastModifiedTime(card).toMillis()).isEqualTo(modified);
         assertThat(Files.getLastModifiedTime(auditCache).toMillis()).isEqualTo(auditModified);

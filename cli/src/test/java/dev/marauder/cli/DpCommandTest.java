@@ -78,7 +78,7 @@ class DpCommandTest {
                 "50",
                 "--eps",
                 "0,0.1",
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
@@ -195,7 +195,7 @@ class DpCommandTest {
                 "fashion-mnist",
                 "--privacy-audit",
                 out.toString(),
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
@@ -215,7 +215,7 @@ class DpCommandTest {
                 "fashion-mnist",
                 "--privacy-audit",
                 CliTest.FIXTURES.resolve("fmnist_mlp.json").toString(),
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(bad.code()).isEqualTo(1);

@@ -62,7 +62,7 @@ class ExposureCommandTest {
                 "fashion-mnist",
                 "--exposure",
                 out.toString(),
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();

@@ -111,7 +111,7 @@ class MiaCommandTest {
                 "0,0.1",
                 "--mia",
                 miaFile.toString(),
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(audit.code()).as(audit.err()).isZero();
@@ -140,7 +140,7 @@ class MiaCommandTest {
                 "50",
                 "--mia",
                 CliTest.FIXTURES.resolve("fmnist_mlp.json").toString(),
-                "--out",
+                "--report",
                 report.toString(),
                 "--quiet");
         assertThat(notMia.code()).isEqualTo(1);

@@ -22,14 +22,15 @@ import net.jqwik.api.Provide;
  * bounded runs.
  */
 class HostileFilesTest {
-    private final Path dir;
+    private static Path dir;
 
-    HostileFilesTest() throws IOException {
+    @net.jqwik.api.lifecycle.BeforeContainer
+    static void makeFolder() throws IOException {
         dir = Files.createTempDirectory("marauder-hostile");
     }
 
-    @AfterProperty
-    void cleanUp() throws IOException {
+    @net.jqwik.api.lifecycle.AfterContainer
+    static void removeFolder() throws IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());
