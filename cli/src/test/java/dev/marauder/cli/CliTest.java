@@ -76,7 +76,8 @@ class CliTest {
             }
         };
         java.util.Set<String> before = onnxFolders.get();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaCommand =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(
                         java,
                         "-cp",
