@@ -79,7 +79,7 @@ class CliTest {
         String javaCommand =
                 Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(
-                        java,
+                        javaCommand,
                         "-cp",
                         System.getProperty("java.class.path"),
                         "-Dai.djl.offline=true",
