@@ -146,8 +146,7 @@ final class MiaCommand implements Callable<Integer> {
                             : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
         boolean privacy = dpOptions.settings() != null;
-        Inputs.requireExists(model, "--model");
-        float[] range = Inputs.boundsFor(model, bounds);
+        float[] range;
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
         if (given) {
@@ -158,6 +157,8 @@ final class MiaCommand implements Callable<Integer> {
                 throw new UsageException("--dp is for end-to-end runs; a given model's DP settings come from its card");
             }
             String[] memberFiles = files(members, "--members");
+            Inputs.requireExists(model, "--model");
+            range = Inputs.boundsFor(model, bounds);
             String[] nonMemberFiles = files(nonMembers, "--non-members");
             Inputs.requireExists(model, "--model");
             LabeledData in = load(memberFiles, "--members");
@@ -196,6 +197,7 @@ final class MiaCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+            range = Inputs.boundsFor(null, bounds);
             TrainTestSplit split = Datasets.load(data);
             if (trainSize < 2 || 2L * trainSize > split.train().size()) {
                 throw new UsageException("--train-size must be between 2 and half the training set ("
