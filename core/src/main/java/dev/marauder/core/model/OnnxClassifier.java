@@ -59,9 +59,9 @@ public final class OnnxClassifier implements Classifier {
     private static OrtEnvironment environment;
 
     /**
-     * ONNX Runtime's environment. Loading its native library leaves an empty
-     * {@code onnxruntime-java*} folder in the temporary directory each time; the ones this process
-     * made are removed when it exits (Marauder deletes nothing it did not create).
+     * ONNX Runtime's environment. Loading its native library leaves an {@code onnxruntime-java*}
+     * folder in the temporary directory each time (its library files are removed at exit, the
+     * folder is not); the folders this process made are removed when it exits, and no other.
      */
     private static synchronized OrtEnvironment environment() {
         if (environment == null) {
@@ -73,18 +73,23 @@ public final class OnnxClassifier implements Classifier {
             if (!ours.isEmpty()) {
                 Runtime.getRuntime()
                         .addShutdownHook(new Thread(
-                                () -> ours.forEach(dir -> {
-                                    try {
-                                        java.nio.file.Files.deleteIfExists(
-                                                dir); // only if empty: a full folder is not ours to clear
-                                    } catch (java.io.IOException | RuntimeException e) {
-                                        // left behind: harmless
-                                    }
-                                }),
-                                "remove-onnxruntime-temporary-folder"));
+                                () -> ours.forEach(OnnxClassifier::removeFolder), "remove-onnxruntime-folder"));
             }
         }
         return environment;
+    }
+
+    /** Removes ONNX Runtime's extracted libraries from {@code dir}, then {@code dir} if it is empty. */
+    private static void removeFolder(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().contains("onnxruntime"))
+                    .toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir); // only if empty now: anything else stays
+        } catch (java.io.IOException | RuntimeException e) {
+            // left behind: harmless
+        }
     }
 
     private static java.util.Set<Path> onnxTemporaryFolders(Path tmp) {
