@@ -155,7 +155,7 @@ final class AttackCommand implements Callable<Integer> {
         Provenance.Recorder prov = Provenance.start().settings(attack.settings());
         LabeledData d = in.labelledData();
         int[] targets = null;
-        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range)) {
+        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range, in.modelOutput())) {
             if (targetLabels != null) {
                 targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
             }

@@ -73,6 +73,12 @@ final class AuditCommand implements Callable<Integer> {
     String bounds;
 
     @Option(
+            names = "--output",
+            paramLabel = "logits|probabilities|log-probabilities",
+            description = "What a .pt/.onnx model returns (default logits).")
+    String modelOutput;
+
+    @Option(
             names = "--eps",
             split = ",",
             paramLabel = "E",
@@ -200,7 +206,7 @@ final class AuditCommand implements Callable<Integer> {
             float[] range = Inputs.boundsFor(model, bounds);
             LabeledData test = Inputs.evaluationData(data, labels);
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
-            try (Classifier c = Inputs.openChecked(model, test, range)) {
+            try (Classifier c = Inputs.openChecked(model, test, range, Inputs.output(modelOutput))) {
                 AuditContext context = AuditContext.builder(c, test, settings)
                         .optDataName(data)
                         .optClassNames(names)

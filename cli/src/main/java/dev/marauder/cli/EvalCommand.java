@@ -42,7 +42,7 @@ final class EvalCommand implements Callable<Integer> {
         int batch = in.batch;
         Provenance.Recorder prov = Provenance.start();
         LabeledData d = in.labelledData();
-        try (Classifier c = Inputs.openChecked(model, d, range)) {
+        try (Classifier c = Inputs.openChecked(model, d, range, in.modelOutput())) {
             long t0 = System.nanoTime();
             double accuracy = Training.accuracy(c, d, batch);
             double seconds = (System.nanoTime() - t0) / 1e9;

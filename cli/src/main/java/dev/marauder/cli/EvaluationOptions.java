@@ -35,6 +35,13 @@ final class EvaluationOptions {
     String bounds;
 
     @Option(
+            names = "--output",
+            paramLabel = "logits|probabilities|log-probabilities",
+            description = "What a .pt/.onnx model returns (default logits); attacks and metrics then use the right"
+                    + " transform.")
+    String output;
+
+    @Option(
             names = "--batch",
             defaultValue = "256",
             paramLabel = "B",
@@ -58,6 +65,11 @@ final class EvaluationOptions {
     Path existingModel() {
         Inputs.requireExists(model, "--model");
         return model;
+    }
+
+    /** What the model returns, as declared with {@code --output}. */
+    dev.marauder.core.model.ModelOutput modelOutput() {
+        return Inputs.output(output);
     }
 
     /** The labelled data. */

@@ -9,6 +9,7 @@ import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.ModelCard;
+import dev.marauder.core.model.ModelOutput;
 import dev.marauder.core.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +37,24 @@ final class Inputs {
 
     /** Opens a model for black-box use and checks the data fits it. */
     static Classifier openChecked(Path model, LabeledData data, float[] bounds) {
-        Classifier c = Models.open(model, specFor(data, bounds));
+        return openChecked(model, data, bounds, ModelOutput.LOGITS);
+    }
+
+    /** Opens a model for black-box use, declaring what a .pt/.onnx file returns, and checks the data fits it. */
+    static Classifier openChecked(Path model, LabeledData data, float[] bounds, ModelOutput output) {
+        Classifier c = Models.open(model, specFor(data, bounds), output);
         return check(c, data);
     }
 
     /** Opens a model for white-box use and checks the data fits it. */
     static DifferentiableClassifier openDifferentiableChecked(Path model, LabeledData data, float[] bounds) {
-        DifferentiableClassifier c = Models.openDifferentiable(model, specFor(data, bounds));
+        return openDifferentiableChecked(model, data, bounds, ModelOutput.LOGITS);
+    }
+
+    /** Opens a model for white-box use, declaring what a .pt file returns, and checks the data fits it. */
+    static DifferentiableClassifier openDifferentiableChecked(
+            Path model, LabeledData data, float[] bounds, ModelOutput output) {
+        DifferentiableClassifier c = Models.openDifferentiable(model, specFor(data, bounds), output);
         return check(c, data);
     }
 
@@ -143,6 +155,15 @@ final class Inputs {
                 dir,
                 "holds an index.html or report.json that is not a"
                         + " Marauder report; Marauder never overwrites what it did not create: choose another --report");
+    }
+
+    /** Parses {@code --output}: what a .pt/.onnx model returns (logits when not given). */
+    static ModelOutput output(String text) {
+        try {
+            return text == null ? ModelOutput.LOGITS : ModelOutput.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Fails early with a clear message if a named file is missing. */

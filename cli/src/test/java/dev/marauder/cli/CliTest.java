@@ -64,6 +64,73 @@ class CliTest {
     }
 
     @Test
+    void aSoftmaxOrLogSoftmaxModelDeclaredAsSuchGivesTheNumbersOfItsLogitsTwin() throws Exception {
+        String xs = FIXTURES.resolve("fmnist_test_200_x.npy").toString();
+        String ys = FIXTURES.resolve("fmnist_test_200_y.npy").toString();
+        String[][] models = {
+            {"fmnist_cnn.pt", "logits"},
+            {"fmnist_cnn_softmax.pt", "probabilities"},
+            {"fmnist_cnn_logsoftmax.pt", "log-probabilities"}
+        };
+        double[] robust = new double[models.length];
+        double[] clean = new double[models.length];
+        for (int i = 0; i < models.length; i++) {
+            Run r = run(
+                    "attack",
+                    "pgd",
+                    "--model",
+                    FIXTURES.resolve(models[i][0]).toString(),
+                    "--data",
+                    xs,
+                    "--labels",
+                    ys,
+                    "--output",
+                    models[i][1],
+                    "--eps",
+                    "0.03",
+                    "--steps",
+                    "10",
+                    "--json",
+                    "--quiet");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode json = JSON.readTree(r.out());
+            clean[i] = json.get("clean_accuracy").asDouble();
+            robust[i] = json.get("per_epsilon").get(0).get("robust_accuracy").asDouble();
+        }
+        // Same predictions, and the same attack up to float rounding in log(softmax): at most one of
+        // the 200 examples may fall on the other side.
+        assertThat(clean[1]).isEqualTo(clean[0]);
+        assertThat(clean[2]).isEqualTo(clean[0]);
+        assertThat(robust[1]).isCloseTo(robust[0], org.assertj.core.api.Assertions.within(0.0051));
+        assertThat(robust[2]).isCloseTo(robust[0], org.assertj.core.api.Assertions.within(0.0051));
+        // a logits model declared as probabilities is an error, not a silent wrong number
+        Run wrong = run(
+                "eval",
+                "--model",
+                FIXTURES.resolve("fmnist_cnn.pt").toString(),
+                "--data",
+                xs,
+                "--labels",
+                ys,
+                "--output",
+                "probabilities");
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.err()).contains("not probability vectors");
+        Run bad = run(
+                "eval",
+                "--model",
+                FIXTURES.resolve("fmnist_cnn.pt").toString(),
+                "--data",
+                xs,
+                "--labels",
+                ys,
+                "--output",
+                "scores");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--output must be logits, probabilities or log-probabilities");
+    }
+
+    @Test
     void anOnnxRunLeavesNoTemporaryFolderBehind() throws Exception {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         java.util.function.Supplier<java.util.Set<String>> onnxFolders = () -> {

@@ -31,6 +31,24 @@ final class ModelOutputs {
         return scores;
     }
 
+    /**
+     * Checks that a model declared to return probabilities does: values in [0, 1] and rows summing
+     * to one (within 1e-3), so that a logits model declared as probabilities is an error, not a
+     * silent wrong number.
+     */
+    static void requireProbabilities(NDArray p, ModelInfo info) {
+        if (p.getShape().get(0) == 0) {
+            return;
+        }
+        NDArray f = p.toType(DataType.FLOAT32, false);
+        boolean inRange = f.gte(0f).logicalAnd(f.lte(1f)).all().getBoolean();
+        boolean sumsToOne = f.sum(new int[] {1}).sub(1f).abs().lte(1e-3f).all().getBoolean();
+        if (!inRange || !sumsToOne) {
+            throw new DataFormatException(source(info) + ": declared to output probabilities, but its rows are not"
+                    + " probability vectors (values in [0, 1] summing to 1); check --output");
+        }
+    }
+
     /** ONNX Runtime's output rows for {@code examples} inputs. */
     static void check(float[][] scores, int examples, int classes, ModelInfo info) {
         if (scores.length != examples) {

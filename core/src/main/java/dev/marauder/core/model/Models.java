@@ -21,10 +21,20 @@ public final class Models {
      *     ignored for Marauder model directories, whose card records them
      */
     public static Classifier open(Path path, InputSpec spec) {
+        return open(path, spec, ModelOutput.LOGITS);
+    }
+
+    /**
+     * Opens a model with black-box access, declaring what a TorchScript or ONNX file returns
+     * (ignored for Marauder model directories, which give logits).
+     */
+    public static Classifier open(Path path, InputSpec spec, ModelOutput output) {
         return switch (formatOf(path)) {
             case MARAUDER -> BuiltinClassifier.load(path);
-            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec);
-            case ONNX -> OnnxClassifier.load(path, spec, OutputKind.LOGITS);
+            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec, output);
+            case ONNX ->
+                OnnxClassifier.load(
+                        path, spec, output == ModelOutput.PROBABILITIES ? OutputKind.PROBABILITIES : OutputKind.LOGITS);
         };
     }
 
@@ -34,9 +44,14 @@ public final class Models {
      * @throws DataFormatException if the format allows only black-box access (ONNX)
      */
     public static DifferentiableClassifier openDifferentiable(Path path, InputSpec spec) {
+        return openDifferentiable(path, spec, ModelOutput.LOGITS);
+    }
+
+    /** Opens a model with white-box access, declaring what a TorchScript file returns. */
+    public static DifferentiableClassifier openDifferentiable(Path path, InputSpec spec, ModelOutput output) {
         return switch (formatOf(path)) {
             case MARAUDER -> BuiltinClassifier.load(path);
-            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec);
+            case TORCHSCRIPT -> TorchScriptClassifier.load(path, spec, output);
             case ONNX ->
                 throw new DataFormatException(
                         path,

@@ -31,11 +31,19 @@ import java.util.Map;
 public final class TorchScriptClassifier extends EngineClassifier {
     private final Model model;
     private final PtSymbolBlock block;
+    private final ModelOutput output;
 
-    private TorchScriptClassifier(Model model, PtSymbolBlock block, InputSpec spec, int classes, ModelInfo info) {
+    private TorchScriptClassifier(
+            Model model, PtSymbolBlock block, InputSpec spec, int classes, ModelInfo info, ModelOutput output) {
         super(spec, classes, info);
         this.model = model;
         this.block = block;
+        this.output = output;
+    }
+
+    /** Loads a TorchScript file whose output is logits; see {@link #load(Path, InputSpec, ModelOutput)}. */
+    public static TorchScriptClassifier load(Path file, InputSpec spec) {
+        return load(file, spec, ModelOutput.LOGITS);
     }
 
     /**
@@ -43,10 +51,12 @@ public final class TorchScriptClassifier extends EngineClassifier {
      *
      * @param file path of the {@code .pt} file, read only from where the user points
      * @param spec input shape and bounds (TorchScript files do not record them)
+     * @param output what the model returns; probabilities and log probabilities are turned into
+     *     logits-equivalent scores inside the forward pass, so gradients see the same transform
      * @throws DataFormatException if the file is missing or is not a TorchScript archive, or the
      *     model's output does not have the shape {@code [N, classes]}
      */
-    public static TorchScriptClassifier load(Path file, InputSpec spec) {
+    public static TorchScriptClassifier load(Path file, InputSpec spec, ModelOutput output) {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "model file not found");
         }
@@ -93,12 +103,17 @@ public final class TorchScriptClassifier extends EngineClassifier {
                 file.getFileName().toString(),
                 ModelFormat.TORCHSCRIPT,
                 Map.of(file.toAbsolutePath().normalize().toString(), hash));
-        return new TorchScriptClassifier(model, block, spec, classes, info);
+        return new TorchScriptClassifier(model, block, spec, classes, info, output);
     }
 
     @Override
     protected NDArray forward(NDArray x, boolean recordGradients) {
-        return IValueUtils.forward(block, new NDList(x), recordGradients).singletonOrThrow();
+        NDArray out = IValueUtils.forward(block, new NDList(x), recordGradients).singletonOrThrow();
+        if (output == ModelOutput.PROBABILITIES) {
+            ModelOutputs.requireProbabilities(out.stopGradient(), info());
+            return out.maximum(1e-30f).log(); // softmax(log p) = p: logits-equivalent, differentiable
+        }
+        return out;
     }
 
     @Override
