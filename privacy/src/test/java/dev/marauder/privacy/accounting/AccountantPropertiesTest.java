@@ -76,18 +76,47 @@ class AccountantPropertiesTest {
             @ForAll @IntRange(min = 1, max = 8) int steps) {
         double sigma = Math.pow(10, log10Sigma);
         double q = Math.min(1, Math.pow(10, log10Q));
-        PldAccountant accountant = pldAccountant(sigma, q, steps);
-        double base = accountant.epsilon(DELTA);
-        PldAccountant doubled = pldAccountant(sigma, q, 2 * steps);
-        // Each comparison allows the grid slack of both runs: two pessimistic roundings of the same mechanism.
-        double tolerance = 2 * (slack(doubled, 2 * steps) + slack(accountant, steps)) + 1e-9 * base;
-        assertThat(pld(sigma * 2, q, steps)).as("more noise").isLessThanOrEqualTo(base + tolerance);
-        assertThat(doubled.epsilon(DELTA)).as("more steps").isGreaterThanOrEqualTo(base - tolerance);
-        assertThat(pld(sigma, Math.min(1, 2 * q), steps)).as("higher rate").isGreaterThanOrEqualTo(base - tolerance);
+        // PLD is monotone at a given discretisation; two runs that chose different grids (the coarser
+        // one is looser) are compared on the coarser of the two.
+        // (Where no grid fits, PLD reports RDP's looser bound instead: a different method, so no
+        // ordering against a PLD value is implied; those pairs are compared through RDP below.)
+        double[] noise = onCommonGrid(sigma * 2, q, steps, sigma, q, steps);
+        if (noise != null) {
+            assertThat(noise[0]).as("more noise").isLessThanOrEqualTo(noise[1] * (1 + 1e-9) + 1e-9);
+        }
+        double[] more = onCommonGrid(sigma, q, 2 * steps, sigma, q, steps);
+        if (more != null) {
+            assertThat(more[0]).as("more steps").isGreaterThanOrEqualTo(more[1] * (1 - 1e-9) - 1e-9);
+        }
+        double[] rate = onCommonGrid(sigma, Math.min(1, 2 * q), steps, sigma, q, steps);
+        if (rate != null) {
+            assertThat(rate[0]).as("higher rate").isGreaterThanOrEqualTo(rate[1] * (1 - 1e-9) - 1e-9);
+        }
         double rdp = rdp(sigma, q, steps);
         assertThat(rdp(sigma * 2, q, steps)).isLessThanOrEqualTo(rdp * (1 + 1e-12));
         assertThat(rdp(sigma, q, 2 * steps)).isGreaterThanOrEqualTo(rdp * (1 - 1e-12));
         assertThat(rdp(sigma, Math.min(1, 2 * q), steps)).isGreaterThanOrEqualTo(rdp * (1 - 1e-12));
+    }
+
+    /**
+     * The PLD epsilons of two runs on the same grid (the coarser of the grids the two choose), or
+     * null when no grid holds both and one of them reports RDP's bound instead.
+     */
+    private static double[] onCommonGrid(double s1, double q1, int k1, double s2, double q2, int k2) {
+        double h = Math.max(
+                pldAccountant(s1, q1, k1).effectiveInterval(),
+                pldAccountant(s2, q2, k2).effectiveInterval());
+        for (int round = 0; round < 3 && !Double.isNaN(h); round++) {
+            PldAccountant a = new PldAccountant(h);
+            a.step(s1, q1, k1);
+            PldAccountant b = new PldAccountant(h);
+            b.step(s2, q2, k2);
+            if (a.effectiveInterval() == b.effectiveInterval()) {
+                return new double[] {a.epsilon(DELTA), b.epsilon(DELTA)};
+            }
+            h = Math.max(a.effectiveInterval(), b.effectiveInterval());
+        }
+        return null; // no common grid holds both
     }
 
     @Example
