@@ -77,42 +77,19 @@ public record ModelCard(
 
     /** The integrity hash this card should carry: SHA-256 of its canonical JSON without {@code integrity}. */
     public String expectedIntegrity() {
-        ModelCard without = with(parametersFile, parametersSha256, null);
+        ModelCard without = with(formatVersion, parametersFile, parametersSha256, null);
         return dev.marauder.core.provenance.FileHash.sha256(dev.marauder.core.json.Json.canonicalBytes(without));
     }
 
     /** A copy as saved: current format, the parameter file and its hash, and the integrity hash. */
     public ModelCard sealed(String file, String sha) {
-        ModelCard unsealed = new ModelCard(
-                FORMAT_VERSION,
-                architecture,
-                inputShape,
-                inputLower,
-                inputUpper,
-                classes,
-                classNames,
-                dataset,
-                datasetSha256,
-                trainExamples,
-                testExamples,
-                epochs,
-                batchSize,
-                learningRate,
-                optimizer,
-                seed,
-                testAccuracy,
-                trainingSeconds,
-                sha,
-                privacy,
-                provenance,
-                file,
-                null);
-        return unsealed.with(file, sha, unsealed.expectedIntegrity());
+        ModelCard unsealed = with(FORMAT_VERSION, file, sha, null);
+        return unsealed.with(FORMAT_VERSION, file, sha, unsealed.expectedIntegrity());
     }
 
-    private ModelCard with(String file, String sha, String integrityHash) {
+    private ModelCard with(int format, String file, String sha, String integrityHash) {
         return new ModelCard(
-                formatVersion,
+                format,
                 architecture,
                 inputShape,
                 inputLower,
