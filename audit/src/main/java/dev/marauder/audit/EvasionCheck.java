@@ -219,7 +219,7 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         }
         double zeroFraction = attacked.size() == 0 ? 0 : (double) zero / attacked.size();
         InputSpec spec = model.inputSpec();
-        double large = (spec.upper() - spec.lower()) / 2.0;
+        double large = spec.smallestWidth() / 2.0;
         LabeledData sample = attacked.slice(0, Math.min(200, attacked.size()));
         RobustnessResult big = new RobustnessEvaluation(settings.batchSize(), 0, false)
                 .evaluate(model, pgd, sample, null, progress, large);
@@ -322,14 +322,15 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
         if (originals == null) {
             return null;
         }
-        int[] shape = originals.shape();
-        if (shape.length != 4 || (shape[1] != 1 && shape[1] != 3) || shape[0] == 0) {
+        InputSpec spec = r.inputSpec();
+        int[] chw = ImageLayout.channelsFirstShape(spec);
+        if (chw == null || originals.examples() == 0) {
             return null;
         }
-        int c = shape[1];
-        int h = shape[2];
-        int w = shape[3];
-        int n = shape[0];
+        int c = chw[0];
+        int h = chw[1];
+        int w = chw[2];
+        int n = originals.examples();
         int size = c * h * w;
         double lo = r.inputSpec().lower();
         double hi = r.inputSpec().upper();
@@ -346,7 +347,8 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
                 .columns(headings.toArray(String[]::new))
                 .scale(3);
         for (int i = 0; i < n; i++) {
-            float[] orig = Arrays.copyOfRange(originals.data(), i * size, (i + 1) * size);
+            float[] orig =
+                    ImageLayout.channelsFirst(Arrays.copyOfRange(originals.data(), i * size, (i + 1) * size), spec);
             List<ImageGrid.Cell> cells = new ArrayList<>();
             cells.add(ImageGrid.Cell.of(
                     orig,
@@ -363,7 +365,8 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
                             f.cleanConfidences()[i])));
             float[] lastDelta = null;
             for (RobustnessResult.AtEpsilon e : shown) {
-                float[] adv = Arrays.copyOfRange(e.sampleAdversarials().data(), i * size, (i + 1) * size);
+                float[] adv = ImageLayout.channelsFirst(
+                        Arrays.copyOfRange(e.sampleAdversarials().data(), i * size, (i + 1) * size), spec);
                 cells.add(ImageGrid.Cell.of(
                         adv,
                         w,

@@ -124,11 +124,11 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
                 + " maximise each class's confidence, with smoothing between steps. Recognisable class prototypes mean"
                 + " the model's confidence scores reveal what its training data look like.");
         InversionResult inv = r.raw();
-        if (inv != null && !inv.reconstructions().isEmpty()) {
-            int[] shape = inv.inputSpec().shape();
-            int c = shape[0];
-            int h = shape[1];
-            int w = shape[2];
+        int[] chw = inv == null ? null : ImageLayout.channelsFirstShape(inv.inputSpec());
+        if (chw != null && !inv.reconstructions().isEmpty()) {
+            int c = chw[0];
+            int h = chw[1];
+            int w = chw[2];
             ImageGrid.Builder g = ImageGrid.builder()
                     .title("Model inversion (MI-Face, " + inv.access() + ")")
                     .scale(3);
@@ -138,7 +138,7 @@ public final class ModelInversionCheck implements AuditCheck<ModelInversionCheck
                         ? r.classNames().get(rec.targetClass())
                         : Integer.toString(rec.targetClass());
                 cells.add(ImageGrid.Cell.of(
-                        rec.image().data(),
+                        ImageLayout.channelsFirst(rec.image().data(), inv.inputSpec()),
                         w,
                         h,
                         c,

@@ -14,6 +14,7 @@ import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
 import dev.marauder.core.model.AttackLoss;
 import dev.marauder.core.model.DifferentiableClassifier;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.norm.Norm;
 import dev.marauder.core.provenance.Provenance;
 import java.nio.file.Path;
@@ -139,9 +140,10 @@ final class AttackCommand implements Callable<Integer> {
     public Integer call() {
         String name = attackName.toLowerCase(Locale.ROOT);
         Norm n = norm == null ? (name.equals("cw") ? Norm.L2 : Norm.LINF) : parseNorm(norm);
-        float[] range = in.checkedBounds();
-        double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, range[1] - range[0]);
-        checkEpsilons(n, budgets, range);
+        ModelDescription described = in.description();
+        double[] widths = Inputs.widths(described);
+        double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, widths[0]);
+        checkEpsilons(n, budgets, widths[1]);
         if (targeted != (targetLabels != null)) {
             throw new UsageException(
                     targeted ? "--targeted needs --target-labels" : "--target-labels needs --targeted");
@@ -155,7 +157,7 @@ final class AttackCommand implements Callable<Integer> {
         Provenance.Recorder prov = Provenance.start().settings(attack.settings());
         LabeledData d = in.labelledData();
         int[] targets = null;
-        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, range, in.modelOutput())) {
+        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, described)) {
             if (targetLabels != null) {
                 targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
             }
@@ -382,7 +384,7 @@ final class AttackCommand implements Callable<Integer> {
         return base;
     }
 
-    private static void checkEpsilons(Norm n, double[] budgets, float[] range) {
+    private static void checkEpsilons(Norm n, double[] budgets, double widest) {
         if (budgets.length == 0) {
             throw new UsageException("--eps needs at least one value");
         }
@@ -390,9 +392,9 @@ final class AttackCommand implements Callable<Integer> {
             if (!(e >= 0) || Double.isInfinite(e)) {
                 throw new UsageException("--eps must be finite numbers >= 0, got " + e);
             }
-            if (n == Norm.LINF && e > range[1] - range[0]) {
-                throw new UsageException("--eps " + e + " is larger than the input range [" + range[0] + ", " + range[1]
-                        + "], so it cannot be an L-infinity budget; did you mean --norm l2?");
+            if (n == Norm.LINF && e > widest) {
+                throw new UsageException("--eps " + e + " is larger than the input range (" + widest
+                        + " wide), so it cannot be an L-infinity budget; did you mean --norm l2?");
             }
         }
     }

@@ -15,6 +15,7 @@ import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Report;
 import dev.marauder.report.ReportWriter;
@@ -65,18 +66,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y", description = "Labels file for --data.")
     Path labels;
 
-    @Option(
-            names = "--bounds",
-            paramLabel = "LO,HI",
-            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
-                    + " are used, and a --bounds that contradicts them is refused.")
-    String bounds;
-
-    @Option(
-            names = "--output",
-            paramLabel = "logits|probabilities|log-probabilities",
-            description = "What a .pt/.onnx model returns (default logits).")
-    String modelOutput;
+    @picocli.CommandLine.Mixin
+    ModelOptions described;
 
     @Option(
             names = "--eps",
@@ -203,10 +194,12 @@ final class AuditCommand implements Callable<Integer> {
             }
         } else {
             Inputs.requireExists(model, "--model");
-            float[] range = Inputs.boundsFor(model, bounds);
-            LabeledData test = Inputs.evaluationData(data, labels);
-            List<String> names = labels == null ? ClassNames.of(data) : List.of();
-            try (Classifier c = Inputs.openChecked(model, test, range, Inputs.output(modelOutput))) {
+            ModelDescription description = described.describe(model);
+            LabeledData test = Inputs.shapedFor(Inputs.evaluationData(data, labels), description);
+            List<String> names = description.classNames() != null
+                    ? description.classNames()
+                    : labels == null ? ClassNames.of(data) : List.of();
+            try (Classifier c = Inputs.openChecked(model, test, description)) {
                 AuditContext context = AuditContext.builder(c, test, settings)
                         .optDataName(data)
                         .optClassNames(names)
@@ -214,7 +207,9 @@ final class AuditCommand implements Callable<Integer> {
                         .optExposureRuns(exposureRuns)
                         .optPrivacyAudits(privacyAudits)
                         .optCommandArguments(
-                                model.toString(), "--data " + data + (labels == null ? "" : " --labels " + labels))
+                                model.toString(),
+                                "--data " + data + (labels == null ? "" : " --labels " + labels)
+                                        + described.commandArguments())
                         .build();
                 outcome = new Audit().run(context, progress, warnings);
             }

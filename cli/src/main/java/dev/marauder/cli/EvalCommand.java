@@ -2,6 +2,7 @@ package dev.marauder.cli;
 
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.provenance.Provenance;
 import dev.marauder.core.train.Training;
 import java.nio.file.Path;
@@ -37,12 +38,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        float[] range = in.checkedBounds();
+        ModelDescription described = in.description();
         Path model = in.existingModel();
         int batch = in.batch;
         Provenance.Recorder prov = Provenance.start();
         LabeledData d = in.labelledData();
-        try (Classifier c = Inputs.openChecked(model, d, range, in.modelOutput())) {
+        try (Classifier c = Inputs.openChecked(model, d, described)) {
             long t0 = System.nanoTime();
             double accuracy = Training.accuracy(c, d, batch);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,13 +1,15 @@
 package dev.marauder.cli;
 
 import dev.marauder.core.data.LabeledData;
+import dev.marauder.core.model.ModelDescription;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The options of commands that run a model over labelled data ({@code eval}, {@code attack}):
- * {@code --model}, {@code --data}, {@code --labels}, {@code --bounds} and {@code --batch}, with
- * one description and one set of checks.
+ * {@code --model}, {@code --data}, {@code --labels}, {@code --batch} and what the model does not
+ * record about itself ({@link ModelOptions}), with one description and one set of checks.
  */
 final class EvaluationOptions {
     @Option(
@@ -27,19 +29,8 @@ final class EvaluationOptions {
     @Option(names = "--labels", paramLabel = "Y", description = "Labels file (.npy, IDX) for --data.")
     Path labels;
 
-    @Option(
-            names = "--bounds",
-            paramLabel = "LO,HI",
-            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
-                    + " are used, and a --bounds that contradicts them is refused.")
-    String bounds;
-
-    @Option(
-            names = "--output",
-            paramLabel = "logits|probabilities|log-probabilities",
-            description = "What a .pt/.onnx model returns (default logits); attacks and metrics then use the right"
-                    + " transform.")
-    String output;
+    @Mixin
+    ModelOptions described;
 
     @Option(
             names = "--batch",
@@ -48,17 +39,23 @@ final class EvaluationOptions {
             description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
+    private ModelDescription description;
+
     /**
-     * Checks the batch size and returns the model's input bounds: those its directory records, or
-     * {@code --bounds} for formats that record none (see {@link Inputs#boundsFor}).
+     * Checks the batch size and returns what is known about the model: its directory's card, or
+     * its description file and the options for a {@code .pt}/{@code .onnx} file (see {@link
+     * ModelOptions#describe}).
      *
-     * @throws UsageException for a batch below 1 or malformed or contradicting bounds
+     * @throws UsageException for a batch below 1, or malformed or contradicting options
      */
-    float[] checkedBounds() {
+    ModelDescription description() {
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
         }
-        return Inputs.boundsFor(existingModel(), bounds);
+        if (description == null) {
+            description = described.describe(existingModel());
+        }
+        return description;
     }
 
     /** The model path, after checking that it exists. */
@@ -67,13 +64,8 @@ final class EvaluationOptions {
         return model;
     }
 
-    /** What the model returns, as declared with {@code --output}. */
-    dev.marauder.core.model.ModelOutput modelOutput() {
-        return Inputs.output(output);
-    }
-
-    /** The labelled data. */
+    /** The labelled data, in the input shape the model's description declares if it declares one. */
     LabeledData labelledData() {
-        return Inputs.evaluationData(data, labels);
+        return Inputs.shapedFor(Inputs.evaluationData(data, labels), description());
     }
 }

@@ -2,6 +2,7 @@ package dev.marauder.cli;
 
 import dev.marauder.core.data.DataChecks;
 import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.BuiltinClassifier;
@@ -9,11 +10,13 @@ import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.ModelCard;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.model.ModelOutput;
 import dev.marauder.core.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Turns the command line's model and data arguments into checked library objects. */
 final class Inputs {
@@ -33,6 +36,74 @@ final class Inputs {
     /** The input spec for formats that do not record one: the data's example shape and the bounds. */
     static InputSpec specFor(LabeledData data, float[] bounds) {
         return new InputSpec(data.features().exampleShape(), bounds[0], bounds[1]);
+    }
+
+    /**
+     * Opens a model for black-box use as {@code description} says (the shape from the data when
+     * it gives none) and checks that the data and the class names fit it.
+     */
+    static Classifier openChecked(Path model, LabeledData data, ModelDescription description) {
+        Classifier c = Models.open(model, description, data.features().exampleShape());
+        return check(check(c, data), description);
+    }
+
+    /** Opens a model for white-box use as {@code description} says and checks the data fit it. */
+    static DifferentiableClassifier openDifferentiableChecked(
+            Path model, LabeledData data, ModelDescription description) {
+        DifferentiableClassifier c =
+                Models.openDifferentiable(model, description, data.features().exampleShape());
+        return check(check(c, data), description);
+    }
+
+    /**
+     * The data in the shape the description declares, when it declares one of the same size
+     * ({@code [N, 784]} rows for a model of {@code [1, 28, 28]} inputs); otherwise unchanged, and
+     * a shape that does not fit is reported when the model is opened.
+     */
+    static LabeledData shapedFor(LabeledData data, ModelDescription description) {
+        int[] declared = description.inputShape();
+        FloatTensor x = data.features();
+        if (declared == null || x.rank() == 0 || Arrays.equals(x.exampleShape(), declared)) {
+            return data;
+        }
+        long size = 1;
+        for (int d : declared) {
+            size *= d;
+        }
+        if (size != x.exampleSize()) {
+            return data;
+        }
+        int[] shape = new int[declared.length + 1];
+        shape[0] = x.examples();
+        System.arraycopy(declared, 0, shape, 1, declared.length);
+        return new LabeledData(x.reshape(shape), data.labels(), data.source(), data.sha256());
+    }
+
+    private static <C extends Classifier> C check(C model, ModelDescription description) {
+        List<String> names = description.classNames();
+        if (names != null && names.size() != model.classes()) {
+            model.close();
+            throw new DataFormatException("the class names given hold " + names.size() + " names, but the model has "
+                    + model.classes() + " classes");
+        }
+        return model;
+    }
+
+    /**
+     * The narrowest and the widest channel of the input box a description declares ([0, 1] when
+     * none): default epsilons scale with the first; an L-infinity budget above the second is
+     * meaningless.
+     */
+    static double[] widths(ModelDescription description) {
+        float[] lo = description.lowerBounds() == null ? new float[] {0f} : description.lowerBounds();
+        float[] hi = description.upperBounds() == null ? new float[] {1f} : description.upperBounds();
+        double smallest = Double.POSITIVE_INFINITY;
+        double largest = 0;
+        for (int c = 0; c < lo.length; c++) {
+            smallest = Math.min(smallest, hi[c] - lo[c]);
+            largest = Math.max(largest, hi[c] - lo[c]);
+        }
+        return new double[] {smallest, largest};
     }
 
     /** Opens a model for black-box use and checks the data fits it. */
@@ -67,7 +138,8 @@ final class Inputs {
             InputSpec spec = model.inputSpec();
             DataChecks.requireExampleShape(data.features(), spec.shape(), data.source());
             DataChecks.requireFinite(data.features(), data.source());
-            DataChecks.requireWithin(data.features(), spec.lower(), spec.upper(), data.source());
+            DataChecks.requireWithinPerChannel(
+                    data.features(), spec.lowerBounds(), spec.upperBounds(), spec.channelAxis(), data.source());
             DataChecks.requireLabelsBelow(data.labels(), model.classes(), data.source());
             return model;
         } catch (RuntimeException e) {

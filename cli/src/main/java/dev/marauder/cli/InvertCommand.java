@@ -6,7 +6,7 @@ import dev.marauder.attacks.inference.inversion.MiFace;
 import dev.marauder.core.data.NpyWriter;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
-import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.model.Models;
 import dev.marauder.core.provenance.Provenance;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -116,12 +117,8 @@ final class InvertCommand implements Callable<Integer> {
             description = "Input shape of one example, for .pt and .onnx models (a model directory records it).")
     int[] shape;
 
-    @Option(
-            names = "--bounds",
-            paramLabel = "LO,HI",
-            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
-                    + " are used, and a --bounds that contradicts them is refused.")
-    String bounds;
+    @Mixin
+    ModelOptions described;
 
     @Option(
             names = "--save-images",
@@ -166,19 +163,19 @@ final class InvertCommand implements Callable<Integer> {
             refuse("--samples", samples, "--sigma", sigma, "--seed", seed);
         }
         Inputs.requireExists(model, "--model");
-        float[] range = Inputs.boundsFor(model, bounds);
+        ModelDescription description = described.describe(model);
         if (saveImages != null && !saveImages.toString().endsWith(".npy") && Files.isRegularFile(saveImages)) {
             throw new UsageException(
                     "--save-images must be a .npy file or a directory, but " + saveImages + " is a file");
         }
-        InputSpec inputSpec = inputSpec(range);
+        int[] inputShape = inputShape(description);
         InversionResult result;
         MiFace.Settings settings;
         if (white) {
             MiFace<DifferentiableClassifier> attack =
                     usage(() -> configure(MiFace.whiteBox()).build());
             settings = attack.settings();
-            try (DifferentiableClassifier c = Models.openDifferentiable(model, inputSpec)) {
+            try (DifferentiableClassifier c = Models.openDifferentiable(model, description, inputShape)) {
                 result = attack.invert(c, classes == null ? new int[0] : classes);
             }
         } else {
@@ -196,7 +193,7 @@ final class InvertCommand implements Callable<Integer> {
                 return b.build();
             });
             settings = attack.settings();
-            try (Classifier c = Models.open(model, inputSpec)) {
+            try (Classifier c = Models.open(model, description, inputShape)) {
                 result = attack.invert(c, classes == null ? new int[0] : classes);
             }
         }
@@ -273,19 +270,26 @@ final class InvertCommand implements Callable<Integer> {
         return b;
     }
 
-    private InputSpec inputSpec(float[] range) {
+    /** The input shape: --shape, or the one the model's card or description file records. */
+    private int[] inputShape(ModelDescription description) {
         if (Models.recordsInputSpec(model)) {
             if (shape != null) {
                 throw new UsageException(
                         "--shape is for .pt and .onnx models; a model directory records its input shape");
             }
-            return null;
+            return description.inputShape();
         }
-        if (shape == null) {
-            throw new UsageException(
-                    "--shape C,H,W is required for .pt and .onnx models, which do not record their" + " input shape");
+        if (shape == null && description.inputShape() == null) {
+            throw new UsageException("--shape C,H,W is required for .pt and .onnx models, which do not record their"
+                    + " input shape (or give input_shape in a model description file)");
         }
-        return usage(() -> new InputSpec(shape, range[0], range[1]));
+        if (shape != null && description.inputShape() != null && !Arrays.equals(shape, description.inputShape())) {
+            throw new UsageException("--shape " + Arrays.toString(shape) + " contradicts the input_shape "
+                    + Arrays.toString(description.inputShape()) + " of the model description");
+        }
+        int[] s = shape != null ? shape : description.inputShape();
+        usage(() -> description.inputSpec(s)); // bounds that do not fit the shape are a usage error
+        return s;
     }
 
     /** Writes the images as asked; returns the file of each class (one file if stacked). */

@@ -1,6 +1,9 @@
 package dev.marauder.cli;
 
 import dev.marauder.core.io.DataFormatException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,13 +49,34 @@ public final class Main implements Runnable {
                 "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure)");
     }
 
+    /**
+     * The system property naming the file that receives the command's standard output, set by the
+     * {@code marauder} launcher. Native code inside a model (a TorchScript {@code print()}, ONNX
+     * Runtime's logging) writes to the process's file descriptor 1, which Java cannot redirect;
+     * the launcher therefore points descriptor 1 at standard error and hands the real standard
+     * output to Java as {@code /dev/fd/3}, so that {@code --json} output stays pure JSON.
+     */
+    static final String STDOUT_PROPERTY = "marauder.stdout";
+
     /** Entry point of the launcher. */
     public static void main(String[] args) {
+        OutputStream stdout = System.out;
+        String target = System.getProperty(STDOUT_PROPERTY);
+        if (target != null && !target.isEmpty()) {
+            try {
+                // append: on a terminal or pipe it changes nothing; on a file it never truncates what the shell opened
+                stdout = new FileOutputStream(target, true);
+            } catch (IOException e) {
+                System.err.println("marauder: cannot open standard output " + target + " (" + e.getMessage() + ")");
+                System.exit(FAILURE);
+            }
+        }
         // UTF-8 on every platform, as the JSON files are (Java 17's default charset is the platform's)
-        System.exit(execute(
-                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                args));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        int code =
+                execute(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
+        out.flush();
+        System.exit(code);
     }
 
     /** Runs the command line with {@code args}, writing to {@code out} and {@code err}. */

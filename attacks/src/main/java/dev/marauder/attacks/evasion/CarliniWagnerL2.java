@@ -104,8 +104,11 @@ public final class CarliniWagnerL2 extends MinimizationAttack<DifferentiableClas
         InputSpec spec = model.inputSpec();
         int n = (int) x.getShape().get(0);
         long[] perExample = Tensors.perExampleShape(x);
-        double half = (spec.upper() - spec.lower()) / 2.0;
-        double mid = (spec.upper() + spec.lower()) / 2.0;
+        // Per channel when the bounds are: x = mid + half * tanh(w) maps the whole real line onto the box.
+        NDArray lowerBounds = spec.lowerArray(scope);
+        NDArray upperBounds = spec.upperArray(scope);
+        NDArray half = upperBounds.sub(lowerBounds).div(2f);
+        NDArray mid = upperBounds.add(lowerBounds).div(2f);
         // w0 = atanh of x mapped to (-1, 1), pulled slightly inside to stay finite.
         NDArray y = x.sub(mid).div(half).clip(-1 + 1e-6, 1 - 1e-6);
         NDArray w0 = y.add(1).div(y.neg().add(1)).log().mul(0.5); // atanh(y), which libtorch via DJL lacks

@@ -148,7 +148,7 @@ public final class DeepFool extends MinimizationAttack<DifferentiableClassifier>
                 // Examples already adversarial stay where they are.
                 NDArray mask = active.toType(x.getDataType(), false).reshape(perExample);
                 NDArray nextTotal = total.add(bestStep.mul(mask));
-                NDArray next = x.add(nextTotal.mul(1 + overshoot)).clip(spec.lower(), spec.upper());
+                NDArray next = spec.clip(x.add(nextTotal.mul(1 + overshoot)));
                 nextTotal.attach(scope);
                 next.attach(scope);
                 total = nextTotal;

@@ -105,7 +105,10 @@ public final class MomentumIterativeFgsm extends FixedEpsilonAttack<Differentiab
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
         UnaryOperator<NDArray> feasible = norm().projectionAround(
-                        x, epsilon, model.inputSpec().lower(), model.inputSpec().upper());
+                        x,
+                        epsilon,
+                        model.inputSpec().lowerArray(scope),
+                        model.inputSpec().upperArray(scope));
         LogitsObjective objective = criterion.objective(loss);
         double alpha = epsilon / steps;
         NDArray adv = x.duplicate();

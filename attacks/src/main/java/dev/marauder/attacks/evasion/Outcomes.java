@@ -38,7 +38,7 @@ final class Outcomes {
         InputSpec spec = model.inputSpec();
         NDArray delta =
                 Double.isInfinite(epsilon) ? candidate.sub(clean) : norm.projectToBall(candidate.sub(clean), epsilon);
-        NDArray adversarial = clean.add(delta).clip(spec.lower(), spec.upper());
+        NDArray adversarial = spec.clip(clean.add(delta));
         boolean[] success = criterion.isAdversarial(model.predict(adversarial)).toBooleanArray();
         float[] norms = norm.norms(adversarial.sub(clean)).toFloatArray();
         double seconds = (System.nanoTime() - startNanos) / 1e9 + extraSeconds;

@@ -121,7 +121,10 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
         NDManager scope = x.getManager();
         UnaryOperator<NDArray> feasible = norm().projectionAround(
-                        x, epsilon, model.inputSpec().lower(), model.inputSpec().upper());
+                        x,
+                        epsilon,
+                        model.inputSpec().lowerArray(scope),
+                        model.inputSpec().upperArray(scope));
         LogitsObjective objective = criterion.objective(loss);
         double step = stepSize(epsilon);
         SplittableRandom random = new SplittableRandom(seed ^ Double.doubleToLongBits(epsilon));

@@ -59,6 +59,40 @@ public final class DataChecks {
     }
 
     /**
+     * Requires every value to lie within its channel's bounds, the channel being the index along
+     * axis {@code channelAxis} of one example (all dimensions but the first).
+     *
+     * @param lower one lower bound per channel, or one for all
+     * @param upper one upper bound per channel, or one for all
+     * @throws DataFormatException naming {@code what}, the first value outside and its bounds
+     */
+    public static FloatTensor requireWithinPerChannel(
+            FloatTensor tensor, float[] lower, float[] upper, int channelAxis, String what) {
+        if (lower.length == 1 && upper.length == 1) {
+            return requireWithin(tensor, lower[0], upper[0], what);
+        }
+        int[] example = tensor.exampleShape();
+        int stride = 1;
+        for (int i = channelAxis + 1; i < example.length; i++) {
+            stride *= example[i];
+        }
+        int channels = example[channelAxis];
+        if (channels != lower.length || channels != upper.length) {
+            throw new DataFormatException(what + ": " + channels + " channels on axis " + channelAxis + ", but "
+                    + lower.length + " per-channel bounds");
+        }
+        float[] v = tensor.data();
+        for (int i = 0; i < v.length; i++) {
+            int c = (i / stride) % channels;
+            if (!(v[i] >= lower[c] && v[i] <= upper[c])) {
+                throw new DataFormatException(what + ": value " + v[i] + " at " + position(tensor, i)
+                        + " is outside channel " + c + "'s bounds [" + lower[c] + ", " + upper[c] + "]");
+            }
+        }
+        return tensor;
+    }
+
+    /**
      * Requires the examples of {@code tensor} (all dimensions but the first) to have {@code shape}.
      * The message names the first dimension that differs.
      */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.marauder.core.io.AtomicFiles;
 import java.io.IOException;
@@ -31,7 +32,21 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
     private Json() {}
+
+    /**
+     * A mapper for YAML files with the same naming as the JSON mapper, for files people write by
+     * hand (model description files). Jackson maps YAML to its own tree: no YAML tags construct
+     * Java objects.
+     */
+    public static ObjectMapper yaml() {
+        return YAML;
+    }
 
     /** The shared mapper (thread-safe; do not reconfigure). */
     public static ObjectMapper mapper() {

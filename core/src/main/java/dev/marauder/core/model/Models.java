@@ -3,6 +3,7 @@ package dev.marauder.core.model;
 import dev.marauder.core.io.DataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -36,6 +37,78 @@ public final class Models {
                 OnnxClassifier.load(
                         path, spec, output == ModelOutput.PROBABILITIES ? OutputKind.PROBABILITIES : OutputKind.LOGITS);
         };
+    }
+
+    /**
+     * Opens any supported model with black-box access, as its description says: shape, layout
+     * and bounds of the raw input, the normalisation folded in front of the model, and what it
+     * returns.
+     *
+     * @param description what the model file does not record; must be empty (apart from class
+     *     names) for a Marauder model directory, whose card records it
+     * @param dataShape the shape of one example of the data, used when the description gives none
+     */
+    public static Classifier open(Path path, ModelDescription description, int[] dataShape) {
+        if (formatOf(path) == ModelFormat.MARAUDER) {
+            requireNothingForDirectory(path, description);
+            return BuiltinClassifier.load(path);
+        }
+        InputSpec spec = description.inputSpec(dataShape);
+        Normalization n = description.normalization();
+        if (n != null) {
+            n.requireFits(spec);
+        }
+        Classifier model = open(path, spec, description.outputOrDefault());
+        return n == null ? model : n.prepend(model, spec);
+    }
+
+    /** Opens a model with white-box access as its description says; see {@link #open(Path, ModelDescription, int[])}. */
+    public static DifferentiableClassifier openDifferentiable(
+            Path path, ModelDescription description, int[] dataShape) {
+        if (formatOf(path) == ModelFormat.MARAUDER) {
+            requireNothingForDirectory(path, description);
+            return BuiltinClassifier.load(path);
+        }
+        InputSpec spec = description.inputSpec(dataShape);
+        Normalization n = description.normalization();
+        if (n != null) {
+            n.requireFits(spec);
+        }
+        DifferentiableClassifier model = openDifferentiable(path, spec, description.outputOrDefault());
+        return n == null ? model : n.prepend(model, spec);
+    }
+
+    private static void requireNothingForDirectory(Path path, ModelDescription d) {
+        if (d.normalization() != null) {
+            throw new IllegalArgumentException(path + " is a Marauder model directory, trained on raw inputs: a"
+                    + " normalisation applies to .pt/.onnx files only");
+        }
+        ModelDescription card = describeDirectory(path);
+        ModelDescription given = new ModelDescription(
+                d.inputShape(), d.layout(), d.lowerBounds(), d.upperBounds(), d.normalization(), d.output(), null);
+        try {
+            card.combinedWith(given, path.toString(), "the description given");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (a Marauder model directory's card records its input"
+                    + " shape, bounds and output; layout, normalisation and output options are for .pt/.onnx files)");
+        }
+    }
+
+    /**
+     * What a Marauder model directory's card says: input shape, channels first, bounds, no
+     * normalisation, logits, and its class names if it records them.
+     */
+    public static ModelDescription describeDirectory(Path dir) {
+        ModelCard card = BuiltinClassifier.readCard(dir);
+        List<String> names = card.classNames() == null || card.classNames().isEmpty() ? null : card.classNames();
+        return new ModelDescription(
+                card.inputShape(),
+                Layout.NCHW,
+                new float[] {card.inputLower()},
+                new float[] {card.inputUpper()},
+                null,
+                ModelOutput.LOGITS,
+                names);
     }
 
     /**

@@ -44,7 +44,7 @@ public enum Norm {
 
         /** Exact: the ball and the box are both boxes, intersected once, so each call is two element-wise operations. */
         @Override
-        public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, double lower, double upper) {
+        public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, NDArray lower, NDArray upper) {
             NDArray low = center.sub(epsilon).maximum(lower);
             NDArray high = center.add(epsilon).minimum(upper);
             return candidate -> candidate.maximum(low).minimum(high);
@@ -248,17 +248,30 @@ public enum Norm {
 
     /**
      * The projection onto the intersection of the {@code epsilon} ball around {@code center} and
-     * the input box {@code [lower, upper]}, for iterative attacks: it maps a candidate batch to a
+     * the input box {@code [lower, upper]} (arrays that broadcast against the batch, e.g. per
+     * channel, see {@code InputSpec#lowerArray}), for iterative attacks: it maps a candidate batch to a
      * feasible one. Exact for L-infinity; for the other norms it projects onto the ball and then
      * clips to the box (the usual approximation of Madry et al. 2018's PGD, which is feasible but
      * not always the nearest feasible point). Arrays it precomputes belong to {@code center}'s
      * manager; its results to the candidate's.
      */
-    public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, double lower, double upper) {
+    public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, NDArray lower, NDArray upper) {
         // Operands ordered so that every temporary is created in the candidate's scope.
         return candidate -> scoped(
                 candidate,
-                c -> projectToBall(c.sub(center), epsilon).add(center).clip(lower, upper));
+                c -> projectToBall(c.sub(center), epsilon)
+                        .add(center)
+                        .maximum(lower)
+                        .minimum(upper));
+    }
+
+    /**
+     * The same projection for one interval {@code [lower, upper]} shared by every value; the two
+     * bound arrays belong to {@code center}'s manager.
+     */
+    public UnaryOperator<NDArray> projectionAround(NDArray center, double epsilon, double lower, double upper) {
+        NDManager m = center.getManager();
+        return projectionAround(center, epsilon, m.create((float) lower), m.create((float) upper));
     }
 
     /**

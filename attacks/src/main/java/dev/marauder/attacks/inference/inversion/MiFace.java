@@ -257,7 +257,7 @@ public final class MiFace<M extends Classifier> {
                     for (int j = 0; j < x.length; j++) {
                         x[j] -= (float) (step * g[j]);
                     }
-                    ProcessStep.apply(x, shape, smoothing, spec.lower(), spec.upper());
+                    ProcessStep.apply(x, shape, smoothing, spec);
                     batch[i].iterations++;
                 }
             }
@@ -316,17 +316,18 @@ public final class MiFace<M extends Classifier> {
             }
             float[] v = startImage.data();
             for (int j = 0; j < d; j++) {
-                if (!(v[j] >= spec.lower() && v[j] <= spec.upper())) {
+                if (!(v[j] >= spec.lowerAt(j) && v[j] <= spec.upperAt(j))) {
                     throw new IllegalArgumentException("start image value " + j + " is " + v[j]
-                            + ", outside the model's bounds [" + spec.lower() + ", " + spec.upper() + "]");
+                            + ", outside the model's bounds [" + spec.lowerAt(j) + ", " + spec.upperAt(j) + "]");
                 }
             }
             return v.clone();
         }
-        float value = start == Start.MIDPOINT
-                ? (spec.lower() + spec.upper()) / 2
-                : Math.min(spec.upper(), Math.max(spec.lower(), 0f));
-        Arrays.fill(x, value);
+        for (int j = 0; j < d; j++) {
+            x[j] = start == Start.MIDPOINT
+                    ? (spec.lowerAt(j) + spec.upperAt(j)) / 2
+                    : Math.min(spec.upperAt(j), Math.max(spec.lowerAt(j), 0f));
+        }
         return x;
     }
 

@@ -70,9 +70,7 @@ final class NesGradient implements GradientSource<Classifier> {
     public Estimate gradient(Classifier model, NDManager scope, float[][] x, int[] targets, SplittableRandom[] random) {
         InputSpec spec = model.inputSpec();
         int d = spec.size();
-        float lo = spec.lower();
-        float hi = spec.upper();
-        float sigma = (float) (relativeSigma * (hi - lo));
+        float sigma = (float) (relativeSigma * spec.smallestWidth());
         float[][][] noise = new float[x.length][samples][d];
         float[][] points = new float[x.length * 2 * samples][];
         for (int r = 0; r < x.length; r++) {
@@ -82,6 +80,8 @@ final class NesGradient implements GradientSource<Classifier> {
                 float[] minus = new float[d];
                 for (int k = 0; k < d; k++) {
                     u[k] = (float) random[r].nextGaussian();
+                    float lo = spec.lowerAt(k);
+                    float hi = spec.upperAt(k);
                     plus[k] = Math.min(hi, Math.max(lo, x[r][k] + sigma * u[k]));
                     minus[k] = Math.min(hi, Math.max(lo, x[r][k] - sigma * u[k]));
                 }

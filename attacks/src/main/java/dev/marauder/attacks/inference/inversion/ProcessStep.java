@@ -1,5 +1,7 @@
 package dev.marauder.attacks.inference.inversion;
 
+import dev.marauder.core.model.InputSpec;
+
 /**
  * MI-Face's {@code PROCESS} step, applied after every gradient update (Fredrikson et al. 2015,
  * Algorithm 1). The paper leaves it open ("denoising and sharpening"); it used a denoising
@@ -26,12 +28,12 @@ final class ProcessStep {
     }
 
     /** Applies the step to {@code x} in place. */
-    static void apply(float[] x, int[] shape, double smoothing, float lower, float upper) {
+    static void apply(float[] x, int[] shape, double smoothing, InputSpec spec) {
         if (smoothing > 0) {
             smooth(x, shape, (float) smoothing);
         }
         for (int i = 0; i < x.length; i++) {
-            x[i] = Math.min(upper, Math.max(lower, x[i]));
+            x[i] = Math.min(spec.upperAt(i), Math.max(spec.lowerAt(i), x[i]));
         }
     }
 

@@ -252,13 +252,13 @@ class MiFaceTest {
     void processBlursWithTheBinomialKernelAndClipsToTheBounds() {
         float[] constant = new float[25];
         Arrays.fill(constant, 0.3f);
-        ProcessStep.apply(constant, new int[] {1, 5, 5}, 1, 0, 1);
+        ProcessStep.apply(constant, new int[] {1, 5, 5}, 1, new InputSpec(new int[] {1, 5, 5}, 0, 1));
         for (float v : constant) {
             assertThat(v).isEqualTo(0.3f);
         }
         float[] dot = new float[25];
         dot[12] = 1;
-        ProcessStep.apply(dot, new int[] {5, 5}, 1, 0, 1);
+        ProcessStep.apply(dot, new int[] {5, 5}, 1, new InputSpec(new int[] {5, 5}, 0, 1));
         float[] kernel = {1, 2, 1, 2, 4, 2, 1, 2, 1};
         for (int i = 0; i < 5; i++) {
             for (int j = 0; j < 5; j++) {
@@ -268,12 +268,12 @@ class MiFaceTest {
             }
         }
         float[] half = {0, 0, 0, 0, 2, 0, 0, 0, -1};
-        ProcessStep.apply(half, new int[] {3, 3}, 0.5, -0.5f, 0.5f);
+        ProcessStep.apply(half, new int[] {3, 3}, 0.5, new InputSpec(new int[] {3, 3}, -0.5f, 0.5f));
         // Centre: 0.5 * 2 + 0.5 * 0.4375 = 1.22, clipped to 0.5; corner: 0.5 * -1 + 0.5 * -0.4375, clipped to -0.5.
         assertThat(half[4]).isEqualTo(0.5f);
         assertThat(half[8]).isEqualTo(-0.5f);
         float[] vector = {-3, 0.2f, 7};
-        ProcessStep.apply(vector, new int[] {3}, 0, 0, 1);
+        ProcessStep.apply(vector, new int[] {3}, 0, new InputSpec(new int[] {3}, 0, 1));
         assertThat(vector).containsExactly(0, 0.2f, 1);
     }
 
