@@ -264,7 +264,7 @@ final class AttackCommand implements Callable<Integer> {
                 if (seed != null) {
                     b.optSeed(seed);
                 }
-                return usage(b::build);
+                return UsageException.wrap(b::build);
             }
             case "mifgsm" -> {
                 refuse(
@@ -283,7 +283,7 @@ final class AttackCommand implements Callable<Integer> {
                         overshoot,
                         "--seed",
                         seed);
-                return usage(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0, l));
+                return UsageException.wrap(() -> new MomentumIterativeFgsm(n, steps == null ? 10 : steps, 1.0, l));
             }
             case "cw" -> {
                 refuse(
@@ -301,7 +301,7 @@ final class AttackCommand implements Callable<Integer> {
                 if (n != Norm.L2) {
                     throw new UsageException("cw is the Carlini-Wagner L2 attack; it takes --norm l2, not " + n.id());
                 }
-                return usage(() -> new CarliniWagnerL2(
+                return UsageException.wrap(() -> new CarliniWagnerL2(
                         searchSteps == null ? 5 : searchSteps,
                         steps == null ? 100 : steps,
                         CarliniWagnerL2.DEFAULT_LEARNING_RATE,
@@ -326,7 +326,7 @@ final class AttackCommand implements Callable<Integer> {
                 if (targeted) {
                     throw new UsageException("deepfool is untargeted; drop --targeted or use pgd or cw");
                 }
-                return usage(
+                return UsageException.wrap(
                         () -> new DeepFool(n, steps == null ? 50 : steps, 10, overshoot == null ? 0.02 : overshoot));
             }
             default ->
@@ -335,13 +335,6 @@ final class AttackCommand implements Callable<Integer> {
         }
     }
 
-    private static <T> T usage(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
 
     /** Options that mean nothing for an attack are mistakes, not silently ignored. */
     private static void refuse(String attack, Object... namesAndValues) {

@@ -210,7 +210,7 @@ final class AttributeCommand implements Callable<Integer> {
                 throw new UsageException("the penguins' label is " + TabularDatasets.PENGUINS_LABEL + ", not '" + label
                         + "'; drop --label");
             }
-            return TabularDatasets.penguins(sensitive);
+            return UsageException.wrap(() -> TabularDatasets.penguins(sensitive));
         }
         if (label == null) {
             throw new UsageException("--label COL is required for a CSV file");

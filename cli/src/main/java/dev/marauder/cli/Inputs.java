@@ -43,6 +43,7 @@ final class Inputs {
      * it gives none) and checks that the data and the class names fit it.
      */
     static Classifier openChecked(Path model, LabeledData data, ModelDescription description) {
+        requireFits(description, data.features().exampleShape());
         Classifier c = Models.open(model, description, data.features().exampleShape());
         return check(check(c, data), description);
     }
@@ -50,9 +51,26 @@ final class Inputs {
     /** Opens a model for white-box use as {@code description} says and checks the data fit it. */
     static DifferentiableClassifier openDifferentiableChecked(
             Path model, LabeledData data, ModelDescription description) {
+        requireFits(description, data.features().exampleShape());
         DifferentiableClassifier c =
                 Models.openDifferentiable(model, description, data.features().exampleShape());
         return check(check(c, data), description);
+    }
+
+    /**
+     * Checks that per-channel bounds and the normalisation fit the input's channels.
+     *
+     * @throws UsageException naming the mismatch (they come from options or the description file)
+     */
+    static void requireFits(ModelDescription description, int[] dataShape) {
+        try {
+            dev.marauder.core.model.InputSpec spec = description.inputSpec(dataShape);
+            if (description.normalization() != null) {
+                description.normalization().requireFits(spec);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--bounds/--mean/--std or the model description: " + e.getMessage());
+        }
     }
 
     /**

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -173,13 +172,13 @@ final class InvertCommand implements Callable<Integer> {
         MiFace.Settings settings;
         if (white) {
             MiFace<DifferentiableClassifier> attack =
-                    usage(() -> configure(MiFace.whiteBox()).build());
+                    UsageException.wrap(() -> configure(MiFace.whiteBox()).build());
             settings = attack.settings();
             try (DifferentiableClassifier c = Models.openDifferentiable(model, description, inputShape)) {
-                result = attack.invert(c, classes == null ? new int[0] : classes);
+                result = attack.invert(c, targetClasses(c));
             }
         } else {
-            MiFace<Classifier> attack = usage(() -> {
+            MiFace<Classifier> attack = UsageException.wrap(() -> {
                 MiFace.BlackBoxBuilder b = configure(MiFace.blackBox());
                 if (samples != null) {
                     b.optSamples(samples);
@@ -194,7 +193,7 @@ final class InvertCommand implements Callable<Integer> {
             });
             settings = attack.settings();
             try (Classifier c = Models.open(model, description, inputShape)) {
-                result = attack.invert(c, classes == null ? new int[0] : classes);
+                result = attack.invert(c, targetClasses(c));
             }
         }
         List<String> files = save(result);
@@ -288,7 +287,7 @@ final class InvertCommand implements Callable<Integer> {
                     + Arrays.toString(description.inputShape()) + " of the model description");
         }
         int[] s = shape != null ? shape : description.inputShape();
-        usage(() -> description.inputSpec(s)); // bounds that do not fit the shape are a usage error
+        UsageException.wrap(() -> description.inputSpec(s)); // bounds that do not fit the shape are a usage error
         return s;
     }
 
@@ -315,15 +314,13 @@ final class InvertCommand implements Callable<Integer> {
         return files;
     }
 
-    private static <T> T usage(Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
 
     /** Black-box options with white-box access are mistakes, not silently ignored. */
+    /** {@code --classes} checked against the model's class count: a wrong class is a usage error. */
+    private int[] targetClasses(Classifier c) {
+        return UsageException.wrap(() -> MiFace.targetClasses(c.classes(), classes == null ? new int[0] : classes));
+    }
+
     private static void refuse(Object... namesAndValues) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             if (namesAndValues[i + 1] != null) {

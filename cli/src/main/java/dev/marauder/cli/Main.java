@@ -96,10 +96,19 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UsageException
-                    || ex instanceof IllegalArgumentException && !(ex instanceof NumberFormatException)) {
+            if (ex instanceof UsageException) {
                 err.println("marauder: " + oneLine(ex));
                 return USAGE;
+            }
+            // Options are checked, and turned into UsageException, where they are read; an
+            // IllegalArgumentException from deeper down is about the input files or the model
+            // (a shape, a class count), which the user fixes in the input, not in the command line.
+            if (ex instanceof DataFormatException
+                    || ex instanceof IllegalArgumentException
+                    || ex instanceof UncheckedIOException
+                    || ex instanceof dev.marauder.core.io.RefusedOutputException) {
+                err.println("marauder: error: " + oneLine(ex));
+                return FAILURE;
             }
             if (ex instanceof DataFormatException
                     || ex instanceof UncheckedIOException

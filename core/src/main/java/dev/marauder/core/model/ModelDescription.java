@@ -75,6 +75,18 @@ public record ModelDescription(
         if ((lowerBounds == null) != (upperBounds == null)) {
             throw new IllegalArgumentException("give both lower and upper bounds, or neither");
         }
+        if (lowerBounds != null) {
+            if (lowerBounds.length == 0 || lowerBounds.length != upperBounds.length) {
+                throw new IllegalArgumentException(lowerBounds.length + " lower bounds but " + upperBounds.length
+                        + " upper bounds; give one pair, or one per channel");
+            }
+            for (int c = 0; c < lowerBounds.length; c++) {
+                if (!(lowerBounds[c] < upperBounds[c])) {
+                    throw new IllegalArgumentException("bounds must satisfy lower < upper, got [" + lowerBounds[c]
+                            + ", " + upperBounds[c] + "]");
+                }
+            }
+        }
         classNames = classNames == null ? null : List.copyOf(classNames);
     }
 
@@ -194,7 +206,7 @@ public record ModelDescription(
                 throw new DataFormatException(
                         file, "is " + Files.size(file) + " bytes; a model description is at most " + MAX_FILE_BYTES);
             }
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            String name = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
             ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? Json.yaml() : Json.mapper();
             root = mapper.readTree(file.toFile());
         } catch (IOException | RuntimeException e) {

@@ -192,7 +192,7 @@ public final class MiFace<M extends Classifier> {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(parent, "parent");
         Queries.requireScores(model, "MI-Face");
-        int[] targets = targets(model.classes(), targetClasses);
+        int[] targets = targetClasses(model.classes(), targetClasses);
         InputSpec spec = model.inputSpec();
         int[] shape = spec.shape();
         if (smoothing > 0 && !ProcessStep.isImage(shape)) {
@@ -331,7 +331,13 @@ public final class MiFace<M extends Classifier> {
         return x;
     }
 
-    private static int[] targets(int classes, int[] requested) {
+    /**
+     * The classes to reconstruct: all {@code classes} when none are requested, otherwise the
+     * requested ones, checked.
+     *
+     * @throws IllegalArgumentException for a class outside {@code 0..classes-1} or one listed twice
+     */
+    public static int[] targetClasses(int classes, int[] requested) {
         if (requested == null || requested.length == 0) {
             int[] all = new int[classes];
             for (int c = 0; c < classes; c++) {
