@@ -12,6 +12,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.GeneralCodingRules;
 
 /**
  * The dependency rules of the code base (issue "Architecture for the second half"), checked on
@@ -154,6 +155,29 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.marauder.audit..");
+
+    /**
+     * Library code never prints nor ends the JVM: it reports through return values, exceptions,
+     * callbacks and SLF4J, and a user's application decides what reaches the console. Only the
+     * command line ({@code cli}) owns the process. The one exception is the entry point of the
+     * shadow-model worker JVMs, whose exit status and last line on standard error are what its
+     * parent reads (see that class).
+     */
+    @ArchTest
+    static final ArchRule libraryCodeNeitherPrintsNorExits = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder..")
+            .and()
+            .resideOutsideOfPackage("dev.marauder.cli..")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.marauder.attacks.inference.membership.ShadowWorkerProcess")
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+            .orShould()
+            .callMethod(System.class, "exit", int.class)
+            .orShould()
+            .callMethod(Runtime.class, "exit", int.class)
+            .orShould()
+            .callMethod(Runtime.class, "halt", int.class);
 
     @ArchTest
     static final ArchRule noClassIsNamedLikeAJdkClass = classes()
