@@ -43,6 +43,7 @@ public record AuditSettings(double[] epsilons, int pgdSteps, int attackExamples,
         return new AuditSettings(new double[] {0, 0.02, 0.05, 0.1, 0.2}, 20, 1000, 250, 6);
     }
 
+    /** The epsilons, as a copy. */
     @Override
     public double[] epsilons() {
         return epsilons.clone();

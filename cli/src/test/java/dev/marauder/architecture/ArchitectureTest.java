@@ -12,13 +12,15 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.GeneralCodingRules;
 
 /**
  * The dependency rules of the code base (issue "Architecture for the second half"), checked on
  * the main classes of every module: this module depends on all of them, so all are on its class
- * path. Modules, bottom to top: {@code stats} (engine-free math), {@code core}, {@code privacy}
- * and {@code attacks} (independent of each other), {@code report} (independent of all), then
- * {@code audit}, {@code bench}, and {@code cli} on top.
+ * path. Modules, bottom to top: {@code stats} (engine-free math), {@code accounting}
+ * (engine-free, on {@code stats} only), {@code core}, {@code privacy} and {@code attacks}
+ * (independent of each other), {@code report} (independent of all), then {@code audit},
+ * {@code bench}, and {@code cli} on top.
  */
 @AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -44,13 +46,19 @@ class ArchitectureTest {
                     "dev.marauder.bench..",
                     "dev.marauder.cli..");
 
+    /**
+     * The accounting ships alone as {@code marauder-accounting}, whose only dependency is
+     * {@code marauder-stats}: a user who computes an epsilon gets neither DJL's native engine nor
+     * ONNX Runtime. So it imports only the JDK, itself and {@code stats}: nothing from {@code ai.djl},
+     * {@code ai.onnxruntime}, {@code core} or the rest of {@code privacy}.
+     */
     @ArchTest
-    static final ArchRule accountingIsEngineFree = noClasses()
+    static final ArchRule accountingIsEngineFree = classes()
             .that()
             .resideInAPackage("dev.marauder.privacy.accounting..")
             .should()
-            .dependOnClassesThat()
-            .resideInAnyPackage("ai.djl..", "ai.onnxruntime..", "dev.marauder.core..");
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("dev.marauder.privacy.accounting..", "dev.marauder.stats..", "java..", "");
 
     @ArchTest
     static final ArchRule attacksNeverDependOnPrivacy = noClasses()
@@ -147,6 +155,29 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.marauder.audit..");
+
+    /**
+     * Library code never prints nor ends the JVM: it reports through return values, exceptions,
+     * callbacks and SLF4J, and a user's application decides what reaches the console. Only the
+     * command line ({@code cli}) owns the process. The one exception is the entry point of the
+     * shadow-model worker JVMs, whose exit status and last line on standard error are what its
+     * parent reads (see that class).
+     */
+    @ArchTest
+    static final ArchRule libraryCodeNeitherPrintsNorExits = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder..")
+            .and()
+            .resideOutsideOfPackage("dev.marauder.cli..")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.marauder.attacks.inference.membership.ShadowWorkerProcess")
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+            .orShould()
+            .callMethod(System.class, "exit", int.class)
+            .orShould()
+            .callMethod(Runtime.class, "exit", int.class)
+            .orShould()
+            .callMethod(Runtime.class, "halt", int.class);
 
     @ArchTest
     static final ArchRule noClassIsNamedLikeAJdkClass = classes()

@@ -18,6 +18,12 @@ public final class Fft {
 
     private final double[] twIm;
 
+    /**
+     * An FFT of length {@code n}, with its twiddle factors computed once.
+     *
+     * @param n the transform length, a power of two
+     * @throws IllegalArgumentException if {@code n} is not a power of two
+     */
     public Fft(int n) {
         if (n < 1 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("FFT length must be a power of two, got " + n);
@@ -62,6 +68,7 @@ public final class Fft {
         return size;
     }
 
+    /** The transform length. */
     public int length() {
         return n;
     }

@@ -30,6 +30,12 @@ public final class AtomicFiles {
     /** Writes the bytes for a file. */
     @FunctionalInterface
     public interface Body {
+        /**
+         * Writes the file's bytes to {@code out}.
+         *
+         * @param out the stream of the temporary file, closed by the caller
+         * @throws IOException if writing fails (the target file is then left unchanged)
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 

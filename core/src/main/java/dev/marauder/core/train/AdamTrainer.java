@@ -31,6 +31,11 @@ import java.util.function.Consumer;
  */
 public record AdamTrainer(int epochs, int batchSize, double learningRate, long seed) implements Trainer {
 
+    /**
+     * Checks the hyperparameters.
+     *
+     * @throws IllegalArgumentException if epochs, batch size or learning rate is out of range
+     */
     public AdamTrainer {
         TrainingSettings.checkHyperparameters(epochs, batchSize, learningRate);
     }

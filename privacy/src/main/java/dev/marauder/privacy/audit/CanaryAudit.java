@@ -43,6 +43,11 @@ import java.util.function.Consumer;
  */
 public record CanaryAudit(int canaries, double confidence, long seed) {
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException for fewer than 2 canaries or a confidence outside (0, 1)
+     */
     public CanaryAudit {
         if (canaries < 2) {
             throw new IllegalArgumentException("at least 2 canaries are needed, got " + canaries);

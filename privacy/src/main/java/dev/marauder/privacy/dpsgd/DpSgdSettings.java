@@ -29,6 +29,13 @@ public record DpSgdSettings(
         double epsilonBudget,
         Long seed) {
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException for a clip norm that is not a positive number, not exactly
+     *     one of noise multiplier and target epsilon, a delta outside (0, 1), no accountant, or a
+     *     budget that is not positive
+     */
     public DpSgdSettings {
         if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("clip norm must be a positive number, got " + clipNorm);

@@ -42,6 +42,11 @@ import java.util.function.Consumer;
 public record DpSgdTrainer(int epochs, int batchSize, double learningRate, long seed, DpSgdSettings dp)
         implements Trainer {
 
+    /**
+     * Checks the hyperparameters and that the privacy settings are there.
+     *
+     * @throws IllegalArgumentException if a hyperparameter is out of range or {@code dp} is null
+     */
     public DpSgdTrainer {
         TrainingSettings.checkHyperparameters(epochs, batchSize, learningRate);
         if (dp == null) {

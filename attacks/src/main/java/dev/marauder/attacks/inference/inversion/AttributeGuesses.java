@@ -10,6 +10,7 @@ package dev.marauder.attacks.inference.inversion;
  */
 public record AttributeGuesses(int[] guesses, double[][] posteriors, long queries) {
 
+    /** Copies the arrays, so the record owns its values. */
     public AttributeGuesses {
         guesses = guesses.clone();
         double[][] copy = new double[posteriors.length][];
@@ -19,11 +20,13 @@ public record AttributeGuesses(int[] guesses, double[][] posteriors, long querie
         posteriors = copy;
     }
 
+    /** The guessed value index of each row, as a copy. */
     @Override
     public int[] guesses() {
         return guesses.clone();
     }
 
+    /** Per row, the normalised scores over the values, as a copy. */
     @Override
     public double[][] posteriors() {
         double[][] copy = new double[posteriors.length][];

@@ -27,11 +27,13 @@ public record AttributeInferenceResult(
         long queries,
         Provenance provenance) {
 
+    /** Copies the values and the prior, so the record owns them. */
     public AttributeInferenceResult {
         values = List.copyOf(values);
         prior = prior.clone();
     }
 
+    /** The marginal prior the attack used, indexed by value, as a copy. */
     @Override
     public double[] prior() {
         return prior.clone();

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record AttributeMetrics(int rows, double accuracy, double baselineAccuracy, List<ValueMetrics> perValue) {
 
+    /** Copies the per-value list, so the record owns it. */
     public AttributeMetrics {
         perValue = List.copyOf(perValue);
     }

@@ -101,11 +101,13 @@ public record AttributeTargets(CandidateFeatures candidates, int values, int[] o
         return observed.length;
     }
 
+    /** The label observed for each row, as a copy. */
     @Override
     public int[] observed() {
         return observed.clone();
     }
 
+    /** The true value index of each row, as a copy, or null when the truth is unknown. */
     @Override
     public int[] truth() {
         return truth == null ? null : truth.clone();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -110,7 +111,10 @@ final class ShadowWorkers {
         }
     }
 
-    /** This JVM, this class path, the engine's settings, {@code threads} engine threads, this class as main. */
+    /**
+     * This JVM, this class path, the engine's settings, {@code threads} engine threads, and
+     * {@link ShadowWorkerProcess} as main.
+     */
     static List<String> command(int threads, Path job) {
         String java = ProcessHandle.current()
                 .info()
@@ -123,35 +127,33 @@ final class ShadowWorkers {
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.add("-Dai.djl.pytorch.num_threads=" + threads);
         command.add("-Djava.awt.headless=true");
-        command.addAll(
-                List.of("-cp", System.getProperty("java.class.path"), ShadowWorkers.class.getName(), job.toString()));
+        command.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), ShadowWorkerProcess.class.getName(), job.toString()));
         return command;
     }
 
     /**
-     * A worker: trains the shadows its job lists (those not already saved) and saves them.
+     * The work of one worker process ({@link ShadowWorkerProcess} is its entry point): trains the
+     * shadows its job lists (those not already saved) and saves them, reporting each trained shadow
+     * and each training warning to {@code log}, one line at a time.
      *
-     * @param args the job file
+     * @param jobFile the job, written by {@link #train}; the data files lie beside it
+     * @param log where the worker's lines go (the process writes them to its log file)
+     * @throws IOException if the job cannot be read
      */
-    public static void main(String[] args) {
-        try {
-            Job job = Json.read(Path.of(args[0]), Job.class);
-            Path work = Path.of(args[0]).getParent();
-            LabeledData pool = read(work, "pool", job.poolSource(), job.poolSha256());
-            LabeledData test = read(work, "test", job.testSource(), job.testSha256());
-            ShadowModels shadows = new ShadowModels(job.count(), job.recipe(), job.seed(), Path.of(job.directory()));
-            for (int k : job.shadows()) {
-                if (!shadows.isSaved(pool, k)) {
-                    try (BuiltinClassifier model = shadows.trainAndSave(
-                            pool, test, job.bounds(), k, w -> System.err.println("warning: " + w))) {
-                        System.err.println("shadow " + k + " trained");
-                    }
+    static void work(Path jobFile, Consumer<String> log) throws IOException {
+        Job job = Json.read(jobFile, Job.class);
+        Path work = jobFile.getParent();
+        LabeledData pool = read(work, "pool", job.poolSource(), job.poolSha256());
+        LabeledData test = read(work, "test", job.testSource(), job.testSha256());
+        ShadowModels shadows = new ShadowModels(job.count(), job.recipe(), job.seed(), Path.of(job.directory()));
+        for (int k : job.shadows()) {
+            if (!shadows.isSaved(pool, k)) {
+                try (BuiltinClassifier model =
+                        shadows.trainAndSave(pool, test, job.bounds(), k, w -> log.accept("warning: " + w))) {
+                    log.accept("shadow " + k + " trained");
                 }
             }
-            System.exit(0);
-        } catch (Exception e) {
-            System.err.println(e.getClass().getSimpleName() + ": " + e.getMessage());
-            System.exit(1);
         }
     }
 

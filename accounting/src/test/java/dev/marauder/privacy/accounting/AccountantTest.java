@@ -92,8 +92,14 @@ class AccountantTest {
         PrivacyAccountant a = type.newAccountant();
         a.step(1.1, 0.01, 500);
         a.step(0.9, 0.02, 100);
-        var mapper = dev.marauder.core.json.Json.mapper();
-        AccountantState read = mapper.readValue(mapper.writeValueAsString(a.state()), AccountantState.class);
+        // the naming of the project's mapper (core.json.Json, which the command line saves with);
+        // this module does not depend on core, so the test configures the same naming itself
+        var mapper = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .build();
+        String json = mapper.writeValueAsString(a.state());
+        assertThat(json).contains("\"accountant\":\"" + type.label()).contains("\"noise_multiplier\":1.1");
+        AccountantState read = mapper.readValue(json, AccountantState.class);
         assertThat(read).isEqualTo(a.state());
         PrivacyAccountant restored = read.restore();
         assertThat(restored.mechanism()).isEqualTo(type.label());
