@@ -602,8 +602,13 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 : ClassProbabilities.fromProbabilities(rows);
     }
 
-    /** {@code a} then {@code b}, as one data set. */
-    static LabeledData concat(LabeledData a, LabeledData b) {
+    /**
+     * {@code a} then {@code b}, as one data set: the order in which supplied reference models'
+     * masks cover members and non-members.
+     *
+     * @throws IllegalArgumentException if their example shapes differ
+     */
+    public static LabeledData concat(LabeledData a, LabeledData b) {
         FloatTensor fa = a.features();
         FloatTensor fb = b.features();
         if (!Arrays.equals(fa.exampleShape(), fb.exampleShape())) {

@@ -92,17 +92,29 @@ public record ReferenceModelDirectory(Path directory, List<Path> models, boolean
                             "not found: reference model " + models.get(m).getFileName() + " needs its membership mask"
                                     + " here, or give one masks file of shape [models, examples] for all of them");
                 }
-                NpyArray a = NpyReader.read(file);
-                if (a.shape().length != 1 || a.shape()[0] != examples) {
-                    throw new DataFormatException(
-                            file,
-                            "a model's mask must have shape [" + examples + "] (one 0/1 per candidate example), but"
-                                    + " the shape is " + Arrays.toString(a.shape()));
-                }
-                masks[m] = bits(file, a.toFloatTensor().data(), 0, examples);
+                masks[m] = readMask(file, examples);
             }
         }
         return new ReferenceModelDirectory(directory, models, masks);
+    }
+
+    /**
+     * Reads one membership mask: a {@code .npy} array of shape {@code [examples]} holding 0/1
+     * (bool, any integer type or float); entry {@code i} is 1 when the model trained on example
+     * {@code i}.
+     *
+     * @throws DataFormatException naming the file if it is unreadable, has another shape, or holds
+     *     a value other than 0 and 1
+     */
+    public static boolean[] readMask(Path file, int examples) {
+        NpyArray a = NpyReader.read(file);
+        if (a.shape().length != 1 || a.shape()[0] != examples) {
+            throw new DataFormatException(
+                    file,
+                    "a membership mask must have shape [" + examples + "] (one 0/1 per candidate example), but the"
+                            + " shape is " + Arrays.toString(a.shape()));
+        }
+        return bits(file, a.toFloatTensor().data(), 0, examples);
     }
 
     /** The per-model mask file of {@code model}: {@code NAME.keep.npy} beside it. */
