@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param classNames names of the classes (index = label); may be empty
  * @param settings the audit's settings
  * @param trainingData the model's training data when known, else null
+ * @param membership known members and non-members of the model's training set (any model
+ *     format), else null; the membership-inference check attacks these rather than the training
+ *     and test data
  * @param membershipRuns results of {@code marauder mia} runs to add to the report
  * @param exposureRuns results of {@code marauder exposure} runs to add to the report
  * @param privacyAudits results of {@code marauder privacy audit} runs to add to the report
@@ -43,6 +46,7 @@ public record AuditContext(
         List<String> classNames,
         AuditSettings settings,
         LabeledData trainingData,
+        Membership membership,
         List<MembershipRun> membershipRuns,
         List<ExposureRun> exposureRuns,
         List<CanaryAuditRun> privacyAudits,
@@ -62,6 +66,33 @@ public record AuditContext(
         privacyAudits = List.copyOf(privacyAudits);
         Objects.requireNonNull(modelArgument, "model argument");
         Objects.requireNonNull(dataArguments, "data arguments");
+    }
+
+    /**
+     * Examples known to be members of the model's training set and examples known not to be, as
+     * {@code marauder mia --members X1,Y1 --non-members X2,Y2} takes them.
+     *
+     * @param members training examples of the model
+     * @param nonMembers examples it was not trained on
+     * @param arguments how commands that reproduce the finding name them, e.g. {@code "--members
+     *     x1.npy,y1.npy --non-members x2.npy,y2.npy"}
+     */
+    public record Membership(LabeledData members, LabeledData nonMembers, String arguments) {
+        /** Validates. */
+        public Membership {
+            Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(nonMembers, "non-members");
+            Objects.requireNonNull(arguments, "arguments");
+            if (members.size() == 0 || nonMembers.size() == 0) {
+                throw new IllegalArgumentException("membership inference needs members and non-members, got "
+                        + members.size() + " and " + nonMembers.size());
+            }
+        }
+    }
+
+    /** The known members and non-members, when given. */
+    public Optional<Membership> knownMembership() {
+        return Optional.ofNullable(membership);
     }
 
     /**
@@ -120,6 +151,7 @@ public record AuditContext(
         private List<String> classNames = List.of();
         private LabeledData trainingData;
         private boolean trainingDataGiven;
+        private Membership membership;
         private final List<MembershipRun> membershipRuns = new ArrayList<>();
         private final List<ExposureRun> exposureRuns = new ArrayList<>();
         private final List<CanaryAuditRun> privacyAudits = new ArrayList<>();
@@ -149,6 +181,15 @@ public record AuditContext(
         public Builder optTrainingData(LabeledData train) {
             this.trainingData = train;
             this.trainingDataGiven = true;
+            return this;
+        }
+
+        /**
+         * Known members and non-members of the model's training set (any model format): the
+         * membership-inference check then runs its threshold attacks on them.
+         */
+        public Builder optMembership(Membership known) {
+            this.membership = known;
             return this;
         }
 
@@ -203,6 +244,7 @@ public record AuditContext(
                     classNames,
                     settings,
                     train,
+                    membership,
                     membershipRuns,
                     exposureRuns,
                     privacyAudits,

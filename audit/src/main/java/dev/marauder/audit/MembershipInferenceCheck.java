@@ -17,11 +17,14 @@ import java.util.function.Consumer;
 
 /**
  * Membership inference: can an attacker tell the model's training examples from held-out ones?
- * When the model's training data are known (a Marauder model whose card names a dataset that still
- * loads), the audit runs the threshold attacks of {@link MembershipInference} (loss, confidence,
- * entropy, modified entropy; black-box queries suffice) on equally many members and non-members
- * (the test data). Results of {@code marauder mia} runs (shadow models, LiRA; Carlini et al. 2022)
- * given with {@code --mia} are added. Applies when either is available.
+ * When members and non-members are given ({@link AuditContext.Membership}, any model format), or
+ * else when the model's training data are known (a Marauder model whose card names a dataset that
+ * still loads; its test data are the non-members), the audit runs the threshold attacks of
+ * {@link MembershipInference} (the loss threshold of Yeom et al. 2018; confidence, entropy and
+ * modified entropy of Song &amp; Mittal 2021; black-box queries suffice) on equally many members
+ * and non-members, at most {@value #EXAMPLES} of each. Results of {@code marauder mia} runs (shadow
+ * models, LiRA; Carlini et al. 2022) given with {@code --mia} are added. Applies when any is
+ * available.
  */
 public final class MembershipInferenceCheck implements AuditCheck<MembershipInferenceCheck.Result> {
     /** Members and non-members each in the audit's own threshold attack. */
@@ -72,12 +75,14 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
 
     @Override
     public Applicability appliesTo(AuditContext context) {
-        if (context.training().isPresent() || !context.membershipRuns().isEmpty()) {
+        if (context.knownMembership().isPresent()
+                || context.training().isPresent()
+                || !context.membershipRuns().isEmpty()) {
             return Applicability.yes();
         }
-        return Applicability.no("the model's training data are unknown (no Marauder model card names them); run"
-                + " 'marauder mia --model M --members X1,Y1 --non-members X2,Y2 --out FILE' and pass its result with"
-                + " --mia FILE");
+        return Applicability.no("the model's training data are unknown (no Marauder model card names them); give"
+                + " --members X1,Y1 --non-members X2,Y2, or run 'marauder mia --model M --members X1,Y1"
+                + " --non-members X2,Y2 --out FILE' and pass its result with --mia FILE");
     }
 
     @Override
@@ -85,7 +90,12 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
         List<MembershipRun> runs = new ArrayList<>();
         String command = "marauder mia --kind lira --model " + context.modelArgument()
                 + " --members X1,Y1 --non-members X2,Y2 --out mia.json";
-        if (context.training().isPresent()) {
+        if (context.knownMembership().isPresent()) {
+            AuditContext.Membership known = context.knownMembership().get();
+            runs.add(thresholdAttack(context.model(), known.members(), known.nonMembers(), EXAMPLES));
+            command = "marauder mia --kind threshold --model " + context.modelArgument() + " " + known.arguments()
+                    + " --out mia.json";
+        } else if (context.training().isPresent()) {
             runs.add(thresholdAttack(context.model(), context.training().get(), context.test(), EXAMPLES));
             command = "marauder mia --kind threshold --model " + context.modelArgument()
                     + " --members TRAIN_X,TRAIN_Y --non-members TEST_X,TEST_Y --out mia.json";

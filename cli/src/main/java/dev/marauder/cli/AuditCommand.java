@@ -119,6 +119,19 @@ final class AuditCommand implements Callable<Integer> {
     Path privacyAudit;
 
     @Option(
+            names = "--members",
+            paramLabel = "X1,Y1",
+            description = "Features and labels of known training examples of --model: the membership-inference"
+                    + " section then runs the threshold attacks on them against --non-members (any model format).")
+    String members;
+
+    @Option(
+            names = "--non-members",
+            paramLabel = "X2,Y2",
+            description = "Features and labels of examples --model was not trained on (with --members).")
+    String nonMembers;
+
+    @Option(
             names = "--mia",
             paramLabel = "FILE",
             split = ",",
@@ -164,6 +177,15 @@ final class AuditCommand implements Callable<Integer> {
         if (model != null && data == null) {
             throw new UsageException("--model needs --data (and --labels unless --data names a dataset)");
         }
+        if ((members == null) != (nonMembers == null)) {
+            throw new UsageException("--members and --non-members go together");
+        }
+        if (model == null && members != null) {
+            throw new UsageException(
+                    "--members and --non-members need --model (the demo model's training data are" + " known)");
+        }
+        String[] memberFiles = members == null ? null : LabelledFiles.parse(members, "--members");
+        String[] nonMemberFiles = nonMembers == null ? null : LabelledFiles.parse(nonMembers, "--non-members");
         Inputs.requireReportDirectory(reportDir);
         // results of separate runs, read (and checked) before any long computation
         List<MembershipRun> miaRuns = new ArrayList<>();
@@ -206,9 +228,20 @@ final class AuditCommand implements Callable<Integer> {
             float[] range = Inputs.boundsFor(model, bounds);
             LabeledData test = Inputs.evaluationData(data, labels);
             List<String> names = labels == null ? ClassNames.of(data) : List.of();
+            AuditContext.Membership known = null;
+            if (memberFiles != null) {
+                LabeledData in = LabelledFiles.load(memberFiles, "--members");
+                LabeledData out = LabelledFiles.load(nonMemberFiles, "--non-members");
+                // the same checks as the test data: shapes, bounds, labels
+                Inputs.openChecked(model, in, range, Inputs.output(modelOutput)).close();
+                Inputs.openChecked(model, out, range, Inputs.output(modelOutput))
+                        .close();
+                known = new AuditContext.Membership(in, out, "--members " + members + " --non-members " + nonMembers);
+            }
             try (Classifier c = Inputs.openChecked(model, test, range, Inputs.output(modelOutput))) {
                 AuditContext context = AuditContext.builder(c, test, settings)
                         .optDataName(data)
+                        .optMembership(known)
                         .optClassNames(names)
                         .optMembershipRuns(miaRuns)
                         .optExposureRuns(exposureRuns)

@@ -306,9 +306,9 @@ final class MiaCommand implements Callable<Integer> {
         }
         Consumer<String> warnings = w -> stderr.println("marauder: warning: " + w);
         ModelOutput declared = Inputs.output(modelOutput);
-        String[] memberFiles = pair ? files(members, "--members") : null;
-        String[] nonMemberFiles = pair ? files(nonMembers, "--non-members") : null;
-        String[] candidateFiles = pair ? null : files(candidates, "--candidates");
+        String[] memberFiles = pair ? LabelledFiles.parse(members, "--members") : null;
+        String[] nonMemberFiles = pair ? LabelledFiles.parse(nonMembers, "--non-members") : null;
+        String[] candidateFiles = pair ? null : LabelledFiles.parse(candidates, "--candidates");
         Inputs.requireExists(model, "--model");
         float[] range = Inputs.boundsFor(model, bounds);
         LabeledData in;
@@ -316,10 +316,10 @@ final class MiaCommand implements Callable<Integer> {
         LabeledData pooled = null;
         boolean[] targetTrainedOn = null;
         if (pair) {
-            in = load(memberFiles, "--members");
-            out = load(nonMemberFiles, "--non-members");
+            in = LabelledFiles.load(memberFiles, "--members");
+            out = LabelledFiles.load(nonMemberFiles, "--non-members");
         } else {
-            pooled = load(candidateFiles, "--candidates");
+            pooled = LabelledFiles.load(candidateFiles, "--candidates");
             Inputs.requireExists(targetMask, "--target-mask");
             targetTrainedOn = ReferenceModelDirectory.readMask(targetMask, pooled.size());
             in = select(pooled, targetTrainedOn, true);
@@ -388,20 +388,5 @@ final class MiaCommand implements Callable<Integer> {
         return data.select(java.util.stream.IntStream.range(0, mask.length)
                 .filter(i -> mask[i] == side)
                 .toArray());
-    }
-
-    private static String[] files(String value, String option) {
-        String[] parts = value.split(",", -1);
-        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new UsageException(
-                    option + " needs FEATURES,LABELS (two files separated by a comma), got '" + value + "'");
-        }
-        return parts;
-    }
-
-    private static LabeledData load(String[] files, String option) {
-        Inputs.requireExists(Path.of(files[0]), option);
-        Inputs.requireExists(Path.of(files[1]), option);
-        return Datasets.loadPair(Path.of(files[0]), Path.of(files[1]));
     }
 }
