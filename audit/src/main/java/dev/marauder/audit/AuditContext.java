@@ -70,15 +70,31 @@ public record AuditContext(
 
     /**
      * Examples known to be members of the model's training set and examples known not to be, as
-     * {@code marauder mia --members X1,Y1 --non-members X2,Y2} takes them.
+     * {@code marauder mia --members X1,Y1 --non-members X2,Y2} takes them, optionally with the
+     * user's own reference models (their predictions on the members then the non-members, and
+     * their masks), with which the audit also runs LiRA (Carlini et al. 2022).
      *
      * @param members training examples of the model
      * @param nonMembers examples it was not trained on
      * @param arguments how commands that reproduce the finding name them, e.g. {@code "--members
      *     x1.npy,y1.npy --non-members x2.npy,y2.npy"}
+     * @param references reference models whose masks cover the members then the non-members, or null
+     * @param referenceArguments how commands name the reference models, e.g. {@code
+     *     "--reference-models refs --reference-masks keep.npy"}, or null without references
      */
-    public record Membership(LabeledData members, LabeledData nonMembers, String arguments) {
-        /** Validates. */
+    public record Membership(
+            LabeledData members,
+            LabeledData nonMembers,
+            String arguments,
+            dev.marauder.attacks.inference.membership.ReferenceModels references,
+            String referenceArguments) {
+        /**
+         * Validates.
+         *
+         * @throws IllegalArgumentException if there are no members or no non-members, or the
+         *     references do not cover exactly the members and non-members, or some candidate has no
+         *     OUT reference model ({@link MembershipInferenceCheck#liraKind})
+         */
         public Membership {
             Objects.requireNonNull(members, "members");
             Objects.requireNonNull(nonMembers, "non-members");
@@ -87,6 +103,20 @@ public record AuditContext(
                 throw new IllegalArgumentException("membership inference needs members and non-members, got "
                         + members.size() + " and " + nonMembers.size());
             }
+            if (references != null) {
+                Objects.requireNonNull(referenceArguments, "reference arguments");
+                if (references.candidates() != members.size() + nonMembers.size()) {
+                    throw new IllegalArgumentException("the reference models cover " + references.candidates()
+                            + " candidates, but there are " + members.size() + " members and " + nonMembers.size()
+                            + " non-members");
+                }
+                MembershipInferenceCheck.liraKind(references);
+            }
+        }
+
+        /** Known members and non-members without reference models. */
+        public Membership(LabeledData members, LabeledData nonMembers, String arguments) {
+            this(members, nonMembers, arguments, null, null);
         }
     }
 

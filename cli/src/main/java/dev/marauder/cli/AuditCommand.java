@@ -132,6 +132,19 @@ final class AuditCommand implements Callable<Integer> {
     String nonMembers;
 
     @Option(
+            names = "--reference-models",
+            paramLabel = "DIR",
+            description = "With --members/--non-members: your own reference models (as 'marauder mia"
+                    + " --reference-models'), whose masks cover the members then the non-members; the audit adds LiRA.")
+    Path referenceModels;
+
+    @Option(
+            names = "--reference-masks",
+            paramLabel = "FILE",
+            description = "The [models, examples] masks of --reference-models (else NAME.keep.npy beside each model).")
+    Path referenceMasks;
+
+    @Option(
             names = "--mia",
             paramLabel = "FILE",
             split = ",",
@@ -179,6 +192,12 @@ final class AuditCommand implements Callable<Integer> {
         }
         if ((members == null) != (nonMembers == null)) {
             throw new UsageException("--members and --non-members go together");
+        }
+        if (referenceModels != null && members == null) {
+            throw new UsageException("--reference-models needs --members and --non-members (the masks cover them)");
+        }
+        if (referenceMasks != null && referenceModels == null) {
+            throw new UsageException("--reference-masks goes with --reference-models DIR");
         }
         if (model == null && members != null) {
             throw new UsageException(
@@ -236,7 +255,28 @@ final class AuditCommand implements Callable<Integer> {
                 Inputs.openChecked(model, in, range, Inputs.output(modelOutput)).close();
                 Inputs.openChecked(model, out, range, Inputs.output(modelOutput))
                         .close();
-                known = new AuditContext.Membership(in, out, "--members " + members + " --non-members " + nonMembers);
+                String arguments = "--members " + members + " --non-members " + nonMembers;
+                if (referenceModels == null) {
+                    known = new AuditContext.Membership(in, out, arguments);
+                } else {
+                    var refs = ReferenceInputs.query(
+                            referenceModels,
+                            referenceMasks,
+                            dev.marauder.attacks.inference.membership.MembershipInference.concat(in, out),
+                            bounds,
+                            Inputs.output(modelOutput));
+                    try {
+                        known = new AuditContext.Membership(
+                                in,
+                                out,
+                                arguments,
+                                refs,
+                                "--reference-models " + referenceModels
+                                        + (referenceMasks == null ? "" : " --reference-masks " + referenceMasks));
+                    } catch (IllegalArgumentException e) {
+                        throw new dev.marauder.core.io.DataFormatException(referenceModels + ": " + e.getMessage());
+                    }
+                }
             }
             try (Classifier c = Inputs.openChecked(model, test, range, Inputs.output(modelOutput))) {
                 AuditContext context = AuditContext.builder(c, test, settings)

@@ -16,8 +16,6 @@ import dev.marauder.core.model.ModelOutput;
 import dev.marauder.core.train.Trainer;
 import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -334,19 +332,7 @@ final class MiaCommand implements Callable<Integer> {
         ReferenceModels refs = null;
         if (referenceModels != null) {
             LabeledData scored = pooled != null ? pooled : MembershipInference.concat(in, out);
-            Inputs.requireExists(referenceModels, "--reference-models");
-            Inputs.requireExists(referenceMasks, "--reference-masks");
-            ReferenceModelDirectory layout =
-                    ReferenceModelDirectory.read(referenceModels, referenceMasks, scored.size());
-            List<Classifier> opened = new ArrayList<>();
-            try {
-                for (Path p : layout.models()) {
-                    opened.add(Inputs.openChecked(p, scored, Inputs.boundsFor(p, bounds), declared));
-                }
-                refs = ReferenceModels.query(opened, scored.features(), layout.masks());
-            } finally {
-                opened.forEach(Classifier::close);
-            }
+            refs = ReferenceInputs.query(referenceModels, referenceMasks, scored, bounds, declared);
         }
         try (Classifier target = Inputs.openChecked(model, in, range, declared)) {
             Inputs.openChecked(model, out, range, declared).close();

@@ -109,6 +109,103 @@ class AuditMembershipTest {
                 .contains("marauder mia --kind threshold --model " + model)
                 .contains("--members " + in[0] + "," + in[1]);
         assertThat(line.get("headline").asText()).contains("AUC");
+
+        // with the user's own reference models (here 4 logistic regressions, each trained on the
+        // candidates i with (i + k) % 4 < 2, so every candidate has 2 IN and 2 OUT models) the audit
+        // adds online LiRA, with the numbers 'marauder mia --reference-models' gives
+        LabeledData candidates =
+                dev.marauder.attacks.inference.membership.MembershipInference.concat(members, nonMembers);
+        Path refs = java.nio.file.Files.createDirectories(dir.resolve("refs"));
+        for (int k = 0; k < 4; k++) {
+            int shift = k;
+            int[] rows = java.util.stream.IntStream.range(0, candidates.size())
+                    .filter(i -> (i + shift) % 4 < 2)
+                    .toArray();
+            int[] keep = new int[candidates.size()];
+            for (int i : rows) {
+                keep[i] = 1;
+            }
+            try (BuiltinClassifier ref = Training.train(
+                    Architecture.LOGREG,
+                    new AdamTrainer(10, 20, 5e-3, k),
+                    new TrainTestSplit("reference", candidates.select(rows), nonMembers.slice(0, 10)),
+                    new float[] {0, 1},
+                    Progress.NONE,
+                    w -> {})) {
+                ref.save(refs.resolve("ref-" + k));
+            }
+            NpyWriter.writeLabels(refs.resolve("ref-" + k + ".keep.npy"), keep);
+        }
+        Path withRefs = dir.resolve("with-refs");
+        CliTest.Run lira = run(concat(
+                common,
+                "--members",
+                in[0] + "," + in[1],
+                "--non-members",
+                out[0] + "," + out[1],
+                "--reference-models",
+                refs.toString(),
+                "--report",
+                withRefs.toString()));
+        assertThat(lira.code()).as(lira.err()).isZero();
+        JsonNode runs = JSON.readTree(withRefs.resolve("report.json").toFile())
+                .get("sections")
+                .get("membership_inference")
+                .get("runs");
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(1).get("kind").asText()).isEqualTo("lira");
+        assertThat(runs.get(1)
+                        .get("attacks")
+                        .get("lira_online_global_variance")
+                        .get("members")
+                        .asInt())
+                .isEqualTo(100);
+        CliTest.Run mia = run(
+                "mia",
+                "--kind",
+                "lira",
+                "--model",
+                model.toString(),
+                "--members",
+                in[0] + "," + in[1],
+                "--non-members",
+                out[0] + "," + out[1],
+                "--reference-models",
+                refs.toString(),
+                "--json",
+                "--quiet");
+        assertThat(mia.code()).as(mia.err()).isZero();
+        JsonNode miaJson = JSON.readTree(mia.out());
+        assertThat(runs.get(1).get("auc").asDouble())
+                .isEqualTo(miaJson.get("auc").asDouble());
+        assertThat(runs.get(1)
+                        .get("attacks")
+                        .get("lira_offline_global_variance")
+                        .get("auc")
+                        .asDouble())
+                .isEqualTo(miaJson.get("attacks")
+                        .get("lira_offline_global_variance")
+                        .get("auc")
+                        .asDouble());
+        JsonNode summary = null;
+        for (JsonNode l :
+                JSON.readTree(withRefs.resolve("report.json").toFile()).get("summary")) {
+            if (l.get("threat").asText().equals("Membership inference")) {
+                summary = l;
+            }
+        }
+        assertThat(summary.get("command").asText())
+                .startsWith("marauder mia --kind lira --model " + model)
+                .contains("--reference-models " + refs);
+        // --reference-models without members, and masks without models, are usage errors
+        CliTest.Run noMembers = run(concat(
+                common,
+                "--reference-models",
+                refs.toString(),
+                "--report",
+                dir.resolve("x").toString()));
+        assertThat(noMembers.code()).isEqualTo(2);
+        assertThat(noMembers.err()).contains("--reference-models needs --members");
     }
 
     @Test

@@ -342,7 +342,8 @@ class MiaCommandTest {
         assertThat(online.err())
                 .contains("refs")
                 .contains("online LiRA needs")
-                .contains("candidate 0, is IN for 6 of 6");
+                .contains("first: candidate 0, IN for 6 of 6")
+                .contains("use lira-offline");
         noOut[2] = "lira-offline";
         CliTest.Run offline = run(noOut);
         assertThat(offline.code()).isEqualTo(1); // candidate 0 has no OUT model either

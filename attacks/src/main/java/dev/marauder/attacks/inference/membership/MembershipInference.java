@@ -324,12 +324,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
         switch (kind) {
             case LIRA ->
                 references.requireInAndOut(
-                        1,
-                        1,
-                        "online LiRA",
-                        "; train reference models on random halves of the candidates, or use lira-offline, which needs"
-                                + " OUT models only");
-            case LIRA_OFFLINE -> references.requireInAndOut(0, 1, "offline LiRA", "");
+                        true, "online LiRA", "; use lira-offline (OUT models suffice) or more reference models");
+            case LIRA_OFFLINE -> references.requireInAndOut(false, "offline LiRA", "");
             case SHADOW -> {
                 int[] in = references.inCounts();
                 long memberRows = Arrays.stream(in).asLongStream().sum();

@@ -139,33 +139,34 @@ public record ReferenceModels(
     }
 
     /**
-     * Checks that every candidate has at least {@code minIn} IN and {@code minOut} OUT models,
-     * naming how many do not and the first of them.
+     * Checks that every candidate has an OUT model (a model not trained on it) and, if {@code
+     * needIn}, an IN model too, naming how many do not and the first of them.
      *
+     * @param needIn whether IN models are needed too (online LiRA) or OUT models suffice (offline)
      * @param attack the attack that needs them, for the message
      * @param advice what to do instead, appended to the message
      * @throws IllegalArgumentException if some candidate falls short
      */
-    public void requireInAndOut(int minIn, int minOut, String attack, String advice) {
+    public void requireInAndOut(boolean needIn, String attack, String advice) {
         int[] in = inCounts();
         int models = count();
-        int shortIn = 0;
-        int shortOut = 0;
+        int noIn = 0;
+        int noOut = 0;
         int first = -1;
         for (int i = 0; i < in.length; i++) {
-            boolean badIn = in[i] < minIn;
-            boolean badOut = models - in[i] < minOut;
-            shortIn += badIn ? 1 : 0;
-            shortOut += badOut ? 1 : 0;
+            boolean badIn = needIn && in[i] == 0;
+            boolean badOut = in[i] == models;
+            noIn += badIn ? 1 : 0;
+            noOut += badOut ? 1 : 0;
             if ((badIn || badOut) && first < 0) {
                 first = i;
             }
         }
         if (first >= 0) {
-            throw new IllegalArgumentException(attack + " needs, for every candidate example, at least " + minIn
-                    + " reference model(s) trained on it (IN) and " + minOut + " not (OUT); " + shortIn
-                    + " of " + in.length + " candidates have fewer IN and " + shortOut + " fewer OUT (the first,"
-                    + " candidate " + first + ", is IN for " + in[first] + " of " + models + " models)" + advice);
+            throw new IllegalArgumentException(attack + " needs " + (needIn ? "an IN and an OUT" : "an OUT")
+                    + " reference model for every candidate, but " + noOut + " of " + in.length
+                    + " have no OUT model" + (needIn ? " and " + noIn + " no IN model" : "") + " (first: candidate "
+                    + first + ", IN for " + in[first] + " of " + models + ")" + advice);
         }
     }
 

@@ -261,11 +261,18 @@ class ReferenceModelsTest {
         // candidate 1 is IN for every model: no OUT
         ReferenceModels allIn = new ReferenceModels(
                 names, three, new boolean[][] {{true, true, false}, {false, true, true}, {true, true, false}}, hashes);
-        assertThatThrownBy(() -> allIn.requireInAndOut(1, 1, "online LiRA", "; use lira-offline"))
-                .hasMessageContaining("online LiRA needs, for every candidate example, at least 1")
-                .hasMessageContaining("0 of 3 candidates have fewer IN and 1 fewer OUT")
-                .hasMessageContaining("candidate 1, is IN for 3 of 3 models")
-                .hasMessageContaining("use lira-offline");
+        assertThatThrownBy(() -> allIn.requireInAndOut(true, "online LiRA", "; use lira-offline"))
+                .hasMessage("online LiRA needs an IN and an OUT reference model for every candidate, but 1 of 3 have no"
+                        + " OUT model and 0 no IN model (first: candidate 1, IN for 3 of 3); use lira-offline");
+        // candidate 2 is OUT for every model: fine offline, refused online
+        ReferenceModels noIn = new ReferenceModels(
+                names,
+                three,
+                new boolean[][] {{true, false, false}, {false, true, false}, {true, false, false}},
+                hashes);
+        noIn.requireInAndOut(false, "offline LiRA", "");
+        assertThatThrownBy(() -> noIn.requireInAndOut(true, "online LiRA", ""))
+                .hasMessageContaining("0 of 3 have no OUT model and 1 no IN model (first: candidate 2, IN for 0");
         assertThatThrownBy(() -> new ReferenceModels(names, three, new boolean[2][3], hashes))
                 .hasMessageContaining("2 rows for 3 reference models");
         assertThatThrownBy(() -> new ReferenceModels(names, three, new boolean[3][2], hashes))
