@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param classNames names of the classes (index = label); may be empty
  * @param settings the audit's settings
  * @param trainingData the model's training data when known, else null
+ * @param membership known members and non-members of the model's training set (any model
+ *     format), else null; the membership-inference check attacks these rather than the training
+ *     and test data
  * @param membershipRuns results of {@code marauder mia} runs to add to the report
  * @param exposureRuns results of {@code marauder exposure} runs to add to the report
  * @param privacyAudits results of {@code marauder privacy audit} runs to add to the report
@@ -43,6 +46,7 @@ public record AuditContext(
         List<String> classNames,
         AuditSettings settings,
         LabeledData trainingData,
+        Membership membership,
         List<MembershipRun> membershipRuns,
         List<ExposureRun> exposureRuns,
         List<CanaryAuditRun> privacyAudits,
@@ -62,6 +66,63 @@ public record AuditContext(
         privacyAudits = List.copyOf(privacyAudits);
         Objects.requireNonNull(modelArgument, "model argument");
         Objects.requireNonNull(dataArguments, "data arguments");
+    }
+
+    /**
+     * Examples known to be members of the model's training set and examples known not to be, as
+     * {@code marauder mia --members X1,Y1 --non-members X2,Y2} takes them, optionally with the
+     * user's own reference models (their predictions on the members then the non-members, and
+     * their masks), with which the audit also runs LiRA (Carlini et al. 2022).
+     *
+     * @param members training examples of the model
+     * @param nonMembers examples it was not trained on
+     * @param arguments how commands that reproduce the finding name them, e.g. {@code "--members
+     *     x1.npy,y1.npy --non-members x2.npy,y2.npy"}
+     * @param references reference models whose masks cover the members then the non-members, or null
+     * @param referenceArguments how commands name the reference models, e.g. {@code
+     *     "--reference-models refs --reference-masks keep.npy"}, or null without references
+     */
+    public record Membership(
+            LabeledData members,
+            LabeledData nonMembers,
+            String arguments,
+            dev.marauder.attacks.inference.membership.ReferenceModels references,
+            String referenceArguments) {
+        /**
+         * Validates.
+         *
+         * @throws IllegalArgumentException if there are no members or no non-members, or the
+         *     references do not cover exactly the members and non-members, or some candidate has no
+         *     OUT reference model ({@link MembershipInferenceCheck#liraKind})
+         */
+        public Membership {
+            Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(nonMembers, "non-members");
+            Objects.requireNonNull(arguments, "arguments");
+            if (members.size() == 0 || nonMembers.size() == 0) {
+                throw new IllegalArgumentException("membership inference needs members and non-members, got "
+                        + members.size() + " and " + nonMembers.size());
+            }
+            if (references != null) {
+                Objects.requireNonNull(referenceArguments, "reference arguments");
+                if (references.candidates() != members.size() + nonMembers.size()) {
+                    throw new IllegalArgumentException("the reference models cover " + references.candidates()
+                            + " candidates, but there are " + members.size() + " members and " + nonMembers.size()
+                            + " non-members");
+                }
+                MembershipInferenceCheck.liraKind(references);
+            }
+        }
+
+        /** Known members and non-members without reference models. */
+        public Membership(LabeledData members, LabeledData nonMembers, String arguments) {
+            this(members, nonMembers, arguments, null, null);
+        }
+    }
+
+    /** The known members and non-members, when given. */
+    public Optional<Membership> knownMembership() {
+        return Optional.ofNullable(membership);
     }
 
     /**
@@ -120,6 +181,7 @@ public record AuditContext(
         private List<String> classNames = List.of();
         private LabeledData trainingData;
         private boolean trainingDataGiven;
+        private Membership membership;
         private final List<MembershipRun> membershipRuns = new ArrayList<>();
         private final List<ExposureRun> exposureRuns = new ArrayList<>();
         private final List<CanaryAuditRun> privacyAudits = new ArrayList<>();
@@ -149,6 +211,15 @@ public record AuditContext(
         public Builder optTrainingData(LabeledData train) {
             this.trainingData = train;
             this.trainingDataGiven = true;
+            return this;
+        }
+
+        /**
+         * Known members and non-members of the model's training set (any model format): the
+         * membership-inference check then runs its threshold attacks on them.
+         */
+        public Builder optMembership(Membership known) {
+            this.membership = known;
             return this;
         }
 
@@ -203,6 +274,7 @@ public record AuditContext(
                     classNames,
                     settings,
                     train,
+                    membership,
                     membershipRuns,
                     exposureRuns,
                     privacyAudits,

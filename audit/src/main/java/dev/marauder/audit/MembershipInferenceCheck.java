@@ -1,6 +1,7 @@
 package dev.marauder.audit;
 
 import dev.marauder.attacks.inference.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.ReferenceModels;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.progress.Progress;
@@ -17,11 +18,16 @@ import java.util.function.Consumer;
 
 /**
  * Membership inference: can an attacker tell the model's training examples from held-out ones?
- * When the model's training data are known (a Marauder model whose card names a dataset that still
- * loads), the audit runs the threshold attacks of {@link MembershipInference} (loss, confidence,
- * entropy, modified entropy; black-box queries suffice) on equally many members and non-members
- * (the test data). Results of {@code marauder mia} runs (shadow models, LiRA; Carlini et al. 2022)
- * given with {@code --mia} are added. Applies when either is available.
+ * When members and non-members are given ({@link AuditContext.Membership}, any model format), or
+ * else when the model's training data are known (a Marauder model whose card names a dataset that
+ * still loads; its test data are the non-members), the audit runs the threshold attacks of
+ * {@link MembershipInference} (the loss threshold of Yeom et al. 2018; confidence, entropy and
+ * modified entropy of Song &amp; Mittal 2021; black-box queries suffice) on equally many members
+ * and non-members, at most {@value #EXAMPLES} of each. With the user's own reference models for the
+ * given members and non-members, it also runs LiRA (Carlini et al. 2022) on all of them: online
+ * when every example has IN and OUT reference models, else offline ({@link #liraKind}), exactly as
+ * {@code marauder mia --reference-models} does. Results of {@code marauder mia} runs (shadow models,
+ * LiRA) given with {@code --mia} are added. Applies when any is available.
  */
 public final class MembershipInferenceCheck implements AuditCheck<MembershipInferenceCheck.Result> {
     /** Members and non-members each in the audit's own threshold attack. */
@@ -72,12 +78,14 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
 
     @Override
     public Applicability appliesTo(AuditContext context) {
-        if (context.training().isPresent() || !context.membershipRuns().isEmpty()) {
+        if (context.knownMembership().isPresent()
+                || context.training().isPresent()
+                || !context.membershipRuns().isEmpty()) {
             return Applicability.yes();
         }
-        return Applicability.no("the model's training data are unknown (no Marauder model card names them); run"
-                + " 'marauder mia --model M --members X1,Y1 --non-members X2,Y2 --out FILE' and pass its result with"
-                + " --mia FILE");
+        return Applicability.no("the model's training data are unknown (no Marauder model card names them); give"
+                + " --members X1,Y1 --non-members X2,Y2, or run 'marauder mia --model M --members X1,Y1"
+                + " --non-members X2,Y2 --out FILE' and pass its result with --mia FILE");
     }
 
     @Override
@@ -85,13 +93,49 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
         List<MembershipRun> runs = new ArrayList<>();
         String command = "marauder mia --kind lira --model " + context.modelArgument()
                 + " --members X1,Y1 --non-members X2,Y2 --out mia.json";
-        if (context.training().isPresent()) {
+        if (context.knownMembership().isPresent()) {
+            AuditContext.Membership known = context.knownMembership().get();
+            runs.add(thresholdAttack(context.model(), known.members(), known.nonMembers(), EXAMPLES));
+            command = "marauder mia --kind threshold --model " + context.modelArgument() + " " + known.arguments()
+                    + " --out mia.json";
+            if (known.references() != null) {
+                MembershipInference.Kind kind = liraKind(known.references());
+                MembershipInference.Report lira = new MembershipInference(
+                                kind, known.references().count(), 0, null)
+                        .attack(
+                                context.model(),
+                                known.members(),
+                                known.nonMembers(),
+                                known.references(),
+                                progress,
+                                warnings);
+                runs.add(MembershipRun.of(lira));
+                command = "marauder mia --kind " + kind.id() + " --model " + context.modelArgument() + " "
+                        + known.arguments() + " " + known.referenceArguments() + " --out mia.json";
+            }
+        } else if (context.training().isPresent()) {
             runs.add(thresholdAttack(context.model(), context.training().get(), context.test(), EXAMPLES));
             command = "marauder mia --kind threshold --model " + context.modelArgument()
                     + " --members TRAIN_X,TRAIN_Y --non-members TEST_X,TEST_Y --out mia.json";
         }
         runs.addAll(context.membershipRuns());
         return new Result(runs, command);
+    }
+
+    /**
+     * The LiRA the audit runs with the user's reference models: online when every candidate has
+     * at least one IN and one OUT reference model, else offline when every candidate has an OUT one.
+     *
+     * @throws IllegalArgumentException if some candidate has no OUT reference model
+     */
+    public static MembershipInference.Kind liraKind(ReferenceModels references) {
+        int[] in = references.inCounts();
+        int models = references.count();
+        if (java.util.Arrays.stream(in).allMatch(c -> c > 0 && c < models)) {
+            return MembershipInference.Kind.LIRA;
+        }
+        references.requireInAndOut(false, "offline LiRA", "");
+        return MembershipInference.Kind.LIRA_OFFLINE;
     }
 
     /** The threshold attacks on {@code min(|members|, |non-members|, limit)} of each. */

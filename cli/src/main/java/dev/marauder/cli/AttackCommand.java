@@ -335,7 +335,6 @@ final class AttackCommand implements Callable<Integer> {
         }
     }
 
-
     /** Options that mean nothing for an attack are mistakes, not silently ignored. */
     private static void refuse(String attack, Object... namesAndValues) {
         for (int i = 0; i < namesAndValues.length; i += 2) {

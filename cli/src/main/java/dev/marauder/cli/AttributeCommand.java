@@ -3,9 +3,14 @@ package dev.marauder.cli;
 import dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment;
 import dev.marauder.attacks.inference.inversion.AttributeInferenceResult;
 import dev.marauder.attacks.inference.inversion.AttributeMetrics;
+import dev.marauder.attacks.inference.membership.ReferenceModelDirectory;
+import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.SensitiveTable;
 import dev.marauder.core.data.TabularDatasets;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Architecture;
+import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.provenance.Provenance;
 import dev.marauder.core.train.TrainingSettings;
 import java.nio.file.Path;
@@ -19,9 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code marauder attribute}: attribute inference end to end (Fredrikson et al. 2014 and 2015):
- * train a model on half of a table's rows, then infer a hidden sensitive attribute of members and
- * non-members from the model's answers; see
+ * {@code marauder attribute}: attribute inference (Fredrikson et al. 2014 and 2015) against
+ * members and non-members of a model's training set: end to end (train a model on half of a
+ * table's rows) or against a given model ({@code --model}, any format, with {@code --members}
+ * saying which rows it was trained on); see
  * {@link dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment}.
  */
 @Command(
@@ -30,8 +36,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Attribute inference (MAP estimator, Fredrikson et al. 2014/2015): train a model on half of a",
-            "table's rows, then guess each row's sensitive attribute from the model's scores, members against",
-            "non-members, compared with always guessing the most common value."
+            "table's rows (or attack --model M, trained on the rows --members marks), then guess each row's",
+            "sensitive attribute from the model's scores, members against non-members, compared with always",
+            "guessing the most common value."
         })
 final class AttributeCommand implements Callable<Integer> {
     @Spec
@@ -55,10 +62,34 @@ final class AttributeCommand implements Callable<Integer> {
     String label;
 
     @Option(
-            names = "--arch",
-            defaultValue = "mlp",
-            paramLabel = "mlp|logreg",
-            description = "Target model architecture (default ${DEFAULT-VALUE}).")
+            names = "--model",
+            paramLabel = "M",
+            description = {
+                "Attack this model (directory, .pt or .onnx) instead of training one. Its inputs are the table's",
+                "features: numeric columns, then one-hot blocks (values sorted), in the file's column order, the",
+                "label left out; its classes the label's values, sorted."
+            })
+    Path model;
+
+    @Option(
+            names = "--members",
+            paramLabel = "FILE",
+            description = "With --model: .npy of 0/1 (or bool), one per table row in file order: 1 if the model was"
+                    + " trained on the row.")
+    Path membersFile;
+
+    @Option(
+            names = "--features",
+            paramLabel = "standardized|raw",
+            description = "With --model: numeric columns standardised with the members' mean and std (default, as"
+                    + " Marauder trains) or raw.")
+    String features;
+
+    /** {@code --bounds} (default: the range of the encoded rows), {@code --output} and the rest, for {@code --model}. */
+    @Mixin
+    ModelOptions described;
+
+    @Option(names = "--arch", paramLabel = "mlp|logreg", description = "Target model architecture (default mlp).")
     String arch;
 
     @Option(names = "--epochs", paramLabel = "E", description = "Training epochs (default 30).")
@@ -96,6 +127,7 @@ final class AttributeCommand implements Callable<Integer> {
             String label,
             String sensitive,
             String arch,
+            String model,
             int members,
             int nonMembers,
             double accuracyMembers,
@@ -114,6 +146,16 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (model != null) {
+            return attackGivenModel();
+        }
+        if (membersFile != null || features != null || described.bounds != null || described.describesAModelFile()) {
+            throw new UsageException("--members, --features and the model options (--bounds, --output, --mean, --std,"
+                    + " --layout, --class-names, --model-description) go with --model");
+        }
+        if (arch == null) {
+            arch = "mlp";
+        }
         Architecture architecture;
         try {
             architecture = Architecture.of(arch);
@@ -138,6 +180,67 @@ final class AttributeCommand implements Callable<Integer> {
         SensitiveTable table = table();
         AttributeInferenceExperiment.Outcome outcome =
                 AttributeInferenceExperiment.run(table, training, output.progress());
+        return emit(outcome, architecture.id(), null);
+    }
+
+    /** The attack against --model, trained on the rows --members marks. */
+    private Integer attackGivenModel() {
+        if (arch != null || epochs != null || batch != null || lr != null) {
+            throw new UsageException("--arch, --epochs, --batch and --lr train a model; with --model none is trained");
+        }
+        if (membersFile == null) {
+            throw new UsageException("--model needs --members FILE: which rows of the table the model was trained on"
+                    + " (attribute inference compares members with non-members)");
+        }
+        AttributeInferenceExperiment.Encoding encoding;
+        try {
+            encoding = features == null
+                    ? AttributeInferenceExperiment.Encoding.STANDARDIZED
+                    : AttributeInferenceExperiment.Encoding.valueOf(features.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--features must be standardized or raw, got '" + features + "'");
+        }
+        Inputs.requireExists(model, "--model");
+        ModelDescription description = described.describe(model);
+        Inputs.requireExists(membersFile, "--members");
+        SensitiveTable table = table();
+        boolean[] members = ReferenceModelDirectory.readMask(membersFile, table.size());
+        if (description.lowerBounds() == null) {
+            float[] range;
+            try {
+                range = AttributeInferenceExperiment.inputBounds(table, members, encoding);
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(membersFile + ": " + e.getMessage());
+            }
+            description = new ModelDescription(
+                    description.inputShape(),
+                    description.layout(),
+                    new float[] {range[0]},
+                    new float[] {range[1]},
+                    description.normalization(),
+                    description.output(),
+                    description.classNames());
+        }
+        // the rows as the model sees them, for the checks every command makes (shape, bounds, labels)
+        LabeledData rows = encoding == AttributeInferenceExperiment.Encoding.STANDARDIZED
+                ? table.toLabeledData(table.select(trueRows(members)).standardization())
+                : table.toLabeledData();
+        AttributeInferenceExperiment.Outcome outcome;
+        try (Classifier target = Inputs.openChecked(model, Inputs.shapedFor(rows, description), description)) {
+            outcome = AttributeInferenceExperiment.attack(
+                    target, table, members, encoding, java.util.Map.of("model", model.toString()));
+        }
+        return emit(outcome, null, model.toString());
+    }
+
+    private static int[] trueRows(boolean[] mask) {
+        return java.util.stream.IntStream.range(0, mask.length)
+                .filter(i -> mask[i])
+                .toArray();
+    }
+
+    private Integer emit(AttributeInferenceExperiment.Outcome outcome, String architectureId, String modelPath) {
+        String what = architectureId != null ? architectureId : modelPath;
         AttributeInferenceResult r = outcome.inference();
         AttributeMetrics m = r.members();
         AttributeMetrics n = r.nonMembers();
@@ -148,7 +251,7 @@ final class AttributeCommand implements Callable<Integer> {
                 outcome.sensitive(),
                 outcome.dataset(),
                 outcome.label(),
-                architecture.id(),
+                what,
                 m.rows(),
                 n.rows(),
                 r.queries()));
@@ -184,7 +287,8 @@ final class AttributeCommand implements Callable<Integer> {
                 outcome.dataset(),
                 outcome.label(),
                 outcome.sensitive(),
-                architecture.id(),
+                architectureId,
+                modelPath,
                 m.rows(),
                 n.rows(),
                 m.accuracy(),

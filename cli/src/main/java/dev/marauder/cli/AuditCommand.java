@@ -1,5 +1,7 @@
 package dev.marauder.cli;
 
+import dev.marauder.attacks.inference.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.ReferenceModels;
 import dev.marauder.audit.Audit;
 import dev.marauder.audit.AuditContext;
 import dev.marauder.audit.AuditOutcome;
@@ -14,6 +16,7 @@ import dev.marauder.core.data.ClassNames;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.progress.Progress;
@@ -110,6 +113,32 @@ final class AuditCommand implements Callable<Integer> {
     Path privacyAudit;
 
     @Option(
+            names = "--members",
+            paramLabel = "X1,Y1",
+            description = "Features and labels of known training examples of --model: the membership-inference"
+                    + " section then runs the threshold attacks on them against --non-members (any model format).")
+    String members;
+
+    @Option(
+            names = "--non-members",
+            paramLabel = "X2,Y2",
+            description = "Features and labels of examples --model was not trained on (with --members).")
+    String nonMembers;
+
+    @Option(
+            names = "--reference-models",
+            paramLabel = "DIR",
+            description = "With --members/--non-members: your own reference models (as 'marauder mia"
+                    + " --reference-models'), whose masks cover the members then the non-members; the audit adds LiRA.")
+    Path referenceModels;
+
+    @Option(
+            names = "--reference-masks",
+            paramLabel = "FILE",
+            description = "The [models, examples] masks of --reference-models (else NAME.keep.npy beside each model).")
+    Path referenceMasks;
+
+    @Option(
             names = "--mia",
             paramLabel = "FILE",
             split = ",",
@@ -155,6 +184,21 @@ final class AuditCommand implements Callable<Integer> {
         if (model != null && data == null) {
             throw new UsageException("--model needs --data (and --labels unless --data names a dataset)");
         }
+        if ((members == null) != (nonMembers == null)) {
+            throw new UsageException("--members and --non-members go together");
+        }
+        if (referenceModels != null && members == null) {
+            throw new UsageException("--reference-models needs --members and --non-members (the masks cover them)");
+        }
+        if (referenceMasks != null && referenceModels == null) {
+            throw new UsageException("--reference-masks goes with --reference-models DIR");
+        }
+        if (model == null && members != null) {
+            throw new UsageException(
+                    "--members and --non-members need --model (the demo model's training data are" + " known)");
+        }
+        String[] memberFiles = members == null ? null : LabelledFiles.parse(members, "--members");
+        String[] nonMemberFiles = nonMembers == null ? null : LabelledFiles.parse(nonMembers, "--non-members");
         Inputs.requireReportDirectory(reportDir);
         // results of separate runs, read (and checked) before any long computation
         List<MembershipRun> miaRuns = new ArrayList<>();
@@ -199,9 +243,36 @@ final class AuditCommand implements Callable<Integer> {
             List<String> names = description.classNames() != null
                     ? description.classNames()
                     : labels == null ? ClassNames.of(data) : List.of();
+            AuditContext.Membership known = null;
+            if (memberFiles != null) {
+                LabeledData in = Inputs.shapedFor(LabelledFiles.load(memberFiles, "--members"), description);
+                LabeledData out = Inputs.shapedFor(LabelledFiles.load(nonMemberFiles, "--non-members"), description);
+                // the same checks as the test data: shapes, bounds, labels
+                Inputs.openChecked(model, in, description).close();
+                Inputs.openChecked(model, out, description).close();
+                String arguments = "--members " + members + " --non-members " + nonMembers;
+                if (referenceModels == null) {
+                    known = new AuditContext.Membership(in, out, arguments);
+                } else {
+                    ReferenceModels refs = ReferenceInputs.query(
+                            referenceModels, referenceMasks, MembershipInference.concat(in, out), described);
+                    try {
+                        known = new AuditContext.Membership(
+                                in,
+                                out,
+                                arguments,
+                                refs,
+                                "--reference-models " + referenceModels
+                                        + (referenceMasks == null ? "" : " --reference-masks " + referenceMasks));
+                    } catch (IllegalArgumentException e) {
+                        throw new DataFormatException(referenceModels + ": " + e.getMessage());
+                    }
+                }
+            }
             try (Classifier c = Inputs.openChecked(model, test, description)) {
                 AuditContext context = AuditContext.builder(c, test, settings)
                         .optDataName(data)
+                        .optMembership(known)
                         .optClassNames(names)
                         .optMembershipRuns(miaRuns)
                         .optExposureRuns(exposureRuns)

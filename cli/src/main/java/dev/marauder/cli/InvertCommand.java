@@ -314,7 +314,6 @@ final class InvertCommand implements Callable<Integer> {
         return files;
     }
 
-
     /** Black-box options with white-box access are mistakes, not silently ignored. */
     /** {@code --classes} checked against the model's class count: a wrong class is a usage error. */
     private int[] targetClasses(Classifier c) {

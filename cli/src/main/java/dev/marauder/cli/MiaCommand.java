@@ -2,18 +2,24 @@ package dev.marauder.cli;
 
 import dev.marauder.attacks.inference.membership.MembershipEvaluation;
 import dev.marauder.attacks.inference.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.ReferenceModelDirectory;
+import dev.marauder.attacks.inference.membership.ReferenceModels;
 import dev.marauder.attacks.inference.membership.TrainingRecipe;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.InputSpec;
+import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.train.Trainer;
 import dev.marauder.privacy.dpsgd.DpSgdTrainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,18 +34,62 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Membership inference: loss/confidence/entropy thresholds, Shokri et al.'s shadow models, or LiRA.",
-            "Against a model: --model M --members X1,Y1 --non-members X2,Y2.",
+            "Against a model: --model M --members X1,Y1 --non-members X2,Y2 (or --candidates X,Y --target-mask F).",
+            "  shadow/lira/lira-offline: shadows trained with the target's recipe (a Marauder model's card, or",
+            "  --shadow-arch A with --epochs/--batch/--lr/--dp), or your own --reference-models DIR with masks.",
             "End to end: --arch A --data D --train-size N (trains the target on N random examples)."
         })
 final class MiaCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--kind", required = true, paramLabel = "threshold|shadow|lira", description = "The attack.")
+    @Option(
+            names = "--kind",
+            required = true,
+            paramLabel = "threshold|shadow|lira|lira-offline",
+            description = "The attack (lira: online and offline; lira-offline: offline only, OUT models suffice).")
     String kind;
 
-    @Option(names = "--model", paramLabel = "M", description = "The target model (shadow/lira need a Marauder model).")
+    @Option(names = "--model", paramLabel = "M", description = "The target model: directory, .pt or .onnx file.")
     Path model;
+
+    @Option(
+            names = "--candidates",
+            paramLabel = "X,Y",
+            description = "Features and labels of candidate examples, instead of --members/--non-members; the target's"
+                    + " membership of each is --target-mask.")
+    String candidates;
+
+    @Option(
+            names = "--target-mask",
+            paramLabel = "FILE",
+            description = ".npy of 0/1 (or bool), one per candidate: 1 if the target was trained on it.")
+    Path targetMask;
+
+    @Option(
+            names = "--reference-models",
+            paramLabel = "DIR",
+            description = {
+                "Your own reference (shadow) models instead of shadows trained here: .pt, .pth, .onnx files and",
+                "Marauder model directories in DIR, in natural order of their names (ref-2 before ref-10).",
+                "Their masks cover the candidates (--members then --non-members, or --candidates)."
+            })
+    Path referenceModels;
+
+    @Option(
+            names = "--reference-masks",
+            paramLabel = "FILE",
+            description = "One .npy of 0/1 of shape [models, examples], row m for the m-th reference model; without it"
+                    + " each model NAME needs NAME.keep.npy of shape [examples] beside it.")
+    Path referenceMasks;
+
+    @Option(
+            names = "--shadow-arch",
+            paramLabel = "A",
+            description =
+                    "Train shadow models with this architecture (logreg, mlp, cnn) and --epochs/--batch/--lr/--dp,"
+                            + " for a target whose recipe Marauder does not know (or to override a card's).")
+    String shadowArch;
 
     @Option(names = "--members", paramLabel = "X1,Y1", description = "Features and labels files of known members.")
     String members;
@@ -50,12 +100,8 @@ final class MiaCommand implements Callable<Integer> {
             description = "Features and labels files of known non-members.")
     String nonMembers;
 
-    @Option(
-            names = "--bounds",
-            paramLabel = "LO,HI",
-            description = "Valid input range of .pt/.onnx models (default 0,1); a Marauder model directory's own bounds"
-                    + " are used, and a --bounds that contradicts them is refused.")
-    String bounds;
+    @Mixin
+    ModelOptions described;
 
     @Option(names = "--arch", paramLabel = "A", description = "End to end: logreg, mlp or cnn.")
     String arch;
@@ -70,21 +116,21 @@ final class MiaCommand implements Callable<Integer> {
             names = "--epochs",
             defaultValue = "10",
             paramLabel = "E",
-            description = "End to end: epochs (default ${DEFAULT-VALUE}).")
+            description = "End to end and --shadow-arch: epochs (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(
             names = "--batch",
             defaultValue = "64",
             paramLabel = "B",
-            description = "End to end: batch size (default ${DEFAULT-VALUE}).")
+            description = "End to end and --shadow-arch: batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(
             names = "--lr",
             defaultValue = "0.001",
             paramLabel = "L",
-            description = "End to end: learning rate (default ${DEFAULT-VALUE}).")
+            description = "End to end and --shadow-arch: learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
     @Mixin
@@ -92,10 +138,9 @@ final class MiaCommand implements Callable<Integer> {
 
     @Option(
             names = "--shadow",
-            defaultValue = "8",
             paramLabel = "K",
-            description = "Shadow models for shadow/lira (default ${DEFAULT-VALUE}).")
-    int shadows;
+            description = "Shadow models to train for shadow/lira (default 8; not with --reference-models).")
+    Integer shadows;
 
     @Option(
             names = "--shadow-dir",
@@ -126,18 +171,32 @@ final class MiaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MembershipInference attack;
+        MembershipInference.Kind k;
         try {
-            MembershipInference.Kind k = MembershipInference.Kind.of(kind);
-            if (workers < 1) {
-                throw new UsageException("--workers must be at least 1, got " + workers);
-            }
-            attack = new MembershipInference(k, k == MembershipInference.Kind.THRESHOLD ? 0 : shadows, seed, null)
-                    .withWorkers(workers);
+            k = MembershipInference.Kind.of(kind);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        boolean given = model != null || members != null || nonMembers != null;
+        if (workers < 1) {
+            throw new UsageException("--workers must be at least 1, got " + workers);
+        }
+        boolean threshold = k == MembershipInference.Kind.THRESHOLD;
+        boolean references = referenceModels != null;
+        if (references && threshold) {
+            throw new UsageException("--reference-models is for --kind shadow, lira or lira-offline; the threshold"
+                    + " attacks use no reference models");
+        }
+        if (referenceMasks != null && !references) {
+            throw new UsageException("--reference-masks goes with --reference-models DIR");
+        }
+        if (references && (shadows != null || shadowDir != null || shadowArch != null || workers != 1)) {
+            throw new UsageException("--shadow, --shadow-dir, --shadow-arch and --workers are for shadows trained"
+                    + " here; with --reference-models your own models are used");
+        }
+        if (shadows != null && shadows < 2 && !threshold) {
+            throw new UsageException("--shadow: " + kind + " needs at least 2 shadow models, got " + shadows);
+        }
+        boolean given = model != null || members != null || nonMembers != null || candidates != null;
         boolean endToEnd = arch != null || data != null || trainSize != null;
         if (given == endToEnd) {
             throw new UsageException(
@@ -145,49 +204,21 @@ final class MiaCommand implements Callable<Integer> {
                             ? "give either --model/--members/--non-members or --arch/--data/--train-size, not both"
                             : "give --model M --members X1,Y1 --non-members X2,Y2, or --arch A --data D --train-size N");
         }
+        if (!given && (references || shadowArch != null || targetMask != null || described.describesAModelFile())) {
+            throw new UsageException("--reference-models, --shadow-arch, --target-mask, --output, --mean, --std,"
+                    + " --layout, --class-names and --model-description are for a given --model");
+        }
         boolean privacy = dpOptions.settings() != null;
-        float[] range;
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
         if (given) {
-            if (model == null || members == null || nonMembers == null) {
-                throw new UsageException("--model, --members and --non-members go together");
+            if (privacy && shadowArch == null) {
+                throw new UsageException("--dp is for end-to-end runs and --shadow-arch; a given model's DP settings"
+                        + " come from its card");
             }
-            if (privacy) {
-                throw new UsageException("--dp is for end-to-end runs; a given model's DP settings come from its card");
-            }
-            String[] memberFiles = files(members, "--members");
-            Inputs.requireExists(model, "--model");
-            range = Inputs.boundsFor(model, bounds);
-            String[] nonMemberFiles = files(nonMembers, "--non-members");
-            Inputs.requireExists(model, "--model");
-            LabeledData in = load(memberFiles, "--members");
-            LabeledData out = load(nonMemberFiles, "--non-members");
-            try (Classifier target = Inputs.openChecked(model, in, range)) {
-                Inputs.openChecked(model, out, range).close();
-                Trainer recorded = target instanceof BuiltinClassifier b ? DpSgdTrainer.recordedIn(b.card()) : null;
-                TrainingRecipe recipe = recorded == null
-                        ? null
-                        : new TrainingRecipe(
-                                Architecture.of(
-                                        ((BuiltinClassifier) target).card().architecture()),
-                                recorded);
-                if (recipe == null && !kind.equalsIgnoreCase("threshold")) {
-                    throw new UsageException(
-                            "--kind " + kind + " trains shadow models with the target's recipe, which only"
-                                    + " a model trained by Marauder records; use --kind threshold, or the end-to-end mode");
-                }
-                report = attack.attack(
-                        target,
-                        in,
-                        out,
-                        recipe,
-                        shadowDir,
-                        range,
-                        output.progress(),
-                        w -> stderr.println("marauder: warning: " + w));
-            }
+            report = attackGivenModel(k, stderr);
         } else {
+            MembershipInference attack = attack(k, shadows == null ? 8 : shadows);
             if (arch == null || data == null || trainSize == null) {
                 throw new UsageException("the end-to-end mode needs --arch, --data and --train-size");
             }
@@ -197,7 +228,7 @@ final class MiaCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            range = Inputs.boundsFor(null, bounds);
+            float[] range = Inputs.boundsFor(null, described.bounds);
             TrainTestSplit split = Datasets.load(data);
             if (trainSize < 2 || 2L * trainSize > split.train().size()) {
                 throw new UsageException("--train-size must be between 2 and half the training set ("
@@ -234,18 +265,107 @@ final class MiaCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String[] files(String value, String option) {
-        String[] parts = value.split(",", -1);
-        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new UsageException(
-                    option + " needs FEATURES,LABELS (two files separated by a comma), got '" + value + "'");
+    private MembershipInference attack(MembershipInference.Kind k, int count) {
+        try {
+            return new MembershipInference(k, k == MembershipInference.Kind.THRESHOLD ? 0 : count, seed, null)
+                    .withWorkers(workers);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        return parts;
     }
 
-    private static LabeledData load(String[] files, String option) {
-        Inputs.requireExists(Path.of(files[0]), option);
-        Inputs.requireExists(Path.of(files[1]), option);
-        return Datasets.loadPair(Path.of(files[0]), Path.of(files[1]));
+    /** The target given with --model: its data, then the threshold attacks, shadows trained here, or references. */
+    private MembershipInference.Report attackGivenModel(MembershipInference.Kind k, java.io.PrintWriter stderr) {
+        if (model == null) {
+            throw new UsageException("--model M is needed with --members/--non-members or --candidates");
+        }
+        boolean pair = members != null || nonMembers != null;
+        boolean pool = candidates != null || targetMask != null;
+        if (pair == pool) {
+            throw new UsageException(
+                    pair
+                            ? "give --members X1,Y1 --non-members X2,Y2 or --candidates X,Y --target-mask FILE, not both"
+                            : "give --members X1,Y1 --non-members X2,Y2, or --candidates X,Y --target-mask FILE");
+        }
+        if (pair && (members == null || nonMembers == null)) {
+            throw new UsageException("--model, --members and --non-members go together");
+        }
+        if (pool && (candidates == null || targetMask == null)) {
+            throw new UsageException("--candidates and --target-mask go together");
+        }
+        Consumer<String> warnings = w -> stderr.println("marauder: warning: " + w);
+        String[] memberFiles = pair ? LabelledFiles.parse(members, "--members") : null;
+        String[] nonMemberFiles = pair ? LabelledFiles.parse(nonMembers, "--non-members") : null;
+        String[] candidateFiles = pair ? null : LabelledFiles.parse(candidates, "--candidates");
+        Inputs.requireExists(model, "--model");
+        ModelDescription description = described.describe(model);
+        LabeledData in;
+        LabeledData out;
+        LabeledData pooled = null;
+        boolean[] targetTrainedOn = null;
+        if (pair) {
+            in = Inputs.shapedFor(LabelledFiles.load(memberFiles, "--members"), description);
+            out = Inputs.shapedFor(LabelledFiles.load(nonMemberFiles, "--non-members"), description);
+        } else {
+            pooled = Inputs.shapedFor(LabelledFiles.load(candidateFiles, "--candidates"), description);
+            Inputs.requireExists(targetMask, "--target-mask");
+            targetTrainedOn = ReferenceModelDirectory.readMask(targetMask, pooled.size());
+            in = select(pooled, targetTrainedOn, true);
+            out = select(pooled, targetTrainedOn, false);
+            if (in.size() == 0 || out.size() == 0) {
+                throw new DataFormatException(
+                        targetMask,
+                        "marks " + (in.size() == 0 ? "no" : "every") + " candidate as a member of the"
+                                + " target; membership inference needs both members and non-members");
+            }
+        }
+        ReferenceModels refs = null;
+        if (referenceModels != null) {
+            LabeledData scored = pooled != null ? pooled : MembershipInference.concat(in, out);
+            refs = ReferenceInputs.query(referenceModels, referenceMasks, scored, described);
+        }
+        try (Classifier target = Inputs.openChecked(model, in, description)) {
+            Inputs.openChecked(model, out, description).close();
+            if (refs != null) {
+                MembershipInference attack = attack(k, refs.count());
+                try {
+                    return pooled != null
+                            ? attack.attack(target, pooled, targetTrainedOn, refs, output.progress(), warnings)
+                            : attack.attack(target, in, out, refs, output.progress(), warnings);
+                } catch (IllegalArgumentException e) {
+                    throw new DataFormatException(referenceModels + ": " + e.getMessage());
+                }
+            }
+            TrainingRecipe recipe = null;
+            if (shadowArch != null) {
+                try {
+                    recipe =
+                            new TrainingRecipe(Architecture.of(shadowArch), dpOptions.trainer(epochs, batch, lr, seed));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--shadow-arch: " + e.getMessage());
+                }
+            } else if (target instanceof BuiltinClassifier b) {
+                Trainer recorded = DpSgdTrainer.recordedIn(b.card());
+                recipe = recorded == null
+                        ? null
+                        : new TrainingRecipe(Architecture.of(b.card().architecture()), recorded);
+            }
+            if (recipe == null && k != MembershipInference.Kind.THRESHOLD) {
+                throw new UsageException("--kind " + kind + " needs shadow models: name a recipe with --shadow-arch A"
+                        + " (and --epochs/--batch/--lr/--dp), give your own --reference-models DIR, or attack a"
+                        + " Marauder model, whose card records its recipe");
+            }
+            // shadows trained here take the raw input box; per-channel bounds give its envelope
+            InputSpec spec = description.inputSpec(in.features().exampleShape());
+            float[] range = {spec.lower(), spec.upper()};
+            return attack(k, shadows == null ? 8 : shadows)
+                    .attack(target, in, out, recipe, shadowDir, range, output.progress(), warnings);
+        }
+    }
+
+    private static LabeledData select(LabeledData data, boolean[] mask, boolean side) {
+        return data.select(java.util.stream.IntStream.range(0, mask.length)
+                .filter(i -> mask[i] == side)
+                .toArray());
     }
 }

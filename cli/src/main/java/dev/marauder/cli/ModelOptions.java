@@ -111,6 +111,16 @@ final class ModelOptions {
                 card.inputShape(), card.layout(), card.lowerBounds(), card.upperBounds(), null, card.output(), names);
     }
 
+    /** Whether an option that only a given model file can use was given (all but {@code --bounds}). */
+    boolean describesAModelFile() {
+        return output != null
+                || mean != null
+                || std != null
+                || layout != null
+                || classNames != null
+                || descriptionFile != null;
+    }
+
     /** The options as given, to repeat in a reproducing command line (empty if none). */
     String commandArguments() {
         StringBuilder b = new StringBuilder();

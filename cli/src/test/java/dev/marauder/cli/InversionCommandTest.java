@@ -284,6 +284,113 @@ class InversionCommandTest {
                 .isEqualTo(dev.marauder.core.data.TabularDatasets.PENGUINS_CSV_SHA256);
     }
 
+    /**
+     * {@code marauder attribute --model M --members FILE}: a model trained elsewhere (here by the
+     * Java API, saved as a directory) is attacked with exactly the numbers the Java API gives on
+     * the same model and rows.
+     */
+    @Test
+    void attributeInferenceAgainstAGivenModel(@TempDir Path dir) throws Exception {
+        var table = dev.marauder.core.data.TabularDatasets.penguins("sex");
+        boolean[] mask =
+                dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment.memberRows(table.size(), 1);
+        Path model = dir.resolve("penguin-logreg");
+        dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment.Outcome api;
+        try (BuiltinClassifier m = dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment.trainTarget(
+                table, mask, new TrainingSettings(Architecture.LOGREG, 30, 16, 0.01, 1), Progress.NONE)) {
+            m.save(model);
+            api = dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment.attack(
+                    m,
+                    table,
+                    mask,
+                    dev.marauder.attacks.inference.inversion.AttributeInferenceExperiment.Encoding.STANDARDIZED,
+                    java.util.Map.of());
+        }
+        Path members = dir.resolve("members.npy");
+        int[] bits = new int[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            bits[i] = mask[i] ? 1 : 0;
+        }
+        dev.marauder.core.data.NpyWriter.writeLabels(members, bits);
+        CliTest.Run r = run(
+                "attribute",
+                "--model",
+                model.toString(),
+                "--data",
+                "penguins",
+                "--sensitive",
+                "sex",
+                "--members",
+                members.toString(),
+                "--json",
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(r.out());
+        assertThat(json.get("model").asText()).isEqualTo(model.toString());
+        assertThat(json.has("arch")).isFalse();
+        assertThat(json.get("members").asInt()).isEqualTo(167);
+        assertThat(json.get("non_members").asInt()).isEqualTo(166);
+        assertThat(json.get("queries").asLong()).isEqualTo(333 * 2);
+        assertThat(json.get("accuracy_members").asDouble())
+                .isEqualTo(api.inference().members().accuracy());
+        assertThat(json.get("accuracy_non_members").asDouble())
+                .isEqualTo(api.inference().nonMembers().accuracy());
+        assertThat(json.get("model_accuracy_members").asDouble()).isEqualTo(api.trainAccuracy());
+        assertThat(json.get("model_accuracy_non_members").asDouble()).isEqualTo(api.testAccuracy());
+        // a species model on penguins: far better than chance on both halves
+        assertThat(api.trainAccuracy()).isGreaterThan(0.9);
+        assertThat(json.get("provenance").get("hashes").get("dataset").asText())
+                .isEqualTo(dev.marauder.core.data.TabularDatasets.PENGUINS_CSV_SHA256);
+        // the model's inputs read raw: refused, since raw body masses lie far outside the model's bounds
+        CliTest.Run raw = run(
+                "attribute",
+                "--model",
+                model.toString(),
+                "--data",
+                "penguins",
+                "--sensitive",
+                "sex",
+                "--members",
+                members.toString(),
+                "--features",
+                "raw",
+                "--quiet");
+        assertThat(raw.code()).isEqualTo(1);
+        assertThat(raw.err()).contains("penguins");
+
+        // a mask of the wrong length names the file; usage errors exit 2
+        dev.marauder.core.data.NpyWriter.writeLabels(members, new int[] {1, 0, 1});
+        CliTest.Run shortMask = run(
+                "attribute",
+                "--model",
+                model.toString(),
+                "--data",
+                "penguins",
+                "--sensitive",
+                "sex",
+                "--members",
+                members.toString(),
+                "--quiet");
+        assertThat(shortMask.code()).isEqualTo(1);
+        assertThat(shortMask.err()).contains("members.npy").contains("shape [333]");
+        String[][] usage = {
+            {"--model", model.toString()},
+            {"--members", members.toString()},
+            {"--model", model.toString(), "--members", members.toString(), "--arch", "mlp"},
+            {"--model", model.toString(), "--members", members.toString(), "--features", "zscore"},
+        };
+        String[] messages = {
+            "--model needs --members FILE", "go with --model", "with --model none is trained", "standardized or raw"
+        };
+        for (int k = 0; k < usage.length; k++) {
+            List<String> args = new ArrayList<>(List.of("attribute", "--data", "penguins", "--sensitive", "sex"));
+            args.addAll(List.of(usage[k]));
+            CliTest.Run u = run(args.toArray(String[]::new));
+            assertThat(u.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(u.err()).contains(messages[k]);
+        }
+    }
+
     @Test
     void attributeInferenceReadsAnyCsvTable(@TempDir Path dir) throws Exception {
         // 300 people; "smoker" decides the label 90% of the time; "age" is noise.

@@ -5,9 +5,16 @@ import static dev.marauder.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.marauder.attacks.inference.membership.MembershipInference;
+import dev.marauder.attacks.inference.membership.TrainingRecipe;
 import dev.marauder.core.data.Datasets;
+import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
+import dev.marauder.core.model.Architecture;
+import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.AdamTrainer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +176,195 @@ class MiaCommandTest {
         return new Path[] {x, y};
     }
 
+    /**
+     * Reference models trained outside 'marauder mia' (here: the shadows a Java API run saved, read
+     * as a plain directory with a masks file) give exactly the metrics of the built-in path on the
+     * same models; per-model NAME.keep.npy masks and --candidates with --target-mask give the same.
+     */
+    @Test
+    void referenceModelsWithTheirMasksReproduceTheBuiltInShadows(@TempDir Path dir) throws Exception {
+        var split = Datasets.load("mnist");
+        LabeledData in = split.train().slice(0, 100);
+        LabeledData out = split.train().slice(100, 200);
+        int shadows = 6;
+        int n = in.size() + out.size();
+        // the first seed whose random halves make every candidate IN for some shadow and OUT for another
+        long seed = java.util.stream.LongStream.iterate(0, s -> s + 1)
+                .filter(s -> {
+                    boolean[][] m = halves(n, shadows, s);
+                    return java.util.stream.IntStream.range(0, n).allMatch(i -> {
+                        int c = 0;
+                        for (boolean[] row : m) {
+                            c += row[i] ? 1 : 0;
+                        }
+                        return c > 0 && c < shadows;
+                    });
+                })
+                .findFirst()
+                .orElseThrow();
+        TrainingRecipe quick = new TrainingRecipe(Architecture.LOGREG, new AdamTrainer(6, 32, 5e-3, 0));
+        Path target = dir.resolve("target");
+        Path shadowDir = dir.resolve("refs");
+        MembershipInference.Report builtIn;
+        try (BuiltinClassifier t =
+                quick.train(in, split.test().slice(0, 50), "target", new float[] {0, 1}, Progress.NONE, w -> {})) {
+            t.save(target);
+            builtIn = new MembershipInference(MembershipInference.Kind.LIRA, shadows, seed, null)
+                    .attack(t, in, out, quick, shadowDir, new float[] {0, 1}, Progress.NONE, w -> {});
+        }
+        boolean[][] masks = halves(n, shadows, seed);
+        float[] flat = new float[shadows * n];
+        for (int k = 0; k < shadows; k++) {
+            for (int i = 0; i < n; i++) {
+                flat[k * n + i] = masks[k][i] ? 1 : 0;
+            }
+        }
+        Path masksFile = dir.resolve("keep.npy");
+        NpyWriter.write(masksFile, new FloatTensor(flat, shadows, n));
+        Path[] inFiles = write(dir, "in", in);
+        Path[] outFiles = write(dir, "out", out);
+        CliTest.Run r = run(
+                "mia",
+                "--kind",
+                "lira",
+                "--model",
+                target.toString(),
+                "--members",
+                inFiles[0] + "," + inFiles[1],
+                "--non-members",
+                outFiles[0] + "," + outFiles[1],
+                "--reference-models",
+                shadowDir.toString(),
+                "--reference-masks",
+                masksFile.toString(),
+                "--json",
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("attack").asText()).isEqualTo(builtIn.headline());
+        assertThat(j.get("shadows_trained").asInt()).isZero();
+        for (var e : builtIn.attacks().entrySet()) {
+            assertThat(j.get("attacks").get(e.getKey()).get("auc").asDouble())
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue().auc());
+        }
+        assertThat(j.get("provenance").toString()).contains("shadow-5");
+
+        // one mask file per model, and the candidates interleaved with the target's own mask
+        for (int k = 0; k < shadows; k++) {
+            int[] row = new int[n];
+            for (int c = 0; c < n; c++) {
+                int i = c % 2 == 0 ? c / 2 : in.size() + c / 2; // candidate c is pool example i
+                row[c] = masks[k][i] ? 1 : 0;
+            }
+            NpyWriter.writeLabels(shadowDir.resolve("shadow-" + k + ".keep.npy"), row);
+        }
+        int[] order = java.util.stream.IntStream.range(0, n)
+                .map(c -> c % 2 == 0 ? c / 2 : in.size() + c / 2)
+                .toArray();
+        Path[] candidates =
+                write(dir, "candidates", MembershipInference.concat(in, out).select(order));
+        Path targetMask = dir.resolve("target.keep.npy");
+        NpyWriter.writeLabels(
+                targetMask,
+                java.util.stream.IntStream.range(0, n)
+                        .map(c -> c % 2 == 0 ? 1 : 0)
+                        .toArray());
+        CliTest.Run pooled = run(
+                "mia",
+                "--kind",
+                "lira",
+                "--model",
+                target.toString(),
+                "--candidates",
+                candidates[0] + "," + candidates[1],
+                "--target-mask",
+                targetMask.toString(),
+                "--reference-models",
+                shadowDir.toString(),
+                "--json",
+                "--quiet");
+        assertThat(pooled.code()).as(pooled.err()).isZero();
+        JsonNode p = JSON.readTree(pooled.out());
+        for (var e : builtIn.attacks().entrySet()) {
+            assertThat(p.get("attacks").get(e.getKey()).get("auc").asDouble())
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue().auc());
+        }
+
+        // bad masks: one line naming the file, exit 1
+        NpyWriter.write(masksFile, new FloatTensor(java.util.Arrays.copyOf(flat, (shadows - 1) * n), shadows - 1, n));
+        CliTest.Run wrongShape = run(
+                "mia",
+                "--kind",
+                "lira",
+                "--model",
+                target.toString(),
+                "--members",
+                inFiles[0] + "," + inFiles[1],
+                "--non-members",
+                outFiles[0] + "," + outFiles[1],
+                "--reference-models",
+                shadowDir.toString(),
+                "--reference-masks",
+                masksFile.toString(),
+                "--quiet");
+        assertThat(wrongShape.code()).isEqualTo(1);
+        assertThat(wrongShape.err().strip())
+                .doesNotContain("\n")
+                .contains("keep.npy")
+                .contains("[models, examples] = [6, 200]")
+                .contains("shape is [5, 200]");
+        // candidate 0 IN for every model: online LiRA refuses and points to lira-offline, which runs
+        float[] allIn = flat.clone();
+        for (int k = 0; k < shadows; k++) {
+            allIn[k * n] = 1;
+        }
+        NpyWriter.write(masksFile, new FloatTensor(allIn, shadows, n));
+        String[] noOut = {
+            "mia",
+            "--kind",
+            "lira",
+            "--model",
+            target.toString(),
+            "--members",
+            inFiles[0] + "," + inFiles[1],
+            "--non-members",
+            outFiles[0] + "," + outFiles[1],
+            "--reference-models",
+            shadowDir.toString(),
+            "--reference-masks",
+            masksFile.toString(),
+            "--quiet"
+        };
+        CliTest.Run online = run(noOut);
+        assertThat(online.code()).isEqualTo(1);
+        assertThat(online.err())
+                .contains("refs")
+                .contains("online LiRA needs")
+                .contains("first: candidate 0, IN for 6 of 6")
+                .contains("use lira-offline");
+        noOut[2] = "lira-offline";
+        CliTest.Run offline = run(noOut);
+        assertThat(offline.code()).isEqualTo(1); // candidate 0 has no OUT model either
+        assertThat(offline.err()).contains("offline LiRA needs");
+        NpyWriter.write(masksFile, new FloatTensor(flat, shadows, n));
+        CliTest.Run offlineOk = run(noOut);
+        assertThat(offlineOk.code()).as(offlineOk.err()).isZero();
+        assertThat(offlineOk.out()).contains("lira-offline (lira_offline_global_variance)");
+    }
+
+    private static boolean[][] halves(int n, int shadows, long seed) {
+        boolean[][] m = new boolean[shadows][n];
+        for (int k = 0; k < shadows; k++) {
+            int[] perm = dev.marauder.core.data.Permutations.shuffled(n, new java.util.SplittableRandom(seed + k));
+            for (int i = 0; i < n / 2; i++) {
+                m[k][perm[i]] = true;
+            }
+        }
+        return m;
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -182,6 +378,15 @@ class MiaCommandTest {
                 "--kind threshold --arch mlp --data mnist --train-size 10 --noise 1|--noise needs --dp",
                 "--kind threshold --model m --arch mlp|not both",
                 "--kind threshold --model m --members a.npy --non-members b.npy|--members needs FEATURES,LABELS",
+                "--kind threshold --model m --members a,b --non-members c,d --reference-models r|--reference-models is"
+                        + " for --kind shadow",
+                "--kind lira --model m --members a,b --non-members c,d --reference-masks k.npy|--reference-masks goes"
+                        + " with --reference-models",
+                "--kind lira --model m --members a,b --non-members c,d --reference-models r --shadow 4|with"
+                        + " --reference-models your own models are used",
+                "--kind lira --model m --members a,b --candidates c,d|not both",
+                "--kind lira --model m --candidates c,d|--candidates and --target-mask go together",
+                "--kind lira --arch mlp --data mnist --train-size 10 --reference-models r|are for a given --model",
             })
     void badCombinationsAreUsageErrors(String args, String message) {
         CliTest.Run r = run(("mia " + args).split(" "));

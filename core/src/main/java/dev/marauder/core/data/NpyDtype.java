@@ -7,11 +7,16 @@ import java.nio.ByteOrder;
  * big-endian integers and floats, named as in NumPy's {@code dtype.str} without the byte-order
  * character ({@code f4} for float32, {@code u1} for uint8, ...).
  *
- * <p>Not supported: float16, unsigned integers wider than a byte, booleans, complex numbers,
+ * <p>Not supported: float16, unsigned integers wider than a byte, complex numbers,
  * strings, structured (record) dtypes and object arrays. Object arrays hold pickled Python
  * objects, and unpickling runs arbitrary code, so they are refused by design.
  */
 public enum NpyDtype {
+    /**
+     * {@code |b1}, NumPy {@code bool}: one byte per element, read as the integers 0 and 1 (the
+     * membership masks of LiRA's reference code, {@code keep.npy}, are saved this way).
+     */
+    BOOL("b1", Elements.Kind.U8),
     /** {@code |u1}, NumPy {@code uint8}; the usual type of image pixels. */
     UINT8("u1", Elements.Kind.U8),
     /** {@code |i1}, NumPy {@code int8}. */

@@ -25,7 +25,7 @@ record NpyHeader(NpyDtype dtype, ByteOrder order, int[] shape) {
     private record Tuple(List<Object> items) {}
 
     /** The numeric dtypes a header may name, for messages. */
-    static final String SUPPORTED = "|u1, |i1, <i2, <i4, <i8, <f4, <f8 and their big-endian ('>') forms";
+    static final String SUPPORTED = "|u1, |b1, |i1, <i2, <i4, <i8, <f4, <f8 and their big-endian ('>') forms";
 
     /**
      * Parses and checks {@code text}.

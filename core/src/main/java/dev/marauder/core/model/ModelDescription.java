@@ -82,8 +82,8 @@ public record ModelDescription(
             }
             for (int c = 0; c < lowerBounds.length; c++) {
                 if (!(lowerBounds[c] < upperBounds[c])) {
-                    throw new IllegalArgumentException("bounds must satisfy lower < upper, got [" + lowerBounds[c]
-                            + ", " + upperBounds[c] + "]");
+                    throw new IllegalArgumentException(
+                            "bounds must satisfy lower < upper, got [" + lowerBounds[c] + ", " + upperBounds[c] + "]");
                 }
             }
         }

@@ -94,6 +94,7 @@ class NpyRoundTripProperties {
         long[] integers = new long[n];
         for (int i = 0; i < n; i++) {
             switch (dtype) {
+                case BOOL -> payload.put((byte) (integers[i] = random.nextInt(2)));
                 case UINT8 -> payload.put((byte) (integers[i] = random.nextInt(256)));
                 case INT8 -> payload.put((byte) (integers[i] = (byte) random.nextInt()));
                 case INT16 -> payload.putShort((short) (integers[i] = (short) random.nextInt()));

@@ -6,11 +6,11 @@ import dev.marauder.core.data.Standardization;
 import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.Architecture;
 import dev.marauder.core.model.BuiltinClassifier;
+import dev.marauder.core.model.Classifier;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.provenance.Provenance;
 import dev.marauder.core.train.Training;
 import dev.marauder.core.train.TrainingSettings;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
 
@@ -66,7 +66,185 @@ public final class AttributeInferenceExperiment {
             Provenance provenance) {}
 
     /**
-     * Runs the experiment.
+     * The rows {@link #run} trains on: the first {@code ceil(n / 2)} of a Fisher-Yates shuffle with
+     * {@code new java.util.Random(seed)}, as a mask over the table's rows.
+     *
+     * @throws IllegalArgumentException if {@code n < 4}
+     */
+    public static boolean[] memberRows(int n, long seed) {
+        if (n < 4) {
+            throw new IllegalArgumentException(n + " rows are too few to split into members and non-members (need 4)");
+        }
+        int[] order = dev.marauder.core.data.Permutations.shuffled(n, new Random(seed));
+        boolean[] members = new boolean[n];
+        for (int k = 0; k < (n + 1) / 2; k++) {
+            members[order[k]] = true;
+        }
+        return members;
+    }
+
+    /**
+     * How a model's inputs encode a table's rows: numeric columns as in the file, or standardised
+     * with the members' mean and population std (what {@link #run} and {@link #trainTarget} do);
+     * one-hot columns stay 0/1 either way.
+     */
+    public enum Encoding {
+        /** Numeric columns standardised with the training rows' mean and std. */
+        STANDARDIZED,
+        /** Numeric columns as read. */
+        RAW
+    }
+
+    /**
+     * Trains a target model on the rows {@code members} marks, as {@link #run} does (standardised
+     * features, input bounds from every row's candidates).
+     *
+     * @throws IllegalArgumentException as {@link #attack}
+     */
+    public static BuiltinClassifier trainTarget(
+            SensitiveTable table, boolean[] members, TrainingSettings training, Progress progress) {
+        Objects.requireNonNull(training, "training");
+        return train(table, Split.of(table, members, Encoding.STANDARDIZED), training, progress);
+    }
+
+    private static BuiltinClassifier train(
+            SensitiveTable table, Split split, TrainingSettings training, Progress progress) {
+        return Training.train(
+                training,
+                new TrainTestSplit(table.source(), split.train, split.test),
+                bounds(split.memberTargets, split.nonMemberTargets, table.featureCount()),
+                progress);
+    }
+
+    /**
+     * The smallest and largest model input over every row's candidates (each value of the
+     * sensitive attribute substituted), encoded as {@code encoding} says: the input bounds of a
+     * target trained on this table.
+     *
+     * @throws IllegalArgumentException as {@link #attack}, or if every input is the same
+     */
+    public static float[] inputBounds(SensitiveTable table, boolean[] members, Encoding encoding) {
+        Split split = Split.of(table, members, encoding);
+        return bounds(split.memberTargets, split.nonMemberTargets, table.featureCount());
+    }
+
+    /**
+     * Attribute inference against a given model, trained anywhere, members against non-members:
+     * {@link MapAttributeInference} on the rows {@code members} marks and on the others, with the
+     * table's marginal prior of the sensitive attribute (black-box queries: one per row and value).
+     *
+     * @param model the target, black-box; its inputs are the table's features (numeric columns,
+     *     then one-hot blocks, in the file's column order, the label left out) encoded as {@code
+     *     encoding} says, its classes the label's values in sorted order
+     * @param table the rows, with the sensitive attribute marked
+     * @param members whether the model was trained on each row (table order)
+     * @param encoding how the model's inputs encode the rows
+     * @param extra settings to record in the provenance (e.g. how the model was trained), may be empty
+     * @throws IllegalArgumentException if the mask's length is not the number of rows, or it marks
+     *     no row or every row as a member
+     */
+    public static Outcome attack(
+            Classifier model,
+            SensitiveTable table,
+            boolean[] members,
+            Encoding encoding,
+            java.util.Map<String, Object> extra) {
+        return attack(model, table, members, encoding, Provenance.start().settings(extra));
+    }
+
+    private static Outcome attack(
+            Classifier model,
+            SensitiveTable table,
+            boolean[] members,
+            Encoding encoding,
+            Provenance.Recorder provenance) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(encoding, "encoding");
+        return attack(
+                model,
+                table,
+                Split.of(table, members, encoding),
+                provenance.setting("encoding", encoding.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    private static Outcome attack(Classifier model, SensitiveTable table, Split split, Provenance.Recorder provenance) {
+        MapAttributeInference attack = MapAttributeInference.builder(table.prior())
+                .optValueNames(table.sensitiveValues())
+                .build();
+        provenance
+                .setting("attack", attack.settings())
+                .setting("members", split.train.size())
+                .setting("label", table.labelName())
+                .setting("sensitive", table.sensitiveName())
+                .hash("dataset", table.sha256())
+                .hashes(model.info().fileHashes());
+        AttributeInferenceResult result = attack.evaluate(model, split.memberTargets, split.nonMemberTargets);
+        double trainAccuracy = Training.accuracy(model, split.train, 256);
+        double testAccuracy = Training.accuracy(model, split.test, 256);
+        return new Outcome(
+                table.source(),
+                table.labelName(),
+                table.sensitiveName(),
+                result,
+                trainAccuracy,
+                testAccuracy,
+                provenance.finish());
+    }
+
+    /** The members and non-members of a table, encoded. */
+    private static final class Split {
+        final LabeledData train;
+        final LabeledData test;
+        final AttributeTargets memberTargets;
+        final AttributeTargets nonMemberTargets;
+
+        private Split(
+                LabeledData train,
+                LabeledData test,
+                AttributeTargets memberTargets,
+                AttributeTargets nonMemberTargets) {
+            this.train = train;
+            this.test = test;
+            this.memberTargets = memberTargets;
+            this.nonMemberTargets = nonMemberTargets;
+        }
+
+        static Split of(SensitiveTable table, boolean[] mask, Encoding encoding) {
+            Objects.requireNonNull(table, "table");
+            if (mask == null || mask.length != table.size()) {
+                throw new IllegalArgumentException("the membership mask covers " + (mask == null ? 0 : mask.length)
+                        + " rows, but " + table.source() + " has " + table.size());
+            }
+            int[] in = java.util.stream.IntStream.range(0, mask.length)
+                    .filter(i -> mask[i])
+                    .toArray();
+            int[] out = java.util.stream.IntStream.range(0, mask.length)
+                    .filter(i -> !mask[i])
+                    .toArray();
+            if (in.length == 0 || out.length == 0) {
+                throw new IllegalArgumentException("the membership mask marks " + (in.length == 0 ? "no" : "every")
+                        + " row of " + table.source() + " as a member; attribute inference compares members with"
+                        + " non-members, so both are needed");
+            }
+            return of(table, in, out, encoding);
+        }
+
+        /** Members and non-members given as row indices, in the order given. */
+        static Split of(SensitiveTable table, int[] in, int[] out, Encoding encoding) {
+            SensitiveTable members = table.select(in);
+            SensitiveTable nonMembers = table.select(out);
+            Standardization standardization = encoding == Encoding.STANDARDIZED ? members.standardization() : null;
+            return new Split(
+                    standardization == null ? members.toLabeledData() : members.toLabeledData(standardization),
+                    standardization == null ? nonMembers.toLabeledData() : nonMembers.toLabeledData(standardization),
+                    AttributeTargets.fromTable(members, standardization),
+                    AttributeTargets.fromTable(nonMembers, standardization));
+        }
+    }
+
+    /**
+     * Runs the experiment: splits the rows ({@link #memberRows}), trains the target on the members
+     * ({@link #trainTarget}) and attacks it ({@link #attack}).
      *
      * @param table the rows, with the sensitive attribute marked
      * @param training the architecture and hyper-parameters of the target model; its seed also
@@ -85,42 +263,21 @@ public final class AttributeInferenceExperiment {
         }
         int[] order = dev.marauder.core.data.Permutations.shuffled(n, new Random(training.seed()));
         int half = (n + 1) / 2;
-        SensitiveTable members = table.select(Arrays.copyOfRange(order, 0, half));
-        SensitiveTable nonMembers = table.select(Arrays.copyOfRange(order, half, n));
-        Standardization standardization = members.standardization();
-        AttributeTargets memberTargets = AttributeTargets.fromTable(members, standardization);
-        AttributeTargets nonMemberTargets = AttributeTargets.fromTable(nonMembers, standardization);
-        LabeledData train = members.toLabeledData(standardization);
-        LabeledData test = nonMembers.toLabeledData(standardization);
-        float[] bounds = bounds(memberTargets, nonMemberTargets, table.featureCount());
-
-        MapAttributeInference attack = MapAttributeInference.builder(table.prior())
-                .optValueNames(table.sensitiveValues())
-                .build();
+        // members in the shuffled order, as before this method was split up (the training order follows it)
+        Split split = Split.of(
+                table,
+                java.util.Arrays.copyOfRange(order, 0, half),
+                java.util.Arrays.copyOfRange(order, half, n),
+                Encoding.STANDARDIZED);
         Provenance.Recorder provenance = Provenance.start()
                 .setting("training", training)
-                .setting("attack", attack.settings())
                 .setting(
                         "split",
                         "members: first ceil(n/2) of a Fisher-Yates shuffle with java.util.Random(" + training.seed()
                                 + ")")
-                .setting("label", table.labelName())
-                .setting("sensitive", table.sensitiveName())
-                .seed(training.seed())
-                .hash("dataset", table.sha256());
-        TrainTestSplit split = new TrainTestSplit(table.source(), train, test);
-        try (BuiltinClassifier model = Training.train(training, split, bounds, progress)) {
-            AttributeInferenceResult result = attack.evaluate(model, memberTargets, nonMemberTargets);
-            double trainAccuracy = Training.accuracy(model, train, 256);
-            double testAccuracy = Training.accuracy(model, test, 256);
-            return new Outcome(
-                    table.source(),
-                    table.labelName(),
-                    table.sensitiveName(),
-                    result,
-                    trainAccuracy,
-                    testAccuracy,
-                    provenance.finish());
+                .seed(training.seed());
+        try (BuiltinClassifier model = train(table, split, training, progress)) {
+            return attack(model, table, split, provenance);
         }
     }
 

@@ -145,6 +145,15 @@ public final class ClassProbabilities {
         return logProbabilities[example].clone();
     }
 
+    /** These predictions with the examples reordered: example {@code k} of the result is {@code order[k]} here. */
+    ClassProbabilities select(int[] order) {
+        double[][] rows = new double[order.length][];
+        for (int k = 0; k < order.length; k++) {
+            rows[k] = logProbabilities[order[k]].clone();
+        }
+        return new ClassProbabilities(rows);
+    }
+
     /** The row itself, not copied: package code must not modify it. */
     double[] row(int example) {
         return logProbabilities[example];

@@ -58,13 +58,18 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
 
     /** The attack families. */
     public enum Kind {
+        /** Loss, confidence, entropy and modified-entropy thresholds (no shadow models). */
         THRESHOLD,
+        /** Shokri et al. 2017's per-class attack models learned from shadow models. */
         SHADOW,
-        LIRA;
+        /** LiRA online (IN and OUT Gaussians) as the headline, and offline beside it. */
+        LIRA,
+        /** LiRA offline only (OUT Gaussians): shadow or reference models need not train on the candidates. */
+        LIRA_OFFLINE;
 
-        /** The name on the command line. */
+        /** The name on the command line: {@code threshold}, {@code shadow}, {@code lira}, {@code lira-offline}. */
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /** The kind named {@code id}. */
@@ -75,7 +80,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown membership inference kind '" + id + "'; choose threshold, shadow or lira");
+                    "unknown membership inference kind '" + id + "'; choose threshold, shadow, lira or lira-offline");
         }
     }
 
@@ -237,7 +242,8 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
     }
 
     /**
-     * Attacks {@code target} on {@code members} versus {@code nonMembers}.
+     * Attacks {@code target} on {@code members} versus {@code nonMembers}, training the shadow
+     * models (SHADOW, LIRA, LIRA_OFFLINE) with {@code shadowRecipe}.
      *
      * @param shadowRecipe how shadow models are trained (the target's recipe); ignored for THRESHOLD
      * @param shadowDirectory where shadows are kept for resuming, or null
@@ -253,19 +259,166 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
             Progress progress,
             Consumer<String> warnings) {
         long start = System.nanoTime();
+        requireBoth(members, nonMembers);
+        if (kind != Kind.THRESHOLD && shadowRecipe == null) {
+            throw new IllegalArgumentException(kind.id() + " trains shadow models like the target, so it needs the"
+                    + " target's training recipe (a model trained by Marauder, whose card records it, or a recipe"
+                    + " named by the caller), or reference models the caller trained");
+        }
+        LabeledData pool = concat(members, nonMembers);
+        ShadowModels.Predictions s = kind == Kind.THRESHOLD
+                ? null
+                : new ShadowModels(shadows, shadowRecipe, seed, shadowDirectory, workers)
+                        .obtain(pool, nonMembers, bounds, progress, warnings);
+        Provenance.Recorder provenance = Provenance.start()
+                .setting("shadows", shadows)
+                .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe);
+        return score(
+                target,
+                members,
+                nonMembers,
+                pool,
+                s == null ? null : s.predictions(),
+                s == null ? null : s.trainedOn(),
+                s == null ? 0 : s.trained(),
+                provenance,
+                start);
+    }
+
+    /**
+     * Attacks {@code target} on {@code members} versus {@code nonMembers} with reference (shadow)
+     * models the caller trained and supplies, instead of shadows trained here (Carlini et al.
+     * 2022's released code works this way: one {@code keep} mask per training run). The
+     * references' candidates are the members followed by the non-members, in that order.
+     *
+     * <p>Checks, before scoring: LIRA (online) needs every candidate to have at least one IN and
+     * one OUT reference model; LIRA_OFFLINE needs at least one OUT model per candidate; SHADOW
+     * needs IN and OUT rows overall (per candidate is not needed). Unlike the shadows trained
+     * here, whose random halves make such gaps rare and handled by {@link Lira}'s fallbacks, a
+     * gap in supplied masks is more likely a mistake in the masks, so it is refused.
+     *
+     * @param references the reference models' predictions on members then non-members, and masks
+     * @throws IllegalArgumentException if the kind is THRESHOLD (no reference models needed), the
+     *     references do not cover {@code members.size() + nonMembers.size()} candidates, or the
+     *     masks fall short as above
+     */
+    public Report attack(
+            Classifier target,
+            LabeledData members,
+            LabeledData nonMembers,
+            ReferenceModels references,
+            Progress progress,
+            Consumer<String> warnings) {
+        long start = System.nanoTime();
+        requireBoth(members, nonMembers);
+        if (kind == Kind.THRESHOLD) {
+            throw new IllegalArgumentException(
+                    "the threshold attacks use no reference models; use shadow, lira" + " or lira-offline");
+        }
+        int n = members.size() + nonMembers.size();
+        if (references.candidates() != n) {
+            throw new IllegalArgumentException("the reference models cover " + references.candidates()
+                    + " candidate examples, but there are " + members.size() + " members and " + nonMembers.size()
+                    + " non-members (" + n + ")");
+        }
+        switch (kind) {
+            case LIRA ->
+                references.requireInAndOut(
+                        true, "online LiRA", "; use lira-offline (OUT models suffice) or more reference models");
+            case LIRA_OFFLINE -> references.requireInAndOut(false, "offline LiRA", "");
+            case SHADOW -> {
+                int[] in = references.inCounts();
+                long memberRows = Arrays.stream(in).asLongStream().sum();
+                if (memberRows == 0 || memberRows == (long) n * references.count()) {
+                    throw new IllegalArgumentException("the shadow-model attack learns from the reference models'"
+                            + " members and non-members, but the masks mark "
+                            + (memberRows == 0 ? "no candidate as a member" : "every candidate as a member")
+                            + " of every model");
+                }
+            }
+            default -> throw new IllegalStateException(kind.toString());
+        }
+        Provenance.Recorder provenance = Provenance.start()
+                .setting("shadows", references.count())
+                .setting("reference_models", references.names());
+        for (int m = 0; m < references.count(); m++) {
+            for (Map.Entry<String, String> h : references.hashes().get(m).entrySet()) {
+                provenance.hash("reference_" + references.names().get(m) + "/" + h.getKey(), h.getValue());
+            }
+        }
+        return score(
+                target,
+                members,
+                nonMembers,
+                concat(members, nonMembers),
+                references.predictions(),
+                references.trainedOn(),
+                0,
+                provenance,
+                start);
+    }
+
+    /**
+     * Attacks {@code target} on candidate examples, with the target's membership given as a mask
+     * over them and reference models whose masks cover the same candidates: LiRA's released code's
+     * layout, where the target is one more training run with its own {@code keep} mask. The
+     * candidates are reordered into members then non-members and passed to {@link
+     * #attack(Classifier, LabeledData, LabeledData, ReferenceModels, Progress, Consumer)}.
+     *
+     * @param candidates the examples
+     * @param targetTrainedOn whether the target was trained on each candidate
+     * @param references the reference models' predictions on the candidates, and their masks
+     * @throws IllegalArgumentException if the mask's length is not the number of candidates, or as
+     *     the method above
+     */
+    public Report attack(
+            Classifier target,
+            LabeledData candidates,
+            boolean[] targetTrainedOn,
+            ReferenceModels references,
+            Progress progress,
+            Consumer<String> warnings) {
+        if (targetTrainedOn == null || targetTrainedOn.length != candidates.size()) {
+            throw new IllegalArgumentException("the target's membership mask covers "
+                    + (targetTrainedOn == null ? 0 : targetTrainedOn.length) + " examples, but there are "
+                    + candidates.size() + " candidates");
+        }
+        int[] in = java.util.stream.IntStream.range(0, candidates.size())
+                .filter(i -> targetTrainedOn[i])
+                .toArray();
+        int[] out = java.util.stream.IntStream.range(0, candidates.size())
+                .filter(i -> !targetTrainedOn[i])
+                .toArray();
+        int[] order = java.util.stream.IntStream.concat(Arrays.stream(in), Arrays.stream(out))
+                .toArray();
+        return attack(
+                target, candidates.select(in), candidates.select(out), references.select(order), progress, warnings);
+    }
+
+    private static void requireBoth(LabeledData members, LabeledData nonMembers) {
         if (members.size() < 1 || nonMembers.size() < 1) {
             throw new IllegalArgumentException("membership inference needs members and non-members, got "
                     + members.size() + " and " + nonMembers.size());
         }
-        if (kind != Kind.THRESHOLD && shadowRecipe == null) {
-            throw new IllegalArgumentException(kind.id() + " trains shadow models like the target, so it needs the"
-                    + " target's training recipe (a model trained by Marauder, whose card records it)");
-        }
-        LabeledData pool = concat(members, nonMembers);
+    }
+
+    /**
+     * Scores {@code pool} (members then non-members) with this kind's attacks, the shadow or
+     * reference models' predictions and masks given (null for THRESHOLD), and evaluates them.
+     */
+    private Report score(
+            Classifier target,
+            LabeledData members,
+            LabeledData nonMembers,
+            LabeledData pool,
+            List<ClassProbabilities> shadowPredictions,
+            boolean[][] shadowTrainedOn,
+            int trained,
+            Provenance.Recorder provenance,
+            long start) {
         int[] labels = pool.labels();
         ClassProbabilities targetPredictions = predictions(target, pool.features());
         Map<String, double[]> scores = new LinkedHashMap<>();
-        int trained = 0;
         switch (kind) {
             case THRESHOLD -> {
                 scores.put("loss", ThresholdScores.negativeLoss(targetPredictions, labels));
@@ -273,19 +426,21 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 scores.put("entropy", ThresholdScores.negativeEntropy(targetPredictions));
                 scores.put("modified_entropy", ThresholdScores.negativeModifiedEntropy(targetPredictions, labels));
             }
-            case SHADOW, LIRA -> {
-                ShadowModels.Predictions s = new ShadowModels(shadows, shadowRecipe, seed, shadowDirectory, workers)
-                        .obtain(pool, nonMembers, bounds, progress, warnings);
-                trained = s.trained();
+            case SHADOW, LIRA, LIRA_OFFLINE -> {
                 if (kind == Kind.SHADOW) {
-                    scores.put("shadow", shokri(s, labels).score(targetPredictions, labels));
+                    scores.put(
+                            "shadow",
+                            shokri(shadowPredictions, shadowTrainedOn, labels).score(targetPredictions, labels));
                 } else {
                     // Carlini et al. recommend per-example variances only with many shadow models (64 or
                     // more); with fewer, the global variance is the better estimate and leads.
-                    Lira.Variance[] variances = shadows >= PER_EXAMPLE_VARIANCE_SHADOWS
+                    Lira.Variance[] variances = shadowPredictions.size() >= PER_EXAMPLE_VARIANCE_SHADOWS
                             ? new Lira.Variance[] {Lira.Variance.PER_EXAMPLE, Lira.Variance.GLOBAL}
                             : new Lira.Variance[] {Lira.Variance.GLOBAL, Lira.Variance.PER_EXAMPLE};
-                    for (Lira.Mode mode : new Lira.Mode[] {Lira.Mode.ONLINE, Lira.Mode.OFFLINE}) {
+                    Lira.Mode[] modes = kind == Kind.LIRA
+                            ? new Lira.Mode[] {Lira.Mode.ONLINE, Lira.Mode.OFFLINE}
+                            : new Lira.Mode[] {Lira.Mode.OFFLINE};
+                    for (Lira.Mode mode : modes) {
                         for (Lira.Variance v : variances) {
                             Lira lira =
                                     Lira.builder().optMode(mode).optVariance(v).build();
@@ -296,7 +451,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                                             .replace("global", "global_variance");
                             scores.put(
                                     name,
-                                    lira.score(targetPredictions, s.predictions(), labels, s.trainedOn())
+                                    lira.score(targetPredictions, shadowPredictions, labels, shadowTrainedOn)
                                             .scores());
                         }
                     }
@@ -322,14 +477,13 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 null,
                 null,
                 null);
-        Provenance provenance = Provenance.start()
+        Provenance finished = provenance
                 .setting("kind", kind.id())
-                .setting("shadows", shadows)
                 .setting("seed", seed)
                 .setting("metrics", metrics.toString())
-                .setting("shadow_recipe", shadowRecipe == null ? "none" : shadowRecipe)
                 .hash("members", members.sha256())
                 .hash("non_members", nonMembers.sha256())
+                .hashes(target.info().fileHashes())
                 .seed(seed)
                 .finish();
         return new Report(
@@ -339,7 +493,7 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 (System.nanoTime() - start) / 1e9,
                 trained,
                 facts,
-                provenance);
+                finished);
     }
 
     /**
@@ -393,18 +547,18 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
     }
 
     /** Shokri et al.: the attack models learn from every shadow's predictions on the pool, labelled IN/OUT. */
-    private ShadowAttackModel shokri(ShadowModels.Predictions s, int[] labels) {
-        int models = s.predictions().size();
+    private ShadowAttackModel shokri(List<ClassProbabilities> predictions, boolean[][] trainedOn, int[] labels) {
+        int models = predictions.size();
         int n = labels.length;
-        int classes = s.predictions().get(0).classes();
+        int classes = predictions.get(0).classes();
         double[][] logProbabilities = new double[models * n][];
         int[] allLabels = new int[models * n];
         boolean[] members = new boolean[models * n];
         for (int k = 0; k < models; k++) {
             for (int i = 0; i < n; i++) {
-                logProbabilities[k * n + i] = s.predictions().get(k).logProbabilities(i);
+                logProbabilities[k * n + i] = predictions.get(k).logProbabilities(i);
                 allLabels[k * n + i] = labels[i];
-                members[k * n + i] = s.trainedOn()[k][i];
+                members[k * n + i] = trainedOn[k][i];
             }
         }
         double[][] probabilities = new double[logProbabilities.length][classes];
@@ -444,8 +598,13 @@ public record MembershipInference(Kind kind, int shadows, long seed, MembershipM
                 : ClassProbabilities.fromProbabilities(rows);
     }
 
-    /** {@code a} then {@code b}, as one data set. */
-    static LabeledData concat(LabeledData a, LabeledData b) {
+    /**
+     * {@code a} then {@code b}, as one data set: the order in which supplied reference models'
+     * masks cover members and non-members.
+     *
+     * @throws IllegalArgumentException if their example shapes differ
+     */
+    public static LabeledData concat(LabeledData a, LabeledData b) {
         FloatTensor fa = a.features();
         FloatTensor fb = b.features();
         if (!Arrays.equals(fa.exampleShape(), fb.exampleShape())) {

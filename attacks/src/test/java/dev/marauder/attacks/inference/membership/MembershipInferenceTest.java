@@ -117,7 +117,7 @@ class MembershipInferenceTest {
         assertThatThrownBy(() -> new MembershipInference(MembershipInference.Kind.LIRA, 1, 0, null))
                 .hasMessageContaining("at least 2 shadow models");
         assertThatThrownBy(() -> MembershipInference.Kind.of("magic"))
-                .hasMessageContaining("threshold, shadow or lira");
+                .hasMessageContaining("threshold, shadow, lira or lira-offline");
         TrainTestSplit data = Datasets.load("mnist");
         assertThatThrownBy(() -> new MembershipInference(MembershipInference.Kind.THRESHOLD, 0, 0, null)
                         .endToEnd(OVERFIT, data, data.train().size(), null, UNIT, Progress.NONE, w -> {}))
