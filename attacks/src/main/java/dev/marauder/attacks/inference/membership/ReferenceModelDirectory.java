@@ -119,7 +119,7 @@ public record ReferenceModelDirectory(Path directory, List<Path> models, boolean
 
     /** The per-model mask file of {@code model}: {@code NAME.keep.npy} beside it. */
     public static Path maskFileOf(Path model) {
-        return model.resolveSibling(stem(model.getFileName().toString()) + MASK_SUFFIX);
+        return model.resolveSibling(stem(String.valueOf(model.getFileName())) + MASK_SUFFIX);
     }
 
     /**
