@@ -39,8 +39,6 @@ final class EvaluationOptions {
             description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    private ModelDescription description;
-
     /**
      * Checks the batch size and returns what is known about the model: its directory's card, or
      * its description file and the options for a {@code .pt}/{@code .onnx} file (see {@link
@@ -52,10 +50,7 @@ final class EvaluationOptions {
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
         }
-        if (description == null) {
-            description = described.describe(existingModel());
-        }
-        return description;
+        return described.describe(existingModel());
     }
 
     /** The model path, after checking that it exists. */
