@@ -49,13 +49,36 @@ public final class Training {
             float[] bounds,
             Progress progress,
             Consumer<String> warnings) {
+        int classes = Math.max(data.train().classCount(), data.test().classCount());
+        if (classes < 2) {
+            throw new IllegalArgumentException("training data has fewer than 2 classes");
+        }
+        return train(architecture, trainer, data, bounds, classes, progress, warnings);
+    }
+
+    /**
+     * Trains a model with a given number of classes: for labels that come from another model (a
+     * substitute or a stolen copy), where some classes may not occur in the training data yet the
+     * copy must answer for all of them.
+     *
+     * @param classes the model's number of outputs, at least 2 and above every label
+     * @see #train(Architecture, Trainer, TrainTestSplit, float[], Progress, Consumer)
+     */
+    public static BuiltinClassifier train(
+            Architecture architecture,
+            Trainer trainer,
+            TrainTestSplit data,
+            float[] bounds,
+            int classes,
+            Progress progress,
+            Consumer<String> warnings) {
         LabeledData train = data.train();
         LabeledData test = data.test();
         int[] exampleShape = train.features().exampleShape();
         architecture.checkInput(exampleShape);
-        int classes = Math.max(train.classCount(), test.classCount());
-        if (classes < 2) {
-            throw new IllegalArgumentException("training data has fewer than 2 classes");
+        if (classes < 2 || classes < Math.max(train.classCount(), test.classCount())) {
+            throw new IllegalArgumentException("a model of " + classes + " classes cannot learn labels up to "
+                    + (Math.max(train.classCount(), test.classCount()) - 1));
         }
         DataChecks.requireFinite(train.features(), train.source());
         Provenance.Recorder provenance = Provenance.start()
