@@ -32,10 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "attack",
         mixinStandardHelpOptions = true,
+        subcommands = TransferCommand.class,
         sortOptions = false,
         description = {
             "Run a white-box evasion attack and report robust accuracy per epsilon.",
-            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm."
+            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm;",
+            "'marauder attack transfer' attacks a black-box model through a substitute."
         })
 final class AttackCommand implements Callable<Integer> {
     @Spec

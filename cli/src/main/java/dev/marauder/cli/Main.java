@@ -84,7 +84,17 @@ public final class Main implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        CommandLine cl = new CommandLine(new Main());
+        if (args.length >= 2 && "attack".equals(args[0]) && "transfer".equals(args[1])) {
+            // its own command line: as a subcommand picocli would also demand attack's required
+            // ATTACK, --model and --data
+            CommandLine transfer = new CommandLine(new TransferCommand()).setCommandName("marauder attack transfer");
+            return configure(transfer, out, err).execute(java.util.Arrays.copyOfRange(args, 2, args.length));
+        }
+        return configure(new CommandLine(new Main()), out, err).execute(args);
+    }
+
+    /** The output streams, error handlers and checks every command line shares. */
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -110,12 +120,6 @@ public final class Main implements Runnable {
                 err.println("marauder: error: " + oneLine(ex));
                 return FAILURE;
             }
-            if (ex instanceof DataFormatException
-                    || ex instanceof UncheckedIOException
-                    || ex instanceof dev.marauder.core.io.RefusedOutputException) {
-                err.println("marauder: error: " + oneLine(ex));
-                return FAILURE;
-            }
             err.println("marauder: error: " + oneLine(ex) + " (" + ex.getClass().getSimpleName() + ")");
             if (Boolean.getBoolean("marauder.stacktrace")) {
                 ex.printStackTrace(err);
@@ -126,7 +130,7 @@ public final class Main implements Runnable {
             checkOutputs(parseResult);
             return new CommandLine.RunLast().execute(parseResult);
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /**
