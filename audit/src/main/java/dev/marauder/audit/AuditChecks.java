@@ -11,6 +11,7 @@ public final class AuditChecks {
     private static final List<AuditCheck<?>> ALL = List.of(
             new ModelCheck(),
             new EvasionCheck(),
+            new BlackBoxEvasionCheck(),
             new MembershipInferenceCheck(),
             new DifferentialPrivacyCheck(),
             new EmpiricalPrivacyAuditCheck(),

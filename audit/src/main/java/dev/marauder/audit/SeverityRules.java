@@ -41,6 +41,10 @@ public final class SeverityRules {
     public static final String EVASION = "high if robust accuracy at the largest budget <= 0.1 x clean accuracy,"
             + " medium if <= 0.5 x, else low; low becomes medium when gradient masking is suspected;"
             + " not assessed when clean accuracy or the largest budget is 0";
+    /** The rule of {@link #blackBoxEvasion}. */
+    public static final String BLACK_BOX_EVASION = "high if a query-only attack brings robust accuracy at the largest"
+            + " budget to <= 0.1 x clean accuracy, medium if <= 0.5 x, else low; not assessed when clean accuracy or"
+            + " the largest budget is 0";
     /** The rule of {@link #membership}. */
     public static final String MEMBERSHIP = "high if TPR at 0.1% FPR >= 0.01 (10x the FPR) or AUC >= 0.8;"
             + " medium if TPR at 0.1% FPR >= 0.002 (2x the FPR) or AUC >= 0.6; else low (best attack of every run)";
@@ -84,6 +88,18 @@ public final class SeverityRules {
             return Severity.MEDIUM;
         }
         return Severity.LOW;
+    }
+
+    /**
+     * Black-box evasion ({@link #BLACK_BOX_EVASION}): the thresholds of {@link #evasion}, for attacks
+     * that only query the model.
+     *
+     * @param robustAccuracy the lowest robust accuracy of any black-box attack at the largest budget
+     * @param cleanAccuracy accuracy on the same unperturbed examples
+     * @param largestEpsilon the largest budget tried
+     */
+    public static Severity blackBoxEvasion(double robustAccuracy, double cleanAccuracy, double largestEpsilon) {
+        return evasion(robustAccuracy, cleanAccuracy, largestEpsilon, false);
     }
 
     /**

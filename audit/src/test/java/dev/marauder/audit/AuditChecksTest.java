@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.marauder.attacks.transfer.SubstituteTraining;
+import dev.marauder.attacks.transfer.TransferResult;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.PrivacyGuarantee;
@@ -84,6 +86,28 @@ class AuditChecksTest {
                                 List.of(),
                                 new InputSpec(new int[] {1, 28, 28}, 0, 1),
                                 List.of())),
+                new Finding<>(
+                        new BlackBoxEvasionCheck(),
+                        new BlackBoxEvasionCheck.Result(
+                                new TransferResult(
+                                        "fgsm",
+                                        "mlp",
+                                        1200,
+                                        300,
+                                        List.of(
+                                                new SubstituteTraining.Round(0, 150, 150, 0.95),
+                                                new SubstituteTraining.Round(1, 300, 300, 0.97)),
+                                        100,
+                                        0.9,
+                                        0.7,
+                                        0.8,
+                                        List.of(
+                                                new TransferResult.AtEpsilon(0, 0.9, 0, 0, 0.7, 0),
+                                                new TransferResult.AtEpsilon(0.1, 0.3, 0.67, 0.95, 0.05, 0.1)),
+                                        12.5,
+                                        Provenance.start().finish()),
+                                150,
+                                "marauder attack transfer")),
                 new Finding<>(
                         new MembershipInferenceCheck(),
                         new MembershipInferenceCheck.Result(List.of(MembershipRun.of(mia)), "marauder mia")),
@@ -169,21 +193,24 @@ class AuditChecksTest {
         assertThat(all.get(1).summary().get(0).severity()).isEqualTo(Severity.HIGH); // 0.05 / 0.9 <= 0.1
         assertThat(all.get(1).summary().get(0).headline())
                 .isEqualTo("robust accuracy 0.0500 at eps 0.1 (clean 0.9000)");
-        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // TPR 0.004, AUC 0.61
-        assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // epsilon 1.7
-        assertThat(all.get(3).summary().get(0).command())
+        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // 0.3 / 0.9 <= 0.5
+        assertThat(all.get(2).summary().get(0).headline())
+                .isEqualTo("robust accuracy 0.300 (clean 0.900), transfer success 0.670 at eps 0.1");
+        assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // TPR 0.004, AUC 0.61
+        assertThat(all.get(4).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // epsilon 1.7
+        assertThat(all.get(4).summary().get(0).command())
                 .isEqualTo("marauder privacy epsilon --n 8000 --batch 256"
                         + " --epochs 1.024 --noise 1.0 --delta 1.0E-5 --accountant rdp");
-        assertThat(all.get(4).summary())
+        assertThat(all.get(5).summary())
                 .extracting(SummaryLine::severity)
                 .containsExactly(Severity.MEDIUM, Severity.LOW);
-        assertThat(all.get(6).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
+        assertThat(all.get(7).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
         assertThat(new DifferentialPrivacyCheck()
                         .summary(DifferentialPrivacyCheck.of(null))
                         .get(0)
                         .severity())
                 .isEqualTo(Severity.HIGH);
-        JsonNode empirical = JSON.readTree(Json.write(all.get(4).result()));
+        JsonNode empirical = JSON.readTree(Json.write(all.get(5).result()));
         assertThat(empirical.get("empirical_audits").get(0).has("claimed_epsilon"))
                 .isTrue();
     }
@@ -196,12 +223,13 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(8);
+        assertThat(report.summary()).hasSize(9);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
                         "model",
                         "evasion",
+                        "black_box_evasion",
                         "membership_inference",
                         "privacy",
                         "empirical_privacy_audit",
@@ -216,7 +244,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(8);
+        assertThat(json.get("summary")).hasSize(9);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

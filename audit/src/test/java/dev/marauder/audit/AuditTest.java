@@ -57,7 +57,16 @@ class AuditTest {
             assertThat(evasion.reason()).contains("no gradients").contains("black-box access only");
 
             AuditOutcome outcome = new Audit().run(context, Progress.NONE, w -> {});
-            assertThat(outcome.findings()).extracting(f -> f.check().id()).containsExactly("model");
+            // black-box checks run on every model: queries suffice
+            assertThat(outcome.findings())
+                    .extracting(f -> f.check().id())
+                    .containsExactly("model", "black_box_evasion");
+            BlackBoxEvasionCheck.Result transfer =
+                    outcome.result(BlackBoxEvasionCheck.Result.class).orElseThrow();
+            assertThat(transfer.seeds()).isEqualTo(25);
+            assertThat(transfer.transfer().substituteQueries()).isEqualTo(25 * 8);
+            assertThat(transfer.transfer().examples()).isEqualTo(25);
+            assertThat(transfer.command()).contains("--seeds 25 --examples 25").contains("--max-queries 200");
             Map<String, String> skipped =
                     outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
             assertThat(skipped)
@@ -89,14 +98,20 @@ class AuditTest {
             AuditOutcome outcome = new Audit().run(context, Progress.NONE, warnings::add);
             assertThat(outcome.findings())
                     .extracting(f -> f.check().id())
-                    .containsExactly("model", "evasion", "membership_inference", "privacy", "model_inversion");
+                    .containsExactly(
+                            "model",
+                            "evasion",
+                            "black_box_evasion",
+                            "membership_inference",
+                            "privacy",
+                            "model_inversion");
             assertThat(outcome.skipped())
                     .extracting(SkippedCheck::name)
                     .containsExactly("empirical privacy audit", "memorization");
 
             Report report = AuditReport.of(outcome);
-            assertThat(report.summary()).hasSize(5);
-            SummaryLine dp = report.summary().get(3);
+            assertThat(report.summary()).hasSize(6);
+            SummaryLine dp = report.summary().get(4);
             assertThat(dp.severity()).isEqualTo(Severity.HIGH); // not trained with DP
             assertThat(dp.rule()).isEqualTo(SeverityRules.DIFFERENTIAL_PRIVACY);
             SummaryLine evasion = report.summary().get(1);

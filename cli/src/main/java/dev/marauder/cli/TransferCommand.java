@@ -57,6 +57,12 @@ final class TransferCommand implements Callable<Integer> {
     int seeds;
 
     @Option(
+            names = "--examples",
+            paramLabel = "N",
+            description = "Attack at most N examples after the seeds (default all).")
+    Integer examples;
+
+    @Option(
             names = "--rounds",
             defaultValue = "6",
             paramLabel = "R",
@@ -169,8 +175,12 @@ final class TransferCommand implements Callable<Integer> {
             throw new UsageException(
                     "--data has " + all.size() + " examples; --seeds " + seeds + " leaves none to attack");
         }
+        if (examples != null && examples < 1) {
+            throw new UsageException("--examples must be at least 1, got " + examples);
+        }
         LabeledData seedSet = all.slice(0, seeds);
-        LabeledData attacked = all.slice(seeds, all.size());
+        LabeledData attacked =
+                all.slice(seeds, examples == null ? all.size() : (int) Math.min(all.size(), (long) seeds + examples));
         PrintWriter stderr = spec.commandLine().getErr();
         TransferResult r;
         try (Classifier target = Inputs.openChecked(in.existingModel(), all, description)) {
