@@ -430,7 +430,9 @@ public final class RemoteClassifier implements Classifier {
                 throw new RemoteModelException(
                         "no answer from " + uri + " within " + seconds(settings.requestTimeout()) + " (--timeout)", e);
             } catch (ConnectException e) {
-                throw new RemoteModelException("cannot connect to " + uri + " (" + reason(e) + ")", e);
+                // the JDK's client gives a refused connection no message
+                String why = e.getMessage() == null ? "connection refused" : Messages.firstLine(e);
+                throw new RemoteModelException("cannot connect to " + uri + " (" + why + ")", e);
             } catch (IOException e) {
                 throw new RemoteModelException("request to " + uri + " failed (" + reason(e) + ")", e);
             } catch (InterruptedException e) {
