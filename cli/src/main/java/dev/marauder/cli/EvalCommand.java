@@ -42,6 +42,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         in.description(); // the batch size and the model options, checked before the data are read
         String model = in.model;
+        in.checkBlackBoxModel();
         int batch = in.batch;
         Provenance.Recorder prov = Provenance.start();
         LabeledData d = in.labelledData();

@@ -78,6 +78,19 @@ final class EvaluationOptions {
         return path;
     }
 
+    /**
+     * Checks, before the data are read, that a model file or directory exists (and takes no
+     * options of a model behind an API), or that a model behind an API has well-formed options.
+     */
+    void checkBlackBoxModel() {
+        if (dev.marauder.core.model.Models.isUrl(model)) {
+            remote.settings();
+        } else {
+            remote.requireUnused(model);
+            Inputs.requireExists(Path.of(model), "--model");
+        }
+    }
+
     /** Opens the model, local or behind an API, for black-box use, and checks the data fit it. */
     dev.marauder.core.model.Classifier openBlackBox(LabeledData data) {
         return Inputs.openChecked(model, data, description(), remote);

@@ -129,6 +129,32 @@ class ServeCommandTest {
     }
 
     @Test
+    void auditOfAServedModelSkipsTheChecksThatNeedGradientsAndSaysWhy(@TempDir Path dir) throws Exception {
+        CliTest.Run r = run(
+                "audit",
+                "--model",
+                url,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--examples",
+                "50",
+                "--eps",
+                "0,0.1",
+                "--max-batch",
+                "200",
+                "--report",
+                dir.resolve("report").toString(),
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report =
+                JSON.readTree(dir.resolve("report").resolve("report.json").toFile());
+        assertThat(report.toString()).contains("white-box");
+        assertThat(r.err()).contains("audited ").contains("skipped");
+    }
+
+    @Test
     void aQueryBudgetTooSmallForTheDataFailsWithOneLine() {
         CliTest.Run r =
                 run("eval", "--model", url, "--data", X, "--labels", Y, "--batch", "100", "--max-queries", "150");
