@@ -104,6 +104,10 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("marauder: serving " + model + " (input "
                         + java.util.Arrays.toString(c.inputSpec().shape()) + ", " + c.classes() + " classes) at "
                         + server.modelUrl());
+                if (!isLoopback(host)) {
+                    err.println("marauder: warning: listening on " + host + ": anyone who can reach this machine can"
+                            + " query the model, without a key");
+                }
                 err.println("marauder: press Ctrl-C to stop");
                 err.flush();
                 // serves until the thread is interrupted (an application embedding the command line), or
@@ -124,6 +128,10 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127.");
     }
 
     private String modelName() {

@@ -268,6 +268,16 @@ class InferenceServerTest {
     }
 
     @Test
+    void aPortInUseIsAnErrorNamingTheAddress() {
+        InferenceServer second =
+                new InferenceServer(TINY, InferenceServer.Settings.of("tiny").withPort(tinyServer.port()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("cannot serve on 127.0.0.1:" + tinyServer.port());
+        second.stop();
+    }
+
+    @Test
     void refusesASettingOutOfRange() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InferenceServer.Settings.of("a b"))
                 .isInstanceOf(IllegalArgumentException.class)
