@@ -169,6 +169,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         throw new UsageException("serve needs the shape of one input of " + model + ": give --input-shape (e.g."
                 + " 1,28,28) or input_shape in its model description file ("
-                + model.getFileName().toString().toLowerCase(Locale.ROOT) + ".yaml)");
+                + String.valueOf(model.getFileName()).toLowerCase(Locale.ROOT) + ".yaml)");
     }
 }
