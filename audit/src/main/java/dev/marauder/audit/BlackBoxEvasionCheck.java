@@ -91,7 +91,7 @@ public final class BlackBoxEvasionCheck implements AuditCheck<BlackBoxEvasionChe
         String command = String.format(
                 Locale.ROOT,
                 "marauder attack transfer --model %s %s --substitute-arch mlp --seeds %d --examples %d --rounds %d"
-                        + " --max-queries %d --substitute-epochs %d --eps %s --out transfer.json",
+                        + " --substitute-queries %d --substitute-epochs %d --eps %s --out transfer.json",
                 context.modelArgument(),
                 context.dataArguments(),
                 seedCount,

@@ -66,7 +66,7 @@ class AuditTest {
             assertThat(transfer.seeds()).isEqualTo(25);
             assertThat(transfer.transfer().substituteQueries()).isEqualTo(25 * 8);
             assertThat(transfer.transfer().examples()).isEqualTo(25);
-            assertThat(transfer.command()).contains("--seeds 25 --examples 25").contains("--max-queries 200");
+            assertThat(transfer.command()).contains("--seeds 25 --examples 25").contains("--substitute-queries 200");
             Map<String, String> skipped =
                     outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
             assertThat(skipped)

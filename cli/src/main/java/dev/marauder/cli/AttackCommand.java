@@ -154,7 +154,7 @@ final class AttackCommand implements Callable<Integer> {
         if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
             throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
         }
-        Path model = in.existingModel();
+        Path model = in.existingModel("attack " + name);
         // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
         Provenance.Recorder prov = Provenance.start().settings(attack.settings());
         LabeledData d = in.labelledData();

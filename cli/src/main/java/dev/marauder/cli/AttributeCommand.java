@@ -63,6 +63,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
+            converter = LocalModelPath.class,
             paramLabel = "M",
             description = {
                 "Attack this model (directory, .pt or .onnx) instead of training one. Its inputs are the table's",

@@ -57,8 +57,14 @@ final class AuditCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "M",
-            description = "Model directory, .pt or .onnx file (default: the demo model).")
-    Path model;
+            description =
+                    "Model directory, .pt or .onnx file, or a model behind an API (http://HOST:PORT/v2/models/NAME"
+                            + " or http://HOST:PORT/v1/models/NAME:predict: the checks that need gradients are skipped)"
+                            + " (default: the demo model).")
+    String model;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote;
 
     @Option(
             names = "--data",
@@ -221,6 +227,7 @@ final class AuditCommand implements Callable<Integer> {
         Consumer<String> warnings = w -> stderr.println("marauder: warning: " + w);
         AuditOutcome outcome;
         if (model == null) {
+            remote.requireUnused("the demo model");
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
             Path dir = cache == null ? DemoModel.defaultCache() : cache;
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
@@ -237,7 +244,6 @@ final class AuditCommand implements Callable<Integer> {
                 outcome = new Audit().run(context, progress, warnings);
             }
         } else {
-            Inputs.requireExists(model, "--model");
             ModelDescription description = described.describe(model);
             LabeledData test = Inputs.shapedFor(Inputs.evaluationData(data, labels), description);
             List<String> names = description.classNames() != null
@@ -248,8 +254,8 @@ final class AuditCommand implements Callable<Integer> {
                 LabeledData in = Inputs.shapedFor(LabelledFiles.load(memberFiles, "--members"), description);
                 LabeledData out = Inputs.shapedFor(LabelledFiles.load(nonMemberFiles, "--non-members"), description);
                 // the same checks as the test data: shapes, bounds, labels
-                Inputs.openChecked(model, in, description).close();
-                Inputs.openChecked(model, out, description).close();
+                Inputs.openChecked(model, in, description, remote).close();
+                Inputs.openChecked(model, out, description, remote).close();
                 String arguments = "--members " + members + " --non-members " + nonMembers;
                 if (referenceModels == null) {
                     known = new AuditContext.Membership(in, out, arguments);
@@ -269,7 +275,7 @@ final class AuditCommand implements Callable<Integer> {
                     }
                 }
             }
-            try (Classifier c = Inputs.openChecked(model, test, description)) {
+            try (Classifier c = Inputs.openChecked(model, test, description, remote)) {
                 AuditContext context = AuditContext.builder(c, test, settings)
                         .optDataName(data)
                         .optMembership(known)
@@ -278,9 +284,9 @@ final class AuditCommand implements Callable<Integer> {
                         .optExposureRuns(exposureRuns)
                         .optPrivacyAudits(privacyAudits)
                         .optCommandArguments(
-                                model.toString(),
+                                model,
                                 "--data " + data + (labels == null ? "" : " --labels " + labels)
-                                        + described.commandArguments())
+                                        + described.commandArguments() + remote.commandArguments())
                         .build();
                 outcome = new Audit().run(context, progress, warnings);
             }

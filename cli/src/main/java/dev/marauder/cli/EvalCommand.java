@@ -2,10 +2,8 @@ package dev.marauder.cli;
 
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
-import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.provenance.Provenance;
 import dev.marauder.core.train.Training;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,16 +32,21 @@ final class EvalCommand implements Callable<Integer> {
             double seconds,
             String model,
             String format,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Long queries,
+
             Provenance provenance) {}
 
     @Override
     public Integer call() {
-        ModelDescription described = in.description();
-        Path model = in.existingModel();
+        in.description(); // the batch size and the model options, checked before the data are read
+        String model = in.model;
+        in.checkBlackBoxModel();
         int batch = in.batch;
         Provenance.Recorder prov = Provenance.start();
         LabeledData d = in.labelledData();
-        try (Classifier c = Inputs.openChecked(model, d, described)) {
+        try (Classifier c = in.openBlackBox(d)) {
             long t0 = System.nanoTime();
             double accuracy = Training.accuracy(c, d, batch);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -54,8 +57,9 @@ final class EvalCommand implements Callable<Integer> {
                     d.size(),
                     correct,
                     seconds,
-                    model.toString(),
+                    model,
                     c.info().format().name().toLowerCase(java.util.Locale.ROOT),
+                    c.info().format() == dev.marauder.core.model.ModelFormat.REMOTE ? c.queries() : null,
                     prov.finish());
             output.emit(
                     spec.commandLine().getOut(),

@@ -16,8 +16,11 @@ final class EvaluationOptions {
             names = "--model",
             required = true,
             paramLabel = "M",
-            description = "Model directory, TorchScript .pt or .onnx file (white-box attacks need a directory or .pt).")
-    Path model;
+            description = "Model directory, TorchScript .pt or .onnx file, or a model behind an API:"
+                    + " http://HOST:PORT/v2/models/NAME (Open Inference Protocol) or"
+                    + " http://HOST:PORT/v1/models/NAME:predict (TensorFlow Serving); white-box attacks need a"
+                    + " directory or .pt.")
+    String model;
 
     @Option(
             names = "--data",
@@ -31,6 +34,9 @@ final class EvaluationOptions {
 
     @Mixin
     ModelOptions described;
+
+    @Mixin
+    RemoteOptions remote;
 
     @Option(
             names = "--batch",
@@ -50,13 +56,39 @@ final class EvaluationOptions {
         if (batch < 1) {
             throw new UsageException("--batch must be at least 1, got " + batch);
         }
-        return described.describe(existingModel());
+        return described.describe(model);
     }
 
-    /** The model path, after checking that it exists. */
-    Path existingModel() {
-        Inputs.requireExists(model, "--model");
-        return model;
+    /**
+     * The model file or directory of a white-box command, after checking that it exists.
+     *
+     * @param what what needs gradients, for the message
+     * @throws UsageException for a model behind an API, or options that only such a model takes
+     */
+    Path existingModel(String what) {
+        Inputs.requireLocal(model, what);
+        remote.requireUnused(model);
+        Path path = Path.of(model);
+        Inputs.requireExists(path, "--model");
+        return path;
+    }
+
+    /**
+     * Checks, before the data are read, that a model file or directory exists (and takes no
+     * options of a model behind an API), or that a model behind an API has well-formed options.
+     */
+    void checkBlackBoxModel() {
+        if (dev.marauder.core.model.Models.isUrl(model)) {
+            remote.settings();
+        } else {
+            remote.requireUnused(model);
+            Inputs.requireExists(Path.of(model), "--model");
+        }
+    }
+
+    /** Opens the model, local or behind an API, for black-box use, and checks the data fit it. */
+    dev.marauder.core.model.Classifier openBlackBox(LabeledData data) {
+        return Inputs.openChecked(model, data, description(), remote);
     }
 
     /** The labelled data, in the input shape the model's description declares if it declares one. */

@@ -13,6 +13,9 @@ import dev.marauder.core.model.ModelCard;
 import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.model.ModelOutput;
 import dev.marauder.core.model.Models;
+import dev.marauder.core.model.Normalization;
+import dev.marauder.core.model.OutputKind;
+import dev.marauder.core.model.remote.RemoteClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,6 +49,53 @@ final class Inputs {
         requireFits(description, data.features().exampleShape());
         Classifier c = Models.open(model, description, data.features().exampleShape());
         return check(check(c, data), description);
+    }
+
+    /**
+     * Opens a model given on the command line for black-box use: a model behind an API ({@code
+     * http://...}, queried as {@code remote} says) or a model file or directory (when {@code
+     * remote} must be unused), as {@code description} says, and checks that the data and the
+     * class names fit it.
+     *
+     * @throws UsageException for remote options given with a local model, or malformed ones
+     */
+    static Classifier openChecked(
+            String location, LabeledData data, ModelDescription description, RemoteOptions remote) {
+        if (!Models.isUrl(location)) {
+            remote.requireUnused(location);
+            Path path = Path.of(location);
+            requireExists(path, "--model");
+            return openChecked(path, data, description);
+        }
+        requireFits(description, data.features().exampleShape());
+        InputSpec given = description.inputSpec(data.features().exampleShape());
+        OutputKind kind = description.outputOrDefault() == ModelOutput.PROBABILITIES
+                ? OutputKind.PROBABILITIES
+                : OutputKind.LOGITS;
+        Classifier c = RemoteClassifier.open(location, remote.settings(), given, kind);
+        Normalization n = description.normalization();
+        if (n != null) {
+            try {
+                n.requireFits(c.inputSpec());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mean/--std: " + e.getMessage());
+            }
+            c = n.prepend(c, c.inputSpec());
+        }
+        return check(check(c, data), description);
+    }
+
+    /**
+     * Refuses a model behind an API where gradients are needed.
+     *
+     * @throws UsageException naming the command's need
+     */
+    static void requireLocal(String location, String what) {
+        if (Models.isUrl(location)) {
+            throw new UsageException(what + " needs white-box access (gradients), but --model " + location
+                    + " is a model behind an API (black-box: queries only); give a TorchScript .pt file or a Marauder"
+                    + " model directory");
+        }
     }
 
     /** Opens a model for white-box use as {@code description} says and checks the data fit it. */

@@ -42,6 +42,7 @@ final class InvertCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
+            converter = LocalModelPath.class,
             required = true,
             paramLabel = "M",
             description = "Model directory, TorchScript .pt or .onnx file.")

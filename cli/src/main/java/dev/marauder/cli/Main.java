@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
             ExposureCommand.class,
             AuditCommand.class,
             BenchCommand.class,
-            PrivacyCommand.class
+            PrivacyCommand.class,
+            ServeCommand.class
         })
 public final class Main implements Runnable {
     /** Exit code of a failure. */
@@ -46,7 +47,8 @@ public final class Main implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure)");
+                "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure,"
+                        + " serve)");
     }
 
     /**
@@ -116,7 +118,9 @@ public final class Main implements Runnable {
             if (ex instanceof DataFormatException
                     || ex instanceof IllegalArgumentException
                     || ex instanceof UncheckedIOException
-                    || ex instanceof dev.marauder.core.io.RefusedOutputException) {
+                    || ex instanceof dev.marauder.core.io.RefusedOutputException
+                    || ex instanceof dev.marauder.core.model.remote.RemoteModelException
+                    || ex instanceof dev.marauder.core.model.remote.QueryBudgetExceededException) {
                 err.println("marauder: error: " + oneLine(ex));
                 return FAILURE;
             }

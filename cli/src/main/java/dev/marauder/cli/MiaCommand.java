@@ -50,8 +50,15 @@ final class MiaCommand implements Callable<Integer> {
             description = "The attack (lira: online and offline; lira-offline: offline only, OUT models suffice).")
     String kind;
 
-    @Option(names = "--model", paramLabel = "M", description = "The target model: directory, .pt or .onnx file.")
-    Path model;
+    @Option(
+            names = "--model",
+            paramLabel = "M",
+            description = "The target model: directory, .pt or .onnx file, or a model behind an API"
+                    + " (http://HOST:PORT/v2/models/NAME or http://HOST:PORT/v1/models/NAME:predict).")
+    String model;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote;
 
     @Option(
             names = "--candidates",
@@ -208,6 +215,9 @@ final class MiaCommand implements Callable<Integer> {
             throw new UsageException("--reference-models, --shadow-arch, --target-mask, --output, --mean, --std,"
                     + " --layout, --class-names and --model-description are for a given --model");
         }
+        if (!given) {
+            remote.requireUnused("the model trained here");
+        }
         boolean privacy = dpOptions.settings() != null;
         var stderr = spec.commandLine().getErr();
         MembershipInference.Report report;
@@ -297,7 +307,6 @@ final class MiaCommand implements Callable<Integer> {
         String[] memberFiles = pair ? LabelledFiles.parse(members, "--members") : null;
         String[] nonMemberFiles = pair ? LabelledFiles.parse(nonMembers, "--non-members") : null;
         String[] candidateFiles = pair ? null : LabelledFiles.parse(candidates, "--candidates");
-        Inputs.requireExists(model, "--model");
         ModelDescription description = described.describe(model);
         LabeledData in;
         LabeledData out;
@@ -324,8 +333,8 @@ final class MiaCommand implements Callable<Integer> {
             LabeledData scored = pooled != null ? pooled : MembershipInference.concat(in, out);
             refs = ReferenceInputs.query(referenceModels, referenceMasks, scored, described);
         }
-        try (Classifier target = Inputs.openChecked(model, in, description)) {
-            Inputs.openChecked(model, out, description).close();
+        try (Classifier target = Inputs.openChecked(model, in, description, remote)) {
+            Inputs.openChecked(model, out, description, remote).close();
             if (refs != null) {
                 MembershipInference attack = attack(k, refs.count());
                 try {

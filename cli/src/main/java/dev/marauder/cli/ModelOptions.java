@@ -93,6 +93,15 @@ final class ModelOptions {
         }
     }
 
+    /**
+     * Everything said about the model at {@code location}: for a model behind an API ({@code
+     * http://...}) the options and {@code --model-description} (there is no file beside it to
+     * read), else as {@link #describe(Path)}.
+     */
+    ModelDescription describe(String location) {
+        return describe(Models.isUrl(location) ? null : Path.of(location));
+    }
+
     private ModelDescription describeDirectory(Path model, ModelDescription options) {
         if (descriptionFile != null || mean != null || std != null || layout != null || output != null) {
             throw new UsageException("--model-description, --mean, --std, --layout and --output are for .pt/.onnx"

@@ -84,10 +84,11 @@ final class TransferCommand implements Callable<Integer> {
     int tau;
 
     @Option(
-            names = "--max-queries",
+            names = "--substitute-queries",
             defaultValue = "10000",
             paramLabel = "Q",
-            description = "Target queries the substitute's labels may cost (default ${DEFAULT-VALUE}).")
+            description = "Label queries the substitute may cost (default ${DEFAULT-VALUE}); a model behind an API"
+                    + " also takes --query-budget, its total.")
     long maxQueries;
 
     @Option(
@@ -156,6 +157,7 @@ final class TransferCommand implements Callable<Integer> {
             case "pgd" -> ProjectedGradientDescent.builder(Norm.LINF).build();
             default -> throw new UsageException("--craft must be fgsm or pgd, got '" + craft + "'");
         };
+        in.checkBlackBoxModel();
         ModelDescription description = in.description();
         double[] widths = Inputs.widths(description);
         double[] budgets = eps != null ? eps.clone() : new double[] {0.1 * widths[0], 0.2 * widths[0], 0.3 * widths[0]};
@@ -168,7 +170,7 @@ final class TransferCommand implements Callable<Integer> {
             throw new UsageException("--seeds must be at least 1, got " + seeds);
         }
         if (seeds > maxQueries) {
-            throw new UsageException("--seeds " + seeds + " exceeds --max-queries " + maxQueries);
+            throw new UsageException("--seeds " + seeds + " exceeds --substitute-queries " + maxQueries);
         }
         LabeledData all = in.labelledData();
         if (all.size() <= seeds) {
@@ -183,7 +185,7 @@ final class TransferCommand implements Callable<Integer> {
                 all.slice(seeds, examples == null ? all.size() : (int) Math.min(all.size(), (long) seeds + examples));
         PrintWriter stderr = spec.commandLine().getErr();
         TransferResult r;
-        try (Classifier target = Inputs.openChecked(in.existingModel(), all, description)) {
+        try (Classifier target = in.openBlackBox(all)) {
             try {
                 architecture.checkInput(target.inputSpec().shape());
             } catch (IllegalArgumentException e) {
@@ -221,7 +223,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         output.emit(
                 spec.commandLine().getOut(),
-                new Result(in.existingModel().toString(), all.source(), r),
+                new Result(in.model, all.source(), r),
                 text.toString().stripTrailing());
         return 0;
     }

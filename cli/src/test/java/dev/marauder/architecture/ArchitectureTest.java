@@ -20,7 +20,8 @@ import com.tngtech.archunit.library.GeneralCodingRules;
  * path. Modules, bottom to top: {@code stats} (engine-free math), {@code accounting}
  * (engine-free, on {@code stats} only), {@code core}, {@code privacy} and {@code attacks}
  * (independent of each other), {@code report} (independent of all), then {@code audit},
- * {@code bench}, and {@code cli} on top.
+ * {@code bench}, and {@code cli} on top. {@code serve} (the Open Inference Protocol server) stands on
+ * {@code core} alone, and only {@code cli} uses it.
  */
 @AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -44,6 +45,7 @@ class ArchitectureTest {
                     "dev.marauder.report..",
                     "dev.marauder.audit..",
                     "dev.marauder.bench..",
+                    "dev.marauder.serve..",
                     "dev.marauder.cli..");
 
     /**
@@ -83,12 +85,52 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
+                    "dev.marauder.serve..",
                     "dev.marauder.attacks..",
                     "dev.marauder.privacy..",
                     "dev.marauder.report..",
                     "dev.marauder.audit..",
                     "dev.marauder.bench..",
                     "dev.marauder.cli..");
+
+    /**
+     * The server ships as {@code marauder-serve}, whose only Marauder dependency is {@code
+     * marauder-core}: serving a model brings in no attack, privacy or report code.
+     */
+    @ArchTest
+    static final ArchRule serveDependsOnlyOnCore = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.marauder.attacks..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.report..",
+                    "dev.marauder.audit..",
+                    "dev.marauder.bench..",
+                    "dev.marauder.cli..");
+
+    /** Only the command line starts servers: the library modules query models, they never serve them. */
+    @ArchTest
+    static final ArchRule onlyTheCommandLineUsesTheServer = noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.marauder.serve..", "dev.marauder.cli..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.serve..");
+
+    /**
+     * The HTTP server stays in {@code serve}: the remote classifier of {@code core} uses the JDK's
+     * HTTP client only, so the library does not carry Javalin and Jetty.
+     */
+    @ArchTest
+    static final ArchRule onlyServeUsesJavalinAndJetty = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.marauder.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
 
     @ArchTest
     static final ArchRule reportUsesOnlyTheSharedJsonConfigurationOfCore = classes()
@@ -135,7 +177,8 @@ class ArchitectureTest {
                     "dev.marauder.core..",
                     "dev.marauder.attacks..",
                     "dev.marauder.privacy..",
-                    "dev.marauder.report..")
+                    "dev.marauder.report..",
+                    "dev.marauder.serve..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");

@@ -32,7 +32,7 @@ class TransferCommandTest {
                 "100",
                 "--rounds",
                 "2",
-                "--max-queries",
+                "--substitute-queries",
                 "200",
                 "--substitute-epochs",
                 "3",
@@ -61,11 +61,11 @@ class TransferCommandTest {
             delimiter = '|',
             value = {
                 "--substitute-arch resnet|unknown architecture",
-                "--substitute-arch mlp --seeds 500 --max-queries 100|--seeds 500 exceeds --max-queries 100",
+                "--substitute-arch mlp --seeds 500 --substitute-queries 100|--seeds 500 exceeds --substitute-queries 100",
                 "--substitute-arch mlp --craft cw|--craft must be fgsm or pgd, got 'cw'",
                 "--substitute-arch mlp --lambda 2|lambda must be in (0, 1]",
                 "--substitute-arch mlp --eps 2|--eps must be L-infinity budgets in [0, 1.0], got 2.0",
-                "--substitute-arch mlp --seeds 100000 --max-queries 100000|leaves none to attack",
+                "--substitute-arch mlp --seeds 100000 --substitute-queries 100000|leaves none to attack",
                 "--seeds 10|Missing required option: '--substitute-arch"
             })
     void wrongOptionsAreUsageErrors(String args, String message) {

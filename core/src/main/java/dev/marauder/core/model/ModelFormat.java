@@ -7,5 +7,10 @@ public enum ModelFormat {
     /** A TorchScript file ({@code .pt}) saved by PyTorch's {@code torch.jit.save}. */
     TORCHSCRIPT,
     /** An ONNX file run through ONNX Runtime (black-box only). */
-    ONNX
+    ONNX,
+    /**
+     * A model behind an HTTP API, queried through the Open Inference Protocol (v2) or TensorFlow
+     * Serving's REST API (black-box only; see {@code dev.marauder.core.model.remote}).
+     */
+    REMOTE
 }

@@ -36,6 +36,7 @@ public final class Models {
             case ONNX ->
                 OnnxClassifier.load(
                         path, spec, output == ModelOutput.PROBABILITIES ? OutputKind.PROBABILITIES : OutputKind.LOGITS);
+            case REMOTE -> throw notAFile(path);
         };
     }
 
@@ -129,7 +130,22 @@ public final class Models {
                 throw new DataFormatException(
                         path,
                         "ONNX models give black-box access only; gradient-based work needs a TorchScript file or a Marauder model directory");
+            case REMOTE -> throw notAFile(path);
         };
+    }
+
+    private static IllegalStateException notAFile(Path path) {
+        return new IllegalStateException("formatOf never calls " + path + " a remote model");
+    }
+
+    /**
+     * True if {@code location} names a model behind an HTTP API ({@code http://} or {@code
+     * https://}) rather than a file or directory: such a model gives black-box access only and
+     * opens through {@code dev.marauder.core.model.remote.RemoteClassifier}.
+     */
+    public static boolean isUrl(String location) {
+        String l = location == null ? "" : location.strip().toLowerCase(Locale.ROOT);
+        return l.startsWith("http://") || l.startsWith("https://");
     }
 
     /** The format of the model at {@code path}, judged by what exists there and its extension. */
