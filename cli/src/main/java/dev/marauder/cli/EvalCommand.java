@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a model's accuracy (model directory, TorchScript .pt or .onnx).")
+        description =
+                "Evaluate a model's accuracy (model directory, TorchScript .pt or .onnx, or a model behind an API:"
+                        + " http://HOST:PORT/v2/models/NAME).")
 final class EvalCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
