@@ -1,18 +1,26 @@
 package dev.marauder.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.marauder.attacks.evasion.BoundaryAttack;
 import dev.marauder.attacks.evasion.CarliniWagnerL2;
 import dev.marauder.attacks.evasion.DeepFool;
 import dev.marauder.attacks.evasion.EvasionAttack;
 import dev.marauder.attacks.evasion.EvasionSettings;
 import dev.marauder.attacks.evasion.FastGradientMethod;
+import dev.marauder.attacks.evasion.HopSkipJump;
 import dev.marauder.attacks.evasion.MomentumIterativeFgsm;
+import dev.marauder.attacks.evasion.NesAttack;
 import dev.marauder.attacks.evasion.ProjectedGradientDescent;
+import dev.marauder.attacks.evasion.QueryStats;
 import dev.marauder.attacks.evasion.RobustnessEvaluation;
 import dev.marauder.attacks.evasion.RobustnessResult;
+import dev.marauder.attacks.evasion.SpsaAttack;
+import dev.marauder.attacks.evasion.SquareAttack;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.NpyWriter;
 import dev.marauder.core.model.AttackLoss;
+import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.DifferentiableClassifier;
 import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.norm.Norm;
@@ -28,22 +36,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code marauder attack}: a white-box evasion attack over labelled data, per epsilon. */
+/**
+ * {@code marauder attack}: an evasion attack over labelled data, per epsilon: white-box (the model
+ * opened with gradients) or black-box (opened for queries only, with a per-example query budget).
+ */
 @Command(
         name = "attack",
         mixinStandardHelpOptions = true,
         subcommands = TransferCommand.class,
         sortOptions = false,
         description = {
-            "Run a white-box evasion attack and report robust accuracy per epsilon.",
-            "Attacks: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm;",
+            "Run an evasion attack and report robust accuracy per epsilon.",
+            "White-box: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm.",
+            "Black-box (queries only, --max-queries per example): nes, spsa, square (score-based),"
+                    + " hsj (HopSkipJump), boundary (decision-based);",
             "'marauder attack transfer' attacks a black-box model through a substitute."
         })
 final class AttackCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ATTACK", description = "fgsm, pgd, cw, deepfool or mifgsm.")
+    /** The black-box attacks, which open the model for queries only. */
+    static final List<String> BLACK_BOX = List.of("nes", "spsa", "square", "hsj", "boundary");
+
+    @Parameters(
+            index = "0",
+            paramLabel = "ATTACK",
+            description = "fgsm, pgd, cw, deepfool, mifgsm (white-box); nes, spsa, square, hsj, boundary (black-box).")
     String attackName;
 
     @Mixin
@@ -52,8 +71,9 @@ final class AttackCommand implements Callable<Integer> {
     @Option(
             names = "--norm",
             paramLabel = "linf|l2|l1",
-            description = "Perturbation norm (default linf; l2 for cw). fgm, pgd, bim and mifgsm take any of the three,"
-                    + " deepfool linf or l2, cw only l2.")
+            description = "Perturbation norm (default linf; l2 for cw, hsj and boundary). fgm, pgd, bim and mifgsm take"
+                    + " any of the three, deepfool, square and hsj linf or l2, cw and boundary only l2, nes and spsa"
+                    + " only linf.")
     String norm;
 
     @Option(
@@ -86,7 +106,10 @@ final class AttackCommand implements Callable<Integer> {
             description = "pgd: runs per example, keeping the strongest (default 1).")
     Integer restarts;
 
-    @Option(names = "--seed", paramLabel = "S", description = "pgd: seed of the random start (default 0).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "pgd: seed of the random start; black-box attacks: seed of their noise (default 0).")
     Long seed;
 
     @Option(
@@ -106,6 +129,37 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--overshoot", paramLabel = "O", description = "deepfool: overshoot (default 0.02).")
     Double overshoot;
 
+    @Option(
+            names = "--max-queries",
+            paramLabel = "Q",
+            description = "Black-box attacks: model queries per example (and per epsilon for nes, spsa and square;"
+                    + " default 1000).")
+    Long maxQueries;
+
+    @Option(
+            names = "--samples",
+            paramLabel = "N",
+            description = "nes, spsa: antithetic pairs per gradient estimate (nes 25, spsa 32).")
+    Integer samples;
+
+    @Option(
+            names = "--sigma",
+            paramLabel = "S",
+            description = "nes: probe radius relative to the input range (default 0.001).")
+    Double sigma;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "nes: partial information, only the top K scores seen.")
+    Integer topK;
+
+    @Option(names = "--label-only", description = "nes: only the predicted label is used (Ilyas et al.'s proxy).")
+    Boolean labelOnly;
+
+    @Option(
+            names = "--p-init",
+            paramLabel = "P",
+            description = "square: initial share of the image changed per query (default 0.05 linf, 0.1 l2).")
+    Double pInit;
+
     @Option(names = "--targeted", description = "Targeted attack: success means reaching --target-labels.")
     boolean targeted;
 
@@ -121,9 +175,25 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    /** One row of the result, per epsilon. */
+    /**
+     * One row of the result, per epsilon.
+     *
+     * @param queries black-box attacks only: the queries spent per example and their statistics
+     */
     record PerEpsilon(
-            double eps, double robustAccuracy, double attackSuccessRate, double meanPerturbation, double seconds) {}
+            double eps,
+            double robustAccuracy,
+            double attackSuccessRate,
+            double meanPerturbation,
+            double seconds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Queries queries) {}
+
+    /** The model queries of a black-box attack at one epsilon. */
+    record Queries(long maxQueries, double median, double mean, long total, long[] perExample) {
+        static Queries of(QueryStats q) {
+            return q == null ? null : new Queries(q.maxQueries(), q.median(), q.mean(), q.total(), q.perExample());
+        }
+    }
 
     /** The JSON result of {@code marauder attack}. */
     record AttackResult(
@@ -141,7 +211,9 @@ final class AttackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = attackName.toLowerCase(Locale.ROOT);
-        Norm n = norm == null ? (name.equals("cw") ? Norm.L2 : Norm.LINF) : parseNorm(norm);
+        Norm n = norm == null
+                ? (List.of("cw", "hsj", "boundary").contains(name) ? Norm.L2 : Norm.LINF)
+                : parseNorm(norm);
         ModelDescription described = in.description();
         double[] widths = Inputs.widths(described);
         double[] budgets = eps != null ? eps.clone() : defaultEpsilons(n, widths[0]);
@@ -150,58 +222,87 @@ final class AttackCommand implements Callable<Integer> {
             throw new UsageException(
                     targeted ? "--targeted needs --target-labels" : "--target-labels needs --targeted");
         }
-        EvasionAttack<DifferentiableClassifier> attack = build(name, n);
         if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
             throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
         }
+        if (BLACK_BOX.contains(name)) {
+            EvasionAttack<Classifier> attack = buildBlackBox(name, n);
+            in.checkBlackBoxModel();
+            LabeledData d = in.labelledData();
+            // The black-box path: any model Models.open reads, or one behind an API, queried only.
+            try (Classifier c = in.openBlackBox(d)) {
+                return run(c, attack, n, in.model, d, budgets);
+            }
+        }
+        refuseBlackBoxOptions(name);
+        EvasionAttack<DifferentiableClassifier> attack = build(name, n);
         Path model = in.existingModel("attack " + name);
+        LabeledData d = in.labelledData();
+        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, described)) {
+            return run(c, attack, n, model.toString(), d, budgets);
+        }
+    }
+
+    private <M extends Classifier> int run(
+            M c, EvasionAttack<M> attack, Norm n, String model, LabeledData d, double[] budgets) {
         // Provenance keeps its settings by name: the same keys and values as the settings' JSON.
         Provenance.Recorder prov = Provenance.start().settings(attack.settings());
-        LabeledData d = in.labelledData();
         int[] targets = null;
-        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, described)) {
-            if (targetLabels != null) {
-                targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
-            }
-            RobustnessResult r = new RobustnessEvaluation(in.batch, 0, saveAdversarial != null)
-                    .evaluate(c, attack, d, targets, output.progress(), budgets);
-            if (saveAdversarial != null) {
-                save(r, d.features().shape());
-            }
-            prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
-            List<PerEpsilon> rows = new ArrayList<>();
-            StringBuilder text = new StringBuilder(String.format(
+        if (targetLabels != null) {
+            targets = Inputs.targetLabels(targetLabels, d.size(), c.classes());
+        }
+        RobustnessResult r = new RobustnessEvaluation(in.batch, 0, saveAdversarial != null)
+                .evaluate(c, attack, d, targets, output.progress(), budgets);
+        if (saveAdversarial != null) {
+            save(r, d.features().shape());
+        }
+        prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
+        List<PerEpsilon> rows = new ArrayList<>();
+        StringBuilder text = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%s (%s) on %d examples: clean accuracy %.4f%n",
+                attack.name(),
+                n.id(),
+                r.examples(),
+                r.cleanAccuracy()));
+        for (RobustnessResult.AtEpsilon e : r.perEpsilon()) {
+            rows.add(new PerEpsilon(
+                    e.epsilon(),
+                    e.robustAccuracy(),
+                    e.attackSuccessRate(),
+                    e.meanPerturbation(),
+                    e.seconds(),
+                    Queries.of(e.queries())));
+            text.append(String.format(
                     Locale.ROOT,
-                    "%s (%s) on %d examples: clean accuracy %.4f%n",
-                    attack.name(),
-                    n.id(),
-                    r.examples(),
-                    r.cleanAccuracy()));
-            for (RobustnessResult.AtEpsilon e : r.perEpsilon()) {
-                rows.add(new PerEpsilon(
-                        e.epsilon(), e.robustAccuracy(), e.attackSuccessRate(), e.meanPerturbation(), e.seconds()));
+                    "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s",
+                    e.epsilon(),
+                    e.robustAccuracy(),
+                    e.attackSuccessRate(),
+                    e.meanPerturbation(),
+                    e.seconds()));
+            if (e.queries() != null) {
                 text.append(String.format(
                         Locale.ROOT,
-                        "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s%n",
-                        e.epsilon(),
-                        e.robustAccuracy(),
-                        e.attackSuccessRate(),
-                        e.meanPerturbation(),
-                        e.seconds()));
+                        "  queries median %.1f mean %.1f total %d",
+                        e.queries().median(),
+                        e.queries().mean(),
+                        e.queries().total()));
             }
-            AttackResult result = new AttackResult(
-                    attack.name(),
-                    n.id(),
-                    targeted,
-                    r.examples(),
-                    r.cleanAccuracy(),
-                    rows,
-                    attack.settings(),
-                    model.toString(),
-                    saveAdversarial == null ? null : saveAdversarial.toString(),
-                    prov.finish());
-            output.emit(spec.commandLine().getOut(), result, text.toString().stripTrailing());
+            text.append(System.lineSeparator());
         }
+        AttackResult result = new AttackResult(
+                attack.name(),
+                n.id(),
+                targeted,
+                r.examples(),
+                r.cleanAccuracy(),
+                rows,
+                attack.settings(),
+                model.toString(),
+                saveAdversarial == null ? null : saveAdversarial.toString(),
+                prov.finish());
+        output.emit(spec.commandLine().getOut(), result, text.toString().stripTrailing());
         return 0;
     }
 
@@ -220,6 +321,113 @@ final class AttackCommand implements Callable<Integer> {
         stacked[0] = rows.size();
         System.arraycopy(shape, 0, stacked, 1, shape.length);
         NpyWriter.write(saveAdversarial, new FloatTensor(all, stacked));
+    }
+
+    /** The black-box options are mistakes for a white-box attack. */
+    private void refuseBlackBoxOptions(String name) {
+        refuse(
+                name,
+                "--max-queries",
+                maxQueries,
+                "--samples",
+                samples,
+                "--sigma",
+                sigma,
+                "--top-k",
+                topK,
+                "--label-only",
+                labelOnly,
+                "--p-init",
+                pInit);
+    }
+
+    private EvasionAttack<Classifier> buildBlackBox(String name, Norm n) {
+        refuse(
+                name,
+                "--step",
+                step,
+                "--steps",
+                steps,
+                "--random-start",
+                randomStart,
+                "--restarts",
+                restarts,
+                "--loss",
+                loss,
+                "--confidence",
+                confidence,
+                "--search-steps",
+                searchSteps,
+                "--overshoot",
+                overshoot);
+        long q = maxQueries == null ? 1000 : maxQueries;
+        long s = seed == null ? 0 : seed;
+        if (!name.equals("nes")) {
+            refuse(name, "--sigma", sigma, "--top-k", topK, "--label-only", labelOnly);
+        }
+        if (!name.equals("square")) {
+            refuse(name, "--p-init", pInit);
+        }
+        if (!name.equals("nes") && !name.equals("spsa")) {
+            refuse(name, "--samples", samples);
+        }
+        switch (name) {
+            case "nes" -> {
+                requireNorm(name, n, Norm.LINF);
+                NesAttack.Builder b = NesAttack.builder().optMaxQueries(q).optSeed(s);
+                if (samples != null) {
+                    b.optSamples(samples);
+                }
+                if (sigma != null) {
+                    b.optSigma(sigma);
+                }
+                if (topK != null) {
+                    b.optTopK(topK);
+                }
+                if (labelOnly != null) {
+                    b.optLabelOnly(labelOnly);
+                }
+                return UsageException.wrap(b::build);
+            }
+            case "spsa" -> {
+                requireNorm(name, n, Norm.LINF);
+                SpsaAttack.Builder b = SpsaAttack.builder().optMaxQueries(q).optSeed(s);
+                if (samples != null) {
+                    b.optSamples(samples);
+                }
+                return UsageException.wrap(b::build);
+            }
+            case "square" -> {
+                requireNorm(name, n, Norm.LINF, Norm.L2);
+                SquareAttack.Builder b =
+                        SquareAttack.builder(n).optMaxQueries(q).optSeed(s);
+                if (pInit != null) {
+                    b.optPInit(pInit);
+                }
+                return UsageException.wrap(b::build);
+            }
+            case "hsj" -> {
+                requireNorm(name, n, Norm.L2, Norm.LINF);
+                return UsageException.wrap(
+                        () -> HopSkipJump.builder(n).optMaxQueries(q).optSeed(s).build());
+            }
+            case "boundary" -> {
+                requireNorm(name, n, Norm.L2);
+                return UsageException.wrap(() ->
+                        BoundaryAttack.builder().optMaxQueries(q).optSeed(s).build());
+            }
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    private static void requireNorm(String attack, Norm n, Norm... allowed) {
+        if (!List.of(allowed).contains(n)) {
+            StringBuilder names = new StringBuilder();
+            for (Norm a : allowed) {
+                names.append(names.length() == 0 ? "" : " or ").append(a.id());
+            }
+            throw new UsageException(attack + " takes --norm " + names + ", not " + n.id());
+        }
     }
 
     private EvasionAttack<DifferentiableClassifier> build(String name, Norm n) {
@@ -332,8 +540,8 @@ final class AttackCommand implements Callable<Integer> {
                         () -> new DeepFool(n, steps == null ? 50 : steps, 10, overshoot == null ? 0.02 : overshoot));
             }
             default ->
-                throw new UsageException(
-                        "unknown attack '" + attackName + "'; choose fgsm, pgd, cw, deepfool or mifgsm");
+                throw new UsageException("unknown attack '" + attackName
+                        + "'; choose fgsm, pgd, cw, deepfool, mifgsm, nes, spsa, square, hsj or boundary");
         }
     }
 

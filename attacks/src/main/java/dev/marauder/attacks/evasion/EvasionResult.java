@@ -26,7 +26,21 @@ public record EvasionResult(String attack, Norm norm, List<Outcome> outcomes) {
      * @param perturbationNorms per example, the norm of {@code adversarial - x}
      * @param seconds time spent on this epsilon (for minimisation attacks, which search once for
      *     all epsilons, an equal share of the search plus this epsilon's own checks)
+     * @param queries black-box attacks: model queries spent on each example (the final judging
+     *     query not included); null for white-box attacks
      */
     public record Outcome(
-            double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms, double seconds) {}
+            double epsilon,
+            FloatTensor adversarial,
+            boolean[] success,
+            float[] perturbationNorms,
+            double seconds,
+            long[] queries) {
+
+        /** The outcome of a white-box attack, which counts no queries. */
+        public Outcome(
+                double epsilon, FloatTensor adversarial, boolean[] success, float[] perturbationNorms, double seconds) {
+            this(epsilon, adversarial, success, perturbationNorms, seconds, null);
+        }
+    }
 }

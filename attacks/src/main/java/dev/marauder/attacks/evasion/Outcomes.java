@@ -35,6 +35,20 @@ final class Outcomes {
             Criterion criterion,
             long startNanos,
             double extraSeconds) {
+        return judge(model, norm, clean, candidate, epsilon, criterion, startNanos, extraSeconds, null);
+    }
+
+    /** As {@link #judge(Classifier, Norm, NDArray, NDArray, double, Criterion, long, double)}, with a black-box attack's queries per example. */
+    static EvasionResult.Outcome judge(
+            Classifier model,
+            Norm norm,
+            NDArray clean,
+            NDArray candidate,
+            double epsilon,
+            Criterion criterion,
+            long startNanos,
+            double extraSeconds,
+            long[] queries) {
         InputSpec spec = model.inputSpec();
         NDArray delta =
                 Double.isInfinite(epsilon) ? candidate.sub(clean) : norm.projectToBall(candidate.sub(clean), epsilon);
@@ -42,6 +56,6 @@ final class Outcomes {
         boolean[] success = criterion.isAdversarial(model.predict(adversarial)).toBooleanArray();
         float[] norms = norm.norms(adversarial.sub(clean)).toFloatArray();
         double seconds = (System.nanoTime() - startNanos) / 1e9 + extraSeconds;
-        return new EvasionResult.Outcome(epsilon, Tensors.toFloatTensor(adversarial), success, norms, seconds);
+        return new EvasionResult.Outcome(epsilon, Tensors.toFloatTensor(adversarial), success, norms, seconds, queries);
     }
 }

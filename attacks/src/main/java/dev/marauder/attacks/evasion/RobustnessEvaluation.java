@@ -52,6 +52,8 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
         boolean[][] success = new boolean[e][n];
         double[] normSum = new double[e];
         double[] seconds = new double[e];
+        long[][] queries = new long[e][];
+        long maxQueries = attack instanceof QueryAttack q ? q.maxQueries() : 0;
         float[][] adversarial = keepAdversarial ? new float[e][] : null;
         int keep = Math.min(samples, n);
         float[][] sampleAdv = new float[e][];
@@ -82,6 +84,12 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
                         EvasionResult.Outcome o = r.outcomes().get(k);
                         seconds[k] += o.seconds();
                         System.arraycopy(o.success(), 0, success[k], start, end - start);
+                        if (o.queries() != null) {
+                            if (queries[k] == null) {
+                                queries[k] = new long[n];
+                            }
+                            System.arraycopy(o.queries(), 0, queries[k], start, end - start);
+                        }
                         for (float v : o.perturbationNorms()) {
                             normSum[k] += v;
                         }
@@ -133,7 +141,8 @@ public record RobustnessEvaluation(int batchSize, int samples, boolean keepAdver
                     advConf[k],
                     success[k],
                     new FloatTensor(sampleAdv[k], keptShape),
-                    keepAdversarial ? new FloatTensor(adversarial[k], shape) : null));
+                    keepAdversarial ? new FloatTensor(adversarial[k], shape) : null,
+                    queries[k] == null ? null : QueryStats.of(maxQueries, queries[k])));
         }
         FloatTensor originals = data.features().slice(0, keep);
         return new RobustnessResult(

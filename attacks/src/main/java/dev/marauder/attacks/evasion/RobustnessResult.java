@@ -1,5 +1,6 @@
 package dev.marauder.attacks.evasion;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.core.data.FloatTensor;
 import java.util.List;
 
@@ -42,6 +43,8 @@ public record RobustnessResult(
      * @param success criterion per example
      * @param sampleAdversarials adversarial versions of {@code sampleOriginals}
      * @param adversarial every adversarial example, when kept, else null
+     * @param queries black-box attacks: the model queries spent per example and their median, mean
+     *     and total; null for white-box attacks
      */
     public record AtEpsilon(
             double epsilon,
@@ -53,5 +56,33 @@ public record RobustnessResult(
             float[] confidences,
             boolean[] success,
             FloatTensor sampleAdversarials,
-            FloatTensor adversarial) {}
+            FloatTensor adversarial,
+            @JsonInclude(JsonInclude.Include.NON_NULL) QueryStats queries) {
+
+        /** A row of a white-box attack, which counts no queries. */
+        public AtEpsilon(
+                double epsilon,
+                double robustAccuracy,
+                double attackSuccessRate,
+                double meanPerturbation,
+                double seconds,
+                int[] predictions,
+                float[] confidences,
+                boolean[] success,
+                FloatTensor sampleAdversarials,
+                FloatTensor adversarial) {
+            this(
+                    epsilon,
+                    robustAccuracy,
+                    attackSuccessRate,
+                    meanPerturbation,
+                    seconds,
+                    predictions,
+                    confidences,
+                    success,
+                    sampleAdversarials,
+                    adversarial,
+                    null);
+        }
+    }
 }

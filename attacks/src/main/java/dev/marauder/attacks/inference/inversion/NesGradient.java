@@ -1,14 +1,16 @@
 package dev.marauder.attacks.inference.inversion;
 
 import ai.djl.ndarray.NDManager;
+import dev.marauder.attacks.estimation.NesGradientEstimator;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.InputSpec;
 import java.util.SplittableRandom;
 
 /**
- * Black-box gradients estimated from queries with natural evolution strategies and antithetic
- * Gaussian sampling (Ilyas, Engstrom, Athalye &amp; Lin 2018, "Black-box Adversarial Attacks with
- * Limited Queries and Information"; Salimans et al. 2017):
+ * Black-box gradients of MI-Face's model term estimated from queries by the shared
+ * {@link NesGradientEstimator}: natural evolution strategies with antithetic Gaussian sampling
+ * (Ilyas, Engstrom, Athalye &amp; Lin 2018, "Black-box Adversarial Attacks with Limited Queries and
+ * Information"; Salimans et al. 2017):
  * {@code grad m(x) ~ 1/(2 n sigma) sum_j (m(x + sigma u_j) - m(x - sigma u_j)) u_j} with
  * {@code u_j ~ N(0, I)}, {@code 2n} queries per row.
  *
@@ -69,40 +71,17 @@ final class NesGradient implements GradientSource<Classifier> {
     @Override
     public Estimate gradient(Classifier model, NDManager scope, float[][] x, int[] targets, SplittableRandom[] random) {
         InputSpec spec = model.inputSpec();
-        int d = spec.size();
-        float sigma = (float) (relativeSigma * spec.smallestWidth());
-        float[][][] noise = new float[x.length][samples][d];
-        float[][] points = new float[x.length * 2 * samples][];
-        for (int r = 0; r < x.length; r++) {
-            for (int j = 0; j < samples; j++) {
-                float[] u = noise[r][j];
-                float[] plus = new float[d];
-                float[] minus = new float[d];
-                for (int k = 0; k < d; k++) {
-                    u[k] = (float) random[r].nextGaussian();
-                    float lo = spec.lowerAt(k);
-                    float hi = spec.upperAt(k);
-                    plus[k] = Math.min(hi, Math.max(lo, x[r][k] + sigma * u[k]));
-                    minus[k] = Math.min(hi, Math.max(lo, x[r][k] - sigma * u[k]));
-                }
-                points[(r * samples + j) * 2] = plus;
-                points[(r * samples + j) * 2 + 1] = minus;
+        NesGradientEstimator estimator =
+                new NesGradientEstimator(samples, (float) (relativeSigma * spec.smallestWidth()));
+        // m = 1 - p_t; its differences are those of -p_t, which is what the estimator is given.
+        float[][] gradient = estimator.estimate(x, spec, random, (points, owners) -> {
+            float[][] p = Queries.probabilities(model, Queries.batch(scope, points, spec));
+            double[] values = new double[points.length];
+            for (int i = 0; i < points.length; i++) {
+                values[i] = -(double) p[i][targets[owners[i]]];
             }
-        }
-        float[][] p = Queries.probabilities(model, Queries.batch(scope, points, spec));
-        float[][] gradient = new float[x.length][d];
-        for (int r = 0; r < x.length; r++) {
-            int t = targets[r];
-            for (int j = 0; j < samples; j++) {
-                // m = 1 - p_t, so m(x + sigma u) - m(x - sigma u) = p_t(x - sigma u) - p_t(x + sigma u).
-                double diff = (double) p[(r * samples + j) * 2 + 1][t] - p[(r * samples + j) * 2][t];
-                float w = (float) (diff / (2.0 * samples * sigma));
-                float[] u = noise[r][j];
-                for (int k = 0; k < d; k++) {
-                    gradient[r][k] += w * u[k];
-                }
-            }
-        }
+            return values;
+        });
         return new Estimate(gradient, null);
     }
 }
