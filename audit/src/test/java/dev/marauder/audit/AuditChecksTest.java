@@ -107,7 +107,11 @@ class AuditChecksTest {
                                         12.5,
                                         Provenance.start().finish()),
                                 150,
-                                "marauder attack transfer")),
+                                "marauder attack transfer",
+                                new BlackBoxEvasionCheck.SquareCost(
+                                        0.1, 100, 0.2, 0.78, 120, 300L, 1000, "marauder attack square"),
+                                new BlackBoxEvasionCheck.DecisionCost(20, 0.9, 2.1, 1000, "marauder attack hsj"),
+                                List.of())),
                 new Finding<>(
                         new MembershipInferenceCheck(),
                         new MembershipInferenceCheck.Result(List.of(MembershipRun.of(mia)), "marauder mia")),
@@ -193,8 +197,11 @@ class AuditChecksTest {
         assertThat(all.get(1).summary().get(0).severity()).isEqualTo(Severity.HIGH); // 0.05 / 0.9 <= 0.1
         assertThat(all.get(1).summary().get(0).headline())
                 .isEqualTo("robust accuracy 0.0500 at eps 0.1 (clean 0.9000)");
-        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // 0.3 / 0.9 <= 0.5
+        assertThat(all.get(2).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // 0.2 / 0.9 <= 0.5
         assertThat(all.get(2).summary().get(0).headline())
+                .isEqualTo("robust accuracy 0.200 at eps 0.1; 300 queries to fool half the examples");
+        assertThat(all.get(2).summary().get(1).severity()).isEqualTo(Severity.MEDIUM); // 0.3 / 0.9 <= 0.5
+        assertThat(all.get(2).summary().get(1).headline())
                 .isEqualTo("robust accuracy 0.300 (clean 0.900), transfer success 0.670 at eps 0.1");
         assertThat(all.get(3).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // TPR 0.004, AUC 0.61
         assertThat(all.get(4).summary().get(0).severity()).isEqualTo(Severity.MEDIUM); // epsilon 1.7
@@ -223,7 +230,7 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(9);
+        assertThat(report.summary()).hasSize(10);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
@@ -244,7 +251,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(9);
+        assertThat(json.get("summary")).hasSize(10);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

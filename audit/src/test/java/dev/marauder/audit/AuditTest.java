@@ -67,6 +67,10 @@ class AuditTest {
             assertThat(transfer.transfer().substituteQueries()).isEqualTo(25 * 8);
             assertThat(transfer.transfer().examples()).isEqualTo(25);
             assertThat(transfer.command()).contains("--seeds 25 --examples 25").contains("--substitute-queries 200");
+            assertThat(transfer.square().examples()).isEqualTo(50);
+            assertThat(transfer.square().command()).startsWith("marauder attack square --model ");
+            assertThat(transfer.hopSkipJump().examples()).isEqualTo(20);
+            assertThat(transfer.gradientMasking()).isEmpty(); // ONNX: no gradients, no comparison
             Map<String, String> skipped =
                     outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
             assertThat(skipped)
@@ -110,8 +114,8 @@ class AuditTest {
                     .containsExactly("empirical privacy audit", "memorization");
 
             Report report = AuditReport.of(outcome);
-            assertThat(report.summary()).hasSize(6);
-            SummaryLine dp = report.summary().get(4);
+            assertThat(report.summary()).hasSize(7);
+            SummaryLine dp = report.summary().get(5);
             assertThat(dp.severity()).isEqualTo(Severity.HIGH); // not trained with DP
             assertThat(dp.rule()).isEqualTo(SeverityRules.DIFFERENTIAL_PRIVACY);
             SummaryLine evasion = report.summary().get(1);
