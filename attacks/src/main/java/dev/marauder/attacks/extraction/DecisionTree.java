@@ -123,6 +123,17 @@ public record DecisionTree(Node root, int features, int classes) {
         return out;
     }
 
+    /** The share of the examples of {@code x} on which this tree and {@code other} predict the same label. */
+    public double agreement(DecisionTree other, dev.marauder.core.data.FloatTensor x) {
+        int[] p = classify(x);
+        int[] q = other.classify(x);
+        int same = 0;
+        for (int i = 0; i < p.length; i++) {
+            same += p[i] == q[i] ? 1 : 0;
+        }
+        return p.length == 0 ? Double.NaN : (double) same / p.length;
+    }
+
     /**
      * Grows a CART tree on {@code data} (rows of {@code features} values).
      *

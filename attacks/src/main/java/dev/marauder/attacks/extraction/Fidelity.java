@@ -3,6 +3,7 @@ package dev.marauder.attacks.extraction;
 import dev.marauder.core.data.FloatTensor;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
+import dev.marauder.core.model.InputSpec;
 import java.util.SplittableRandom;
 
 /**
@@ -30,8 +31,16 @@ public record Fidelity(double test, double uniform, int testExamples, int unifor
             throw new IllegalArgumentException("uniform inputs must be at least 1, got " + uniform);
         }
         double onTest = test == null ? Double.NaN : agreement(target, stolen, test.features());
-        FloatTensor random = Oracle.uniform(target.inputSpec(), uniform, new SplittableRandom(seed ^ 0x5EEDF1DL));
+        FloatTensor random = uniformInputs(target.inputSpec(), uniform, seed);
         return new Fidelity(onTest, agreement(target, stolen, random), test == null ? 0 : test.size(), uniform);
+    }
+
+    /**
+     * {@code n} inputs drawn uniformly from the box of {@code spec} for measuring fidelity, from a
+     * stream of {@code seed} that differs from the one the attacks draw their queries from.
+     */
+    public static FloatTensor uniformInputs(InputSpec spec, int n, long seed) {
+        return Oracle.uniform(spec, n, new SplittableRandom(seed ^ 0x5EEDF1DL));
     }
 
     /** The share of {@code x} on which both models predict the same label. */

@@ -35,13 +35,7 @@ class PathFindingExtractionTest {
     }
 
     static double agreement(DecisionTree a, DecisionTree b, FloatTensor x) {
-        int[] p = a.classify(x);
-        int[] q = b.classify(x);
-        int same = 0;
-        for (int i = 0; i < p.length; i++) {
-            same += p[i] == q[i] ? 1 : 0;
-        }
-        return (double) same / p.length;
+        return a.agreement(b, x);
     }
 
     @ParameterizedTest(name = "depth {0}, min leaf {1}, incomplete queries {2}")
