@@ -89,13 +89,37 @@ public record EquationSolvingExtraction(int queries, long seed) {
         double[][] weights = new double[classes][d];
         double[] bias = new double[classes];
         float[] data = x.data();
+        // classes whose usable answers are the same rows share one factorisation
+        java.util.Map<java.util.BitSet, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        double floor = floor(logScores);
         for (int c = 0; c < classes; c++) {
-            if (c == reference) {
-                continue;
+            if (c != reference) {
+                groups.computeIfAbsent(usable(logScores, c, reference, d), u -> new ArrayList<>())
+                        .add(c);
             }
-            double[] solution = solveClass(data, d, logScores, c, reference);
-            System.arraycopy(solution, 0, weights[c], 0, d);
-            bias[c] = solution[d];
+        }
+        for (java.util.Map.Entry<java.util.BitSet, List<Integer>> g : groups.entrySet()) {
+            int[] rows = g.getKey().stream().toArray();
+            double[][] a = new double[rows.length][d + 1];
+            for (int k = 0; k < rows.length; k++) {
+                for (int j = 0; j < d; j++) {
+                    a[k][j] = data[rows[k] * d + j];
+                }
+                a[k][d] = 1;
+            }
+            double[][] rhs = new double[g.getValue().size()][rows.length];
+            for (int t = 0; t < rhs.length; t++) {
+                int c = g.getValue().get(t);
+                for (int k = 0; k < rows.length; k++) {
+                    rhs[t][k] = orFloor(logScores[rows[k]][c], floor) - orFloor(logScores[rows[k]][reference], floor);
+                }
+            }
+            double[][] solutions = LeastSquares.solve(a, rhs);
+            for (int t = 0; t < rhs.length; t++) {
+                int c = g.getValue().get(t);
+                System.arraycopy(solutions[t], 0, weights[c], 0, d);
+                bias[c] = solutions[t][d];
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Provenance finished = provenance.finish();
@@ -143,42 +167,35 @@ public record EquationSolvingExtraction(int queries, long seed) {
         return best;
     }
 
-    /** {@code (w_c - w_r, b_c - b_r)} from the answers, {@code d + 1} values. */
-    private static double[] solveClass(float[] x, int d, double[][] logScores, int c, int r) {
-        List<Integer> usable = new ArrayList<>();
+    /**
+     * The answers that give an equation for class {@code c}: those with both {@code c}'s and the
+     * reference's probability positive, if there are at least {@code d + 1}; else all of them (a 0
+     * then reads as the floor).
+     */
+    private static java.util.BitSet usable(double[][] logScores, int c, int r, int d) {
+        java.util.BitSet rows = new java.util.BitSet(logScores.length);
         for (int i = 0; i < logScores.length; i++) {
             if (Double.isFinite(logScores[i][c]) && Double.isFinite(logScores[i][r])) {
-                usable.add(i);
+                rows.set(i);
             }
         }
-        double floor = Double.NaN;
-        if (usable.size() < d + 1) {
-            // too few exact answers: read each 0 as half the smallest positive probability seen
-            double smallest = Double.POSITIVE_INFINITY;
-            for (double[] row : logScores) {
-                for (double v : row) {
-                    if (Double.isFinite(v)) {
-                        smallest = Math.min(smallest, v);
-                    }
+        if (rows.cardinality() < d + 1) {
+            rows.set(0, logScores.length);
+        }
+        return rows;
+    }
+
+    /** Half the smallest positive probability returned, as a log: what a rounded 0 is read as. */
+    private static double floor(double[][] logScores) {
+        double smallest = Double.POSITIVE_INFINITY;
+        for (double[] row : logScores) {
+            for (double v : row) {
+                if (Double.isFinite(v)) {
+                    smallest = Math.min(smallest, v);
                 }
             }
-            floor = smallest - Math.log(2);
-            usable.clear();
-            for (int i = 0; i < logScores.length; i++) {
-                usable.add(i);
-            }
         }
-        double[][] a = new double[usable.size()][d + 1];
-        double[] b = new double[usable.size()];
-        for (int k = 0; k < usable.size(); k++) {
-            int i = usable.get(k);
-            for (int j = 0; j < d; j++) {
-                a[k][j] = x[i * d + j];
-            }
-            a[k][d] = 1;
-            b[k] = orFloor(logScores[i][c], floor) - orFloor(logScores[i][r], floor);
-        }
-        return LeastSquares.solve(a, b);
+        return smallest - Math.log(2);
     }
 
     private static double orFloor(double v, double floor) {

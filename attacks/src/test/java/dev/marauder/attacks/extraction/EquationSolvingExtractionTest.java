@@ -81,6 +81,33 @@ class EquationSolvingExtractionTest {
         }
     }
 
+    /**
+     * The rounding countermeasure (Tramer et al. 2016, Section 7) against equation-solving: fidelity
+     * on uniform inputs at k = 2, 3 and 4 decimals as the queries grow. Printed for the README.
+     */
+    @Test
+    void moreQueriesBuyBackFidelityLostToRounding() {
+        int d = target.inputSpec().size();
+        int[] multiples = {1, 5, 20, 100};
+        double[][] fidelity = new double[5][multiples.length];
+        for (int k = 2; k <= 4; k++) {
+            RoundedClassifier rounded = new RoundedClassifier(target, k);
+            for (int m = 0; m < multiples.length; m++) {
+                try (ExtractionResult r = new EquationSolvingExtraction(multiples[m] * (d + 1), 0).extract(rounded)) {
+                    fidelity[k][m] = Fidelity.measure(target, r.stolen(), data.test(), 10_000, 1)
+                            .uniform();
+                }
+                System.out.printf(
+                        "rounding k=%d, %d queries: uniform fidelity %.4f%n",
+                        k, multiples[m] * (d + 1), fidelity[k][m]);
+            }
+        }
+        // four decimals and 100 (d + 1) queries: the countermeasure costs the attacker queries, not success
+        assertThat(fidelity[4][multiples.length - 1]).isGreaterThanOrEqualTo(0.99);
+        // coarser rounding costs more at d + 1 queries
+        assertThat(fidelity[2][0]).isLessThan(fidelity[4][0]);
+    }
+
     @Test
     void refusesLabelOnlyTargetsAndTooFewQueries() {
         assertThatThrownBy(() -> EquationSolvingExtraction.minimal().extract(new LabelOnlyClassifier(target)))

@@ -52,6 +52,17 @@ class LeastSquaresTest {
     }
 
     @Test
+    void oneFactorisationServesSeveralRightHandSides() {
+        double[][] a = {{1, 0}, {1, 1}, {1, 2}, {1, 3}};
+        double[][] x = LeastSquares.solve(a, new double[][] {{1, 2, 2, 4}, {0, 2, 4, 6}});
+        assertThat(x[0][0]).isCloseTo(0.9, within(1e-12));
+        assertThat(x[0][1]).isCloseTo(0.9, within(1e-12));
+        assertThat(x[1][0]).isCloseTo(0, within(1e-12));
+        assertThat(x[1][1]).isCloseTo(2, within(1e-12));
+        assertThat(LeastSquares.gram(a)).isDeepEqualTo(new double[][] {{4, 6}, {6, 14}});
+    }
+
+    @Test
     void refusesSingularAndUnderdeterminedSystems() {
         assertThatThrownBy(() -> LeastSquares.solve(new double[][] {{1, 2}, {2, 4}}, new double[] {1, 2}))
                 .isInstanceOf(IllegalStateException.class)
