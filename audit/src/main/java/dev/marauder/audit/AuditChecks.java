@@ -15,6 +15,7 @@ public final class AuditChecks {
             new DifferentialPrivacyCheck(),
             new EmpiricalPrivacyAuditCheck(),
             new ModelInversionCheck(),
+            new ModelExtractionCheck(),
             new MemorizationCheck());
 
     private AuditChecks() {}

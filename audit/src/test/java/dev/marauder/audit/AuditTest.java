@@ -57,7 +57,13 @@ class AuditTest {
             assertThat(evasion.reason()).contains("no gradients").contains("black-box access only");
 
             AuditOutcome outcome = new Audit().run(context, Progress.NONE, w -> {});
-            assertThat(outcome.findings()).extracting(f -> f.check().id()).containsExactly("model");
+            assertThat(outcome.findings()).extracting(f -> f.check().id()).containsExactly("model", "model_extraction");
+            // a black-box model with confidences: equation-solving is tried with d + 1 queries; 784 inputs
+            // are too many for the audit's learning-based attempts
+            ModelExtractionCheck.Result extraction =
+                    outcome.result(ModelExtractionCheck.Result.class).orElseThrow();
+            assertThat(extraction.attempts()).hasSize(1);
+            assertThat(extraction.attempts().get(0).queries()).isEqualTo(785);
             Map<String, String> skipped =
                     outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
             assertThat(skipped)
@@ -89,13 +95,24 @@ class AuditTest {
             AuditOutcome outcome = new Audit().run(context, Progress.NONE, warnings::add);
             assertThat(outcome.findings())
                     .extracting(f -> f.check().id())
-                    .containsExactly("model", "evasion", "membership_inference", "privacy", "model_inversion");
+                    .containsExactly(
+                            "model",
+                            "evasion",
+                            "membership_inference",
+                            "privacy",
+                            "model_inversion",
+                            "model_extraction");
             assertThat(outcome.skipped())
                     .extracting(SkippedCheck::name)
                     .containsExactly("empirical privacy audit", "memorization");
 
             Report report = AuditReport.of(outcome);
-            assertThat(report.summary()).hasSize(5);
+            assertThat(report.summary()).hasSize(6);
+            // a logistic regression is stolen by equation-solving from d + 1 confidence vectors
+            SummaryLine extraction = report.summary().get(5);
+            assertThat(extraction.severity()).isEqualTo(Severity.HIGH);
+            assertThat(extraction.headline()).startsWith("0.99 test fidelity with 785 queries");
+            assertThat(extraction.command()).startsWith("marauder extract --target ");
             SummaryLine dp = report.summary().get(3);
             assertThat(dp.severity()).isEqualTo(Severity.HIGH); // not trained with DP
             assertThat(dp.rule()).isEqualTo(SeverityRules.DIFFERENTIAL_PRIVACY);
