@@ -16,6 +16,7 @@ public final class AuditChecks {
             new DifferentialPrivacyCheck(),
             new EmpiricalPrivacyAuditCheck(),
             new ModelInversionCheck(),
+            new ModelExtractionCheck(),
             new MemorizationCheck());
 
     private AuditChecks() {}

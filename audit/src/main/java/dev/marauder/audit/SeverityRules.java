@@ -62,6 +62,14 @@ public final class SeverityRules {
     /** The rule of {@link #inversion}. */
     public static final String INVERSION = "not assessed: the model's confidence in each reconstruction is measured,"
             + " not its similarity to training data; judge the images";
+    /** The rule of {@link #extraction}. */
+    public static final String EXTRACTION = "high if a copy agreeing with the model on 0.99 of the test inputs took at"
+            + " most 10 (d + 1) queries (d: input values); medium if it took more (up to the audit's 100 (d + 1));"
+            + " low if no attempt reached 0.99 (a stronger attacker may still)";
+
+    /** Queries per input value, plus one, up to which an extraction is rated high. */
+    public static final int EXTRACTION_HIGH_QUERIES_PER_FEATURE = 10;
+
     /** The rule of {@link #baseline}. */
     public static final String BASELINE = "informational: the clean accuracy every other number is read against";
 
@@ -175,6 +183,21 @@ public final class SeverityRules {
     /** Model inversion ({@link #INVERSION}): no number measures reconstruction quality, so not assessed. */
     public static Severity inversion() {
         return Severity.NOT_ASSESSED;
+    }
+
+    /**
+     * Model extraction ({@link #EXTRACTION}).
+     *
+     * @param queriesToTarget queries of the first attempt that reached 0.99 test fidelity, or null
+     * @param features input values d of one example
+     */
+    public static Severity extraction(Long queriesToTarget, int features) {
+        if (queriesToTarget == null) {
+            return Severity.LOW;
+        }
+        return queriesToTarget <= (long) EXTRACTION_HIGH_QUERIES_PER_FEATURE * (features + 1)
+                ? Severity.HIGH
+                : Severity.MEDIUM;
     }
 
     /** The clean-accuracy baseline ({@link #BASELINE}): informational, not assessed. */

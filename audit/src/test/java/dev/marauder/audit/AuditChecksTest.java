@@ -145,6 +145,15 @@ class AuditChecksTest {
                                 null,
                                 List.of())),
                 new Finding<>(
+                        new ModelExtractionCheck(),
+                        new ModelExtractionCheck.Result(
+                                784,
+                                2000,
+                                List.of(new ModelExtractionCheck.Attempt(
+                                        "equation-solving", "logreg", 785, 0.9995, 1.0, 1.2)),
+                                785L,
+                                "marauder extract --target m --data fashion-mnist --kind equation")),
+                new Finding<>(
                         new MemorizationCheck(),
                         new MemorizationCheck.Result(
                                 List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
@@ -211,7 +220,10 @@ class AuditChecksTest {
         assertThat(all.get(5).summary())
                 .extracting(SummaryLine::severity)
                 .containsExactly(Severity.MEDIUM, Severity.LOW);
-        assertThat(all.get(7).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
+        assertThat(all.get(7).summary().get(0).severity()).isEqualTo(Severity.HIGH); // 785 <= 10 x 785 queries
+        assertThat(all.get(7).summary().get(0).headline())
+                .isEqualTo("0.99 test fidelity with 785 queries (d + 1 = 785)");
+        assertThat(all.get(8).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
         assertThat(new DifferentialPrivacyCheck()
                         .summary(DifferentialPrivacyCheck.of(null))
                         .get(0)
@@ -230,7 +242,7 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(10);
+        assertThat(report.summary()).hasSize(11);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
@@ -241,6 +253,7 @@ class AuditChecksTest {
                         "privacy",
                         "empirical_privacy_audit",
                         "model_inversion",
+                        "model_extraction",
                         "memorization");
         String html = ReportWriter.toHtml(report);
         int h1 = html.indexOf("<h1");
@@ -251,7 +264,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(10);
+        assertThat(json.get("summary")).hasSize(11);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

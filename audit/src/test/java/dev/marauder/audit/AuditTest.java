@@ -60,7 +60,7 @@ class AuditTest {
             // black-box checks run on every model: queries suffice
             assertThat(outcome.findings())
                     .extracting(f -> f.check().id())
-                    .containsExactly("model", "black_box_evasion");
+                    .containsExactly("model", "black_box_evasion", "model_extraction");
             BlackBoxEvasionCheck.Result transfer =
                     outcome.result(BlackBoxEvasionCheck.Result.class).orElseThrow();
             assertThat(transfer.seeds()).isEqualTo(25);
@@ -71,6 +71,12 @@ class AuditTest {
             assertThat(transfer.square().command()).startsWith("marauder attack square --model ");
             assertThat(transfer.hopSkipJump().examples()).isEqualTo(20);
             assertThat(transfer.gradientMasking()).isEmpty(); // ONNX: no gradients, no comparison
+            // a black-box model with confidences: equation-solving is tried with d + 1 queries; 784 inputs
+            // are too many for the audit's learning-based attempts
+            ModelExtractionCheck.Result extraction =
+                    outcome.result(ModelExtractionCheck.Result.class).orElseThrow();
+            assertThat(extraction.attempts()).hasSize(1);
+            assertThat(extraction.attempts().get(0).queries()).isEqualTo(785);
             Map<String, String> skipped =
                     outcome.skipped().stream().collect(Collectors.toMap(SkippedCheck::name, SkippedCheck::reason));
             assertThat(skipped)
@@ -108,13 +114,19 @@ class AuditTest {
                             "black_box_evasion",
                             "membership_inference",
                             "privacy",
-                            "model_inversion");
+                            "model_inversion",
+                            "model_extraction");
             assertThat(outcome.skipped())
                     .extracting(SkippedCheck::name)
                     .containsExactly("empirical privacy audit", "memorization");
 
             Report report = AuditReport.of(outcome);
-            assertThat(report.summary()).hasSize(7);
+            assertThat(report.summary()).hasSize(8);
+            // a logistic regression is stolen by equation-solving from d + 1 confidence vectors
+            SummaryLine extraction = report.summary().get(7);
+            assertThat(extraction.severity()).isEqualTo(Severity.HIGH);
+            assertThat(extraction.headline()).startsWith("0.99 test fidelity with 785 queries");
+            assertThat(extraction.command()).startsWith("marauder extract --target ");
             SummaryLine dp = report.summary().get(5);
             assertThat(dp.severity()).isEqualTo(Severity.HIGH); // not trained with DP
             assertThat(dp.rule()).isEqualTo(SeverityRules.DIFFERENTIAL_PRIVACY);

@@ -118,4 +118,12 @@ class SeverityRulesTest {
             }
         }
     }
+
+    @Test
+    void extractionIsHighUpToTenQueriesPerInputValue() {
+        assertThat(SeverityRules.extraction(785L, 784)).isEqualTo(Severity.HIGH);
+        assertThat(SeverityRules.extraction(7850L, 784)).isEqualTo(Severity.HIGH);
+        assertThat(SeverityRules.extraction(7851L, 784)).isEqualTo(Severity.MEDIUM);
+        assertThat(SeverityRules.extraction(null, 784)).isEqualTo(Severity.LOW);
+    }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             MiaCommand.class,
             InvertCommand.class,
             AttributeCommand.class,
+            ExtractCommand.class,
             ExposureCommand.class,
             AuditCommand.class,
             BenchCommand.class,
@@ -47,8 +48,8 @@ public final class Main implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "a command is required (train, eval, attack, mia, invert, attribute, audit, bench, privacy, exposure,"
-                        + " serve)");
+                "a command is required (train, eval, attack, mia, invert, attribute, extract, audit, bench, privacy,"
+                        + " exposure, serve)");
     }
 
     /**

@@ -19,7 +19,9 @@ public interface TrainingExamples {
 
     /**
      * The targets of the examples at {@code indices}: class indices {@code [N]}, or
-     * {@code [N, T]} for a sequence model, allocated in {@code manager}.
+     * {@code [N, T]} for a sequence model, or probability vectors {@code [N, C]} (float) for soft
+     * labels (see {@link Losses#meanCrossEntropy}), allocated in {@code manager}. DP-SGD takes
+     * class indices only.
      */
     NDArray targets(NDManager manager, int[] indices);
 
