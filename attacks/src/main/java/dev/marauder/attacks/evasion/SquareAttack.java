@@ -332,7 +332,7 @@ public final class SquareAttack extends QueryAttack {
         }
         int limit = Math.min(hgt, wid) - 1;
         if (s > limit) {
-            s = limit % 2 == 1 ? limit : limit - 1;
+            s = limit % 2 != 0 ? limit : limit - 1;
         }
         int h1 = r.nextInt(hgt - s);
         int w1 = r.nextInt(wid - s);

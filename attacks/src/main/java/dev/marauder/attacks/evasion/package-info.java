@@ -4,7 +4,11 @@
  * {@link dev.marauder.core.model.DifferentiableClassifier}, so a white-box attack on a black-box
  * model does not compile. Fixed-budget attacks (FGSM/FGM, BIM/PGD, MI-FGSM) share the template
  * {@link dev.marauder.attacks.evasion.FixedEpsilonAttack}; minimal-perturbation attacks (C&amp;W L2,
- * DeepFool) share {@link dev.marauder.attacks.evasion.MinimizationAttack}. The norm
+ * DeepFool) share {@link dev.marauder.attacks.evasion.MinimizationAttack}. Black-box attacks, which
+ * take any {@link dev.marauder.core.model.Classifier} and spend at most a set number of queries per
+ * example, share {@link dev.marauder.attacks.evasion.QueryAttack}: score-based NES, SPSA and Square,
+ * decision-based HopSkipJump and Boundary; their results count the queries
+ * ({@link dev.marauder.attacks.evasion.QueryStats}). The norm
  * ({@link dev.marauder.core.norm.Norm}) and the loss ({@link dev.marauder.core.model.AttackLoss}) are
  * strategies, success is decided by a {@link dev.marauder.attacks.evasion.Criterion}, and
  * {@link dev.marauder.attacks.evasion.RobustnessEvaluation} turns a run into robust accuracy per

@@ -119,7 +119,11 @@ public record ReferenceModelDirectory(Path directory, List<Path> models, boolean
 
     /** The per-model mask file of {@code model}: {@code NAME.keep.npy} beside it. */
     public static Path maskFileOf(Path model) {
-        return model.resolveSibling(stem(String.valueOf(model.getFileName())) + MASK_SUFFIX);
+        Path name = model.getFileName();
+        if (name == null) {
+            throw new IllegalArgumentException("a model path needs a file name, got " + model);
+        }
+        return model.resolveSibling(stem(name.toString()) + MASK_SUFFIX);
     }
 
     /**
