@@ -219,11 +219,13 @@ public final class BlackBoxEvasionCheck implements AuditCheck<BlackBoxEvasionChe
         successful.sort(null);
         int needed = (int) Math.ceil(TARGET_SUCCESS * correct);
         Long toHalf = correct > 0 && successful.size() >= needed ? successful.get(Math.max(0, needed - 1)) : null;
-        double median = successful.isEmpty()
-                ? Double.NaN
-                : successful.size() % 2 == 1
-                        ? successful.get(successful.size() / 2)
-                        : (successful.get(successful.size() / 2 - 1) + successful.get(successful.size() / 2)) / 2.0;
+        double median = Double.NaN;
+        int k = successful.size();
+        if (k > 0) {
+            long upper = successful.get(k / 2);
+            long lower = successful.get((k - 1) / 2);
+            median = (lower + upper) / 2.0; // the middle value, or the mean of the two middle values
+        }
         String command = String.format(
                 Locale.ROOT,
                 "marauder attack square --model %s %s --norm linf --eps %s --max-queries %d --out square.json",

@@ -164,7 +164,7 @@ public record SubstituteTraining(
                     break;
                 }
                 int[] chosen = subset(set.examples(), left, random);
-                double step = (tau > 0 && (round / tau) % 2 == 1 ? -1 : 1) * lambda;
+                double step = (tau > 0 && (round / tau) % 2 != 0 ? -1 : 1) * lambda;
                 FloatTensor added = augment(substitute, set.select(chosen), select(labels, chosen), step, spec);
                 int[] addedLabels = target.classify(added, BATCH);
                 queries += added.examples();
