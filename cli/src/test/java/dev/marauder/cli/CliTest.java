@@ -439,7 +439,9 @@ class CliTest {
                 .isEqualTo(
                         "the model (onnx) gives no gradients (black-box access only), and FGSM and PGD are white-box attacks");
         assertThat(skippedReason(json, "model inversion")).contains("no gradients");
-        assertThat(json.get("sections").fieldNames()).toIterable().containsExactly("model", "model_extraction");
+        assertThat(json.get("sections").fieldNames())
+                .toIterable()
+                .containsExactly("model", "black_box_evasion", "model_extraction");
         assertThat(r.out())
                 .contains("skipped evasion (white-box): ")
                 .contains("skipped membership inference: ")
