@@ -4,6 +4,7 @@ import dev.marauder.attacks.evasion.FastGradientMethod;
 import dev.marauder.attacks.evasion.GradientMaskingCheck;
 import dev.marauder.attacks.evasion.HopSkipJump;
 import dev.marauder.attacks.evasion.ProjectedGradientDescent;
+import dev.marauder.attacks.evasion.QueryStats;
 import dev.marauder.attacks.evasion.RobustnessEvaluation;
 import dev.marauder.attacks.evasion.RobustnessResult;
 import dev.marauder.attacks.evasion.SquareAttack;
@@ -219,13 +220,12 @@ public final class BlackBoxEvasionCheck implements AuditCheck<BlackBoxEvasionChe
         successful.sort(null);
         int needed = (int) Math.ceil(TARGET_SUCCESS * correct);
         Long toHalf = correct > 0 && successful.size() >= needed ? successful.get(Math.max(0, needed - 1)) : null;
-        double median = Double.NaN;
-        int k = successful.size();
-        if (k > 0) {
-            long upper = successful.get(k / 2);
-            long lower = successful.get((k - 1) / 2);
-            median = (lower + upper) / 2.0; // the middle value, or the mean of the two middle values
-        }
+        double median = successful.isEmpty()
+                ? Double.NaN
+                : QueryStats.of(
+                                SQUARE_QUERIES,
+                                successful.stream().mapToLong(Long::longValue).toArray())
+                        .median();
         String command = String.format(
                 Locale.ROOT,
                 "marauder attack square --model %s %s --norm linf --eps %s --max-queries %d --out square.json",
