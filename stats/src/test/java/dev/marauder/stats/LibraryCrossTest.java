@@ -20,9 +20,10 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * precision; elsewhere the library is used directly.
  */
 class LibraryCrossTest {
+    private static final int TRIES_BETA = 300;
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    @Property(tries = 300)
+    @Property(tries = TRIES_BETA)
     void regularizedBetaAgreesWithTheLibrary(
             @ForAll @DoubleRange(min = 0.5, max = 2000) double a,
             @ForAll @DoubleRange(min = 0.5, max = 2000) double b,
@@ -35,9 +36,10 @@ class LibraryCrossTest {
         if (library > 1e-200) {
             assertThat(ours).isCloseTo(library, within(1e-10 * library));
         }
-        // Deep in the tail the library's value drifts (1e-10 relative at 1e-288, where this class
-        // is checked against mpmath to 1e-14); the logarithms still agree to 1e-9.
-        if (library > 1e-300) {
+        // Deep in the tail the library's own value drifts (1e-8 relative near 1e-299, where this
+        // class is checked against mpmath to 1e-14 in IncompleteBetaTest), so the logarithms are
+        // compared down to 1e-250 only.
+        if (library > 1e-250) {
             assertThat(IncompleteBeta.logRegularized(x, 1 - x, a, b)).isCloseTo(Math.log(library), within(1e-9));
         }
     }
