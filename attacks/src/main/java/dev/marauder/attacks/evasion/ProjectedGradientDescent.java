@@ -119,29 +119,12 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
 
     @Override
     protected NDArray perturb(DifferentiableClassifier model, NDArray x, Criterion criterion, double epsilon) {
-        NDManager scope = x.getManager();
-        UnaryOperator<NDArray> feasible = norm().projectionAround(
-                        x,
-                        epsilon,
-                        model.inputSpec().lowerArray(scope),
-                        model.inputSpec().upperArray(scope));
         LogitsObjective objective = criterion.objective(loss);
-        double step = stepSize(epsilon);
         SplittableRandom random = new SplittableRandom(seed ^ Double.doubleToLongBits(epsilon));
         NDArray best = null;
         NDArray bestScore = null;
         for (int r = 0; r < restarts; r++) {
-            NDArray adv = randomStart ? feasible.apply(x.add(norm().uniformInBall(x, epsilon, random))) : x.duplicate();
-            for (int i = 0; i < steps; i++) {
-                try (NDManager iteration = scope.newSubManager()) {
-                    adv.attach(iteration); // the previous iterate dies with this step
-                    NDArray gradient = model.gradient(adv, objective).gradient();
-                    NDArray next = feasible.apply(
-                            adv.add(norm().steepestAscent(gradient).mul(step)));
-                    next.attach(scope);
-                    adv = next;
-                }
-            }
+            NDArray adv = ascend(model, x, objective, epsilon, random);
             if (restarts == 1) {
                 return adv;
             }
@@ -156,6 +139,47 @@ public final class ProjectedGradientDescent extends FixedEpsilonAttack<Different
             }
         }
         return best;
+    }
+
+    /**
+     * One run of this attack's steps on any objective: from {@code x} (or, with the random start,
+     * a uniform point of the ball drawn from {@code random}), the attack's steps of the norm's
+     * steepest ascent of {@code objective}, each projected onto the epsilon ball around {@code x}
+     * and the model's bounds. The attacks use it with their criterion's loss; adversarial training
+     * uses it as its inner maximisation, with the cross-entropy or TRADES's KL divergence.
+     *
+     * @param model the model whose input gradients are followed
+     * @param x the centre of the ball, {@code [N, ...]}; its manager receives the result
+     * @param objective the scalar the steps ascend
+     * @param epsilon the radius of the ball
+     * @param random the random start's generator (unused without a random start)
+     * @return the last iterate, in the ball and the bounds
+     */
+    public NDArray ascend(
+            DifferentiableClassifier model,
+            NDArray x,
+            LogitsObjective objective,
+            double epsilon,
+            SplittableRandom random) {
+        NDManager scope = x.getManager();
+        UnaryOperator<NDArray> feasible = norm().projectionAround(
+                        x,
+                        epsilon,
+                        model.inputSpec().lowerArray(scope),
+                        model.inputSpec().upperArray(scope));
+        double step = stepSize(epsilon);
+        NDArray adv = randomStart ? feasible.apply(x.add(norm().uniformInBall(x, epsilon, random))) : x.duplicate();
+        for (int i = 0; i < steps; i++) {
+            try (NDManager iteration = scope.newSubManager()) {
+                adv.attach(iteration); // the previous iterate dies with this step
+                NDArray gradient = model.gradient(adv, objective).gradient();
+                NDArray next =
+                        feasible.apply(adv.add(norm().steepestAscent(gradient).mul(step)));
+                next.attach(scope);
+                adv = next;
+            }
+        }
+        return adv;
     }
 
     /**

@@ -105,6 +105,7 @@ public final class StolenModels {
                 seconds,
                 null,
                 null,
+                null,
                 provenance,
                 null,
                 null);
@@ -138,6 +139,7 @@ public final class StolenModels {
                 c.trainingSeconds(),
                 c.parametersSha256(),
                 c.privacy(),
+                c.defense(),
                 c.provenance(),
                 c.parametersFile(),
                 c.integrity());

@@ -29,6 +29,7 @@ import java.util.List;
  * @param trainingSeconds wall-clock training time
  * @param parametersSha256 SHA-256 of the parameter file
  * @param privacy differential-privacy settings and epsilon spent, or null for non-private training
+ * @param defense the defense the model was trained with (e.g. adversarial training), or null
  * @param provenance library versions, settings and timestamps of the training run
  * @param parametersFile the name of the parameter file in the model directory (null in cards of
  *     format 1, whose file is {@code parameters.bin})
@@ -57,6 +58,7 @@ public record ModelCard(
         double trainingSeconds,
         String parametersSha256,
         PrivacyGuarantee privacy,
+        TrainingDefense defense,
         Provenance provenance,
         String parametersFile,
         String integrity) {
@@ -109,6 +111,7 @@ public record ModelCard(
                 trainingSeconds,
                 sha,
                 privacy,
+                defense,
                 provenance,
                 file,
                 integrityHash);

@@ -1,7 +1,6 @@
 package dev.marauder.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -43,6 +42,21 @@ public record AdamTrainer(int epochs, int batchSize, double learningRate, long s
     @Override
     public TrainingRun fit(
             Block block, TrainingExamples examples, String name, Progress progress, Consumer<String> warnings) {
+        return fit(block, examples, name, progress, BatchObjective.CROSS_ENTROPY);
+    }
+
+    /**
+     * Fits {@code block} to {@code examples} by minimising {@code objective} batch by batch: the
+     * loop of every Adam-trained objective (plain, adversarial).
+     *
+     * @param block the network; its parameters are updated in place and left unfrozen
+     * @param examples the training examples
+     * @param name what the progress bar calls this run
+     * @param progress receives the run's steps and, after each epoch, the objective's statistics
+     * @param objective how a batch becomes a loss
+     */
+    public TrainingRun fit(
+            Block block, TrainingExamples examples, String name, Progress progress, BatchObjective objective) {
         long start = System.nanoTime();
         Optimizer adam = Optimizer.adam()
                 .optLearningRateTracker(Tracker.fixed((float) learningRate))
@@ -69,10 +83,9 @@ public record AdamTrainer(int epochs, int batchSize, double learningRate, long s
                     try (NDManager scope = manager.newSubManager()) {
                         NDArray x = examples.inputs(scope, batch);
                         NDArray y = examples.targets(scope, batch);
+                        NDArray prepared = prepare(objective, block, parameters, x, y);
                         last = Autograd.collect(gc -> {
-                            NDArray logits = block.forward(parameters, new NDList(x), true)
-                                    .singletonOrThrow();
-                            NDArray loss = Losses.meanCrossEntropy(logits, y);
+                            NDArray loss = objective.loss(block, parameters, x, prepared, y);
                             gc.backward(loss);
                             return (double) loss.getFloat();
                         });
@@ -87,10 +100,25 @@ public record AdamTrainer(int epochs, int batchSize, double learningRate, long s
                     steps++;
                     task.advance(batch.length);
                 }
-                task.status(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch + 1, lossSum / batches));
+                String statistics = objective.endEpoch();
+                task.status(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch + 1, lossSum / batches)
+                        + (statistics.isEmpty() ? "" : " " + statistics));
             }
         }
         return new TrainingRun(steps, last, (System.nanoTime() - start) / 1e9, null);
+    }
+
+    private static NDArray prepare(
+            BatchObjective objective, Block block, ParameterStore parameters, NDArray x, NDArray y) {
+        if (!objective.prepares()) {
+            return x;
+        }
+        block.freezeParameters(true);
+        try {
+            return objective.prepare(block, parameters, x, y);
+        } finally {
+            block.freezeParameters(false);
+        }
     }
 
     @Override

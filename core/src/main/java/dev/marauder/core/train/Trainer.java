@@ -47,6 +47,14 @@ public interface Trainer {
         return "adam";
     }
 
+    /**
+     * The defense this trainer applies, recorded in the model card, or null for plain (and
+     * DP-SGD) training.
+     */
+    default dev.marauder.core.model.TrainingDefense defense() {
+        return null;
+    }
+
     /** Seeds parameter initialisation and, for plain training, the batch order. */
     long seed();
 

@@ -148,6 +148,7 @@ public final class Training {
                 run.seconds(),
                 null,
                 run.privacy(),
+                t.defense(),
                 provenance,
                 null,
                 null);
