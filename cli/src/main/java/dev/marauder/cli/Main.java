@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             BenchCommand.class,
             PrivacyCommand.class,
-            ServeCommand.class
+            ServeCommand.class,
+            DefendCommand.class
         })
 public final class Main implements Runnable {
     /** Exit code of a failure. */

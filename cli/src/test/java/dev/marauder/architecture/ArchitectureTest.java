@@ -19,8 +19,9 @@ import com.tngtech.archunit.library.GeneralCodingRules;
  * the main classes of every module: this module depends on all of them, so all are on its class
  * path. Modules, bottom to top: {@code stats} (engine-free math), {@code accounting}
  * (engine-free, on {@code stats} only), {@code core}, {@code privacy} and {@code attacks}
- * (independent of each other), {@code report} (independent of all), then {@code audit},
- * {@code bench}, and {@code cli} on top. {@code serve} (the Open Inference Protocol server) stands on
+ * (independent of each other), {@code report} (independent of all),
+ * {@code defenses} (on {@code attacks}: a defense is trained and judged with attacks), then
+ * {@code audit}, {@code bench}, and {@code cli} on top. {@code serve} (the Open Inference Protocol server) stands on
  * {@code core} alone, and only {@code cli} uses it.
  */
 @AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -41,6 +42,7 @@ class ArchitectureTest {
                     "ai.onnxruntime..",
                     "dev.marauder.core..",
                     "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
                     "dev.marauder.privacy..",
                     "dev.marauder.report..",
                     "dev.marauder.audit..",
@@ -70,6 +72,15 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAPackage("dev.marauder.privacy..");
 
+    /** Defenses stand on attacks, never the reverse: an attack does not know what it evaluates. */
+    @ArchTest
+    static final ArchRule attacksNeverDependOnDefenses = noClasses()
+            .that()
+            .resideInAnyPackage("dev.marauder.attacks..", "dev.marauder.privacy..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.defenses..");
+
     @ArchTest
     static final ArchRule privacyNeverDependsOnAttacks = noClasses()
             .that()
@@ -87,6 +98,7 @@ class ArchitectureTest {
             .resideInAnyPackage(
                     "dev.marauder.serve..",
                     "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
                     "dev.marauder.privacy..",
                     "dev.marauder.report..",
                     "dev.marauder.audit..",
@@ -105,6 +117,7 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage(
                     "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
                     "dev.marauder.privacy..",
                     "dev.marauder.report..",
                     "dev.marauder.audit..",
@@ -163,6 +176,7 @@ class ArchitectureTest {
                     "dev.marauder.core.norm..",
                     "dev.marauder.stats..",
                     "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
                     "dev.marauder.privacy..",
                     "dev.marauder.audit..",
                     "dev.marauder.bench..",
@@ -176,6 +190,7 @@ class ArchitectureTest {
                     "dev.marauder.stats..",
                     "dev.marauder.core..",
                     "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
                     "dev.marauder.privacy..",
                     "dev.marauder.report..",
                     "dev.marauder.serve..")
