@@ -2,6 +2,7 @@ package dev.marauder.cli;
 
 import dev.marauder.core.norm.Norm;
 import dev.marauder.defenses.training.AdversarialTrainer;
+import dev.marauder.defenses.training.NoiseAugmentedTrainer;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "defend",
         mixinStandardHelpOptions = true,
-        description = "Defenses: robust training (and their evaluation).",
+        description = "Defenses: robust training (adversarial training; noise augmentation for `certify`).",
         subcommands = {DefendCommand.Train.class})
 final class DefendCommand implements Runnable {
     @Spec
@@ -43,15 +44,22 @@ final class DefendCommand implements Runnable {
         @Mixin
         ModelTrainingOptions training;
 
-        @Option(names = "--method", required = true, paramLabel = "M", description = "pgd, trades or fast.")
+        @Option(
+                names = "--method",
+                required = true,
+                paramLabel = "M",
+                description = "pgd, trades, fast (adversarial training, need --eps) or noise (Gaussian noise"
+                        + " augmentation for randomized smoothing, needs --sigma).")
         String method;
 
+        @Option(names = "--eps", paramLabel = "E", description = "Radius of the ball trained against, in input units.")
+        Double eps;
+
         @Option(
-                names = "--eps",
-                required = true,
-                paramLabel = "E",
-                description = "Radius of the ball trained against, in input units.")
-        double eps;
+                names = "--sigma",
+                paramLabel = "S",
+                description = "Noise standard deviation of --method noise (use the same for `certify`).")
+        Double sigma;
 
         @Option(names = "--norm", defaultValue = "linf", paramLabel = "N", description = "linf or l2 (default linf).")
         String norm;
@@ -73,9 +81,38 @@ final class DefendCommand implements Runnable {
 
         @Override
         public Integer call() {
+            var stdout = spec.commandLine().getOut();
+            if (!java.util.List.of("pgd", "trades", "fast", "noise").contains(method.toLowerCase(Locale.ROOT))) {
+                throw new UsageException("--method must be pgd, trades, fast or noise, got '" + method + "'");
+            }
+            if ("noise".equalsIgnoreCase(method)) {
+                if (sigma == null || eps != null || attackSteps != null || attackStep != null || beta != null) {
+                    throw new UsageException("--method noise takes --sigma S and none of --eps, --attack-steps,"
+                            + " --attack-step, --beta");
+                }
+                NoiseAugmentedTrainer noisy;
+                try {
+                    noisy = new NoiseAugmentedTrainer(sigma, training.settings().trainer());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--sigma: " + e.getMessage());
+                }
+                training.run(
+                        split -> noisy,
+                        stdout,
+                        spec.commandLine().getErr(),
+                        card -> stdout.printf(
+                                "defense: %s, sigma %s%n", card.defense().method(), sigma));
+                return 0;
+            }
+            if (eps == null || sigma != null) {
+                throw new UsageException("--method " + method + " needs --eps E (and takes no --sigma)");
+            }
             AdversarialTrainer trainer;
             try {
                 AdversarialTrainer.Method m = AdversarialTrainer.Method.of(method.toLowerCase(Locale.ROOT));
+                if (!(eps > 0)) {
+                    throw new UsageException("--eps: epsilon must be positive and finite, got " + eps);
+                }
                 Norm n = Norm.of(norm.toLowerCase(Locale.ROOT));
                 if (n != Norm.LINF && n != Norm.L2) {
                     throw new UsageException("--norm must be linf or l2, got '" + norm + "'");
@@ -96,7 +133,6 @@ final class DefendCommand implements Runnable {
                 throw new UsageException(e.getMessage());
             }
             AdversarialTrainer chosen = trainer;
-            var stdout = spec.commandLine().getOut();
             training.run(
                     split -> chosen,
                     stdout,

@@ -34,7 +34,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             PrivacyCommand.class,
             ServeCommand.class,
-            DefendCommand.class
+            DefendCommand.class,
+            CertifyCommand.class
         })
 public final class Main implements Runnable {
     /** Exit code of a failure. */

@@ -70,7 +70,10 @@ class DefendCommandTest {
     void mistakesAreOneLineErrorsBeforeAnyTraining(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("m");
         String[] base = {"defend", "train", "--arch", "logreg", "--data", "fashion-mnist", "--out", out.toString()};
-        assertUsage(concat(base, "--method", "free", "--eps", "0.1"), "pgd, trades or fast");
+        assertUsage(concat(base, "--method", "free", "--eps", "0.1"), "pgd, trades, fast or noise");
+        assertUsage(concat(base, "--method", "pgd"), "needs --eps");
+        assertUsage(concat(base, "--method", "noise", "--eps", "0.1"), "--method noise takes --sigma");
+        assertUsage(concat(base, "--method", "noise", "--sigma", "-1"), "sigma");
         assertUsage(concat(base, "--method", "pgd", "--eps", "0"), "epsilon");
         assertUsage(concat(base, "--method", "pgd", "--eps", "0.1", "--norm", "l1"), "--norm must be linf or l2");
         assertUsage(concat(base, "--method", "pgd", "--eps", "0.1", "--beta", "2"), "trades only");
@@ -95,6 +98,69 @@ class DefendCommandTest {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err().strip().lines()).hasSize(1);
         assertThat(Files.readString(notOurs.resolve("notes.txt"))).isEqualTo("mine");
+    }
+
+    @Test
+    void noiseAugmentedTrainingThenCertifiedRadiiOfTheSmoothedModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("noisy");
+        CliTest.Run trained = CliTest.run(
+                "defend",
+                "train",
+                "--method",
+                "noise",
+                "--sigma",
+                "0.25",
+                "--arch",
+                "logreg",
+                "--data",
+                "fashion-mnist",
+                "--epochs",
+                "1",
+                "--lr",
+                "0.005",
+                "--out",
+                out.toString(),
+                "-q");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("defense: gaussian-noise-augmentation, sigma 0.25");
+        Path json = dir.resolve("certify.json");
+        CliTest.Run r = CliTest.run(
+                "certify",
+                "--model",
+                out.toString(),
+                "--data",
+                "fashion-mnist",
+                "--sigma",
+                "0.25",
+                "--n",
+                "200",
+                "--n0",
+                "20",
+                "--examples",
+                "12",
+                "--seed",
+                "1",
+                "--out",
+                json.toString(),
+                "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("radius  certified accuracy");
+        JsonNode result = Json.mapper().readTree(json.toFile()).get("result");
+        assertThat(result.get("examples").asInt()).isEqualTo(12);
+        assertThat(result.get("queries").asLong()).isEqualTo(12 * 220);
+        assertThat(result.get("accuracy").asDouble()).isGreaterThan(0.4);
+        assertThat(result.get("certificates")).hasSize(12);
+        JsonNode curve = result.get("curve");
+        assertThat(curve.get(0).get("certified_accuracy").asDouble())
+                .isEqualTo(result.get("accuracy").asDouble());
+        assertThat(curve.get(curve.size() - 1).get("certified_accuracy").asDouble())
+                .isZero();
+        assertThat(result.at("/settings/seed").asLong()).isEqualTo(1);
+        // usage errors
+        CliTest.Run bad = CliTest.run(
+                "certify", "--model", out.toString(), "--data", "fashion-mnist", "--sigma", "0.25", "--alpha", "2");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("alpha");
     }
 
     private static void assertUsage(String[] args, String message) {
