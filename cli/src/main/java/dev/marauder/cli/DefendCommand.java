@@ -15,15 +15,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "defend",
         mixinStandardHelpOptions = true,
-        description = "Defenses: robust training (adversarial training; noise augmentation for `certify`).",
-        subcommands = {DefendCommand.Train.class})
+        description = "Defenses: robust training (adversarial training; noise augmentation for `certify`) and the"
+                + " evaluation of input transformations against adaptive attacks.",
+        subcommands = {DefendCommand.Train.class, DefendCommand.Evaluate.class})
 final class DefendCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate)");
     }
 
     /** {@code marauder defend train}: adversarial training of a built-in architecture. */
@@ -145,6 +146,177 @@ final class DefendCommand implements Runnable {
                             chosen.attackSteps(),
                             chosen.attackStep(),
                             chosen.beta() == null ? "" : ", beta " + chosen.beta()));
+            return 0;
+        }
+    }
+
+    /** {@code marauder defend evaluate}: an input transformation against non-adaptive and adaptive PGD. */
+    @Command(
+            name = "evaluate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Put an input transformation in front of a model and attack it honestly (Athalye, Carlini & Wagner"
+                        + " 2018):",
+                "PGD against the undefended model, PGD with the naive gradient through the defense (non-adaptive),"
+                        + " and PGD",
+                "with BPDA (and EOT for a random defense). Reports robust accuracy for each, a verdict (broken,"
+                        + " holds, no gain)",
+                "and the gradient-masking checks."
+            })
+    static final class Evaluate implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        EvaluationOptions in;
+
+        @Mixin
+        OutputOptions output;
+
+        @Option(
+                names = "--defense",
+                required = true,
+                paramLabel = "D",
+                description = "jpeg, bitdepth, median, tv, thermometer or resize.")
+        String defense;
+
+        @Option(
+                names = "--attack",
+                defaultValue = "pgd",
+                paramLabel = "A",
+                description = "pgd (adaptive: BPDA, with EOT for a random defense), bpda or eot (default"
+                        + " ${DEFAULT-VALUE}).")
+        String attack;
+
+        @Option(
+                names = "--eps",
+                defaultValue = "0.1",
+                paramLabel = "E",
+                description = "Budget (default ${DEFAULT-VALUE}).")
+        double eps;
+
+        @Option(names = "--norm", defaultValue = "linf", paramLabel = "N", description = "linf or l2 (default linf).")
+        String norm;
+
+        @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "PGD steps (default 40).")
+        int steps;
+
+        @Option(
+                names = "--eot-samples",
+                defaultValue = "10",
+                paramLabel = "S",
+                description = "Draws averaged per EOT gradient (default ${DEFAULT-VALUE}).")
+        int eotSamples;
+
+        @Option(
+                names = "--examples",
+                defaultValue = "200",
+                paramLabel = "K",
+                description = "Evaluate the first K examples of --data (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "0",
+                paramLabel = "S",
+                description = "Seed of random starts and draws.")
+        long seed;
+
+        /** The JSON result. */
+        record EvaluateOutput(
+                String model,
+                dev.marauder.defenses.transform.DefenseEvaluation settings,
+                dev.marauder.defenses.transform.DefenseEvaluation.Report report,
+                dev.marauder.core.provenance.Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            in.description();
+            java.nio.file.Path path = in.existingModel("defend evaluate (PGD, BPDA and EOT need gradients)");
+            dev.marauder.defenses.transform.InputTransformation transformation;
+            dev.marauder.defenses.transform.DefenseEvaluation evaluation;
+            try {
+                transformation = dev.marauder.defenses.transform.Transformations.of(defense);
+                Norm n = Norm.of(norm);
+                if (n != Norm.LINF && n != Norm.L2) {
+                    throw new UsageException("--norm must be linf or l2, got '" + norm + "'");
+                }
+                var adaptive = switch (attack.toLowerCase(Locale.ROOT)) {
+                    case "pgd" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.AUTO;
+                    case "bpda" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.BPDA;
+                    case "eot" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.EOT;
+                    default -> throw new UsageException("--attack must be pgd, bpda or eot, got '" + attack + "'");
+                };
+                evaluation = new dev.marauder.defenses.transform.DefenseEvaluation(
+                        eps, n, steps, adaptive, eotSamples, in.batch, seed);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (examples < 1) {
+                throw new UsageException("--examples must be at least 1, got " + examples);
+            }
+            var prov = dev.marauder.core.provenance.Provenance.start().seed(seed);
+            dev.marauder.core.data.LabeledData all = in.labelledData();
+            dev.marauder.core.data.LabeledData data = all.slice(0, Math.min(examples, all.size()));
+            // the model behind the defense takes the transformed inputs: check it against one of them
+            int[] inputShape = data.features().exampleShape();
+            int[] modelShape;
+            dev.marauder.core.data.LabeledData probe;
+            try {
+                modelShape = transformation.outputShape(inputShape);
+                float[] first = java.util.Arrays.copyOf(
+                        data.features().data(), data.features().exampleSize());
+                // the probe only checks shapes: its values need not be in the model's bounds
+                float[] encoded = transformation
+                        .draw(new java.util.SplittableRandom(seed))
+                        .apply(first, 1, new dev.marauder.core.model.InputSpec(inputShape, 0f, 1f));
+                int[] shape = new int[modelShape.length + 1];
+                shape[0] = 1;
+                System.arraycopy(modelShape, 0, shape, 1, modelShape.length);
+                probe = new dev.marauder.core.data.LabeledData(
+                        new dev.marauder.core.data.FloatTensor(encoded, shape),
+                        new int[] {data.labels()[0]},
+                        data.source(),
+                        data.sha256());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--defense " + defense + ": " + e.getMessage());
+            }
+            try (dev.marauder.core.model.DifferentiableClassifier model =
+                    Inputs.openDifferentiableChecked(path, probe, in.description())) {
+                dev.marauder.defenses.transform.DefenseEvaluation.Report r;
+                try {
+                    r = evaluation.evaluate(model, transformation, data, output.progress());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--defense " + defense + ": " + e.getMessage());
+                }
+                prov.setting("defense", transformation)
+                        .hashes(model.info().fileHashes())
+                        .hash("data", data.sha256());
+                String text = String.format(
+                        Locale.ROOT,
+                        "%s (%s), %s eps %s, %d examples:%n"
+                                + "  clean accuracy %.4f undefended, %.4f defended%n"
+                                + "  robust accuracy: undefended %.4f, defended under non-adaptive PGD %.4f,"
+                                + " under adaptive PGD (%s) %.4f%n"
+                                + "  verdict: %s%s",
+                        r.defense(),
+                        r.reference(),
+                        r.norm().id(),
+                        r.epsilon(),
+                        r.examples(),
+                        r.cleanAccuracy(),
+                        r.defendedCleanAccuracy(),
+                        r.undefendedRobustAccuracy(),
+                        r.nonAdaptiveRobustAccuracy(),
+                        r.adaptiveAttack(),
+                        r.adaptiveRobustAccuracy(),
+                        r.verdict(),
+                        r.maskingWarnings().isEmpty()
+                                ? ""
+                                : String.format("%n  gradient masking: %s", String.join(" ", r.maskingWarnings())));
+                output.emit(
+                        spec.commandLine().getOut(), new EvaluateOutput(in.model, evaluation, r, prov.finish()), text);
+            }
             return 0;
         }
     }

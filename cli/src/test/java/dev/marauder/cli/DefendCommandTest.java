@@ -163,6 +163,88 @@ class DefendCommandTest {
         assertThat(bad.err()).contains("alpha");
     }
 
+    @Test
+    void evaluateFindsThatBpdaBreaksBitDepthReduction() throws Exception {
+        CliTest.Run r = CliTest.run(
+                "defend",
+                "evaluate",
+                "--model",
+                AttackCommandTest.MODEL,
+                "--data",
+                "fashion-mnist",
+                "--defense",
+                "bitdepth",
+                "--examples",
+                "40",
+                "--steps",
+                "10",
+                "--json",
+                "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = Json.mapper().readTree(r.out()).get("report");
+        assertThat(report.get("defense").asText()).isEqualTo("bitdepth");
+        assertThat(report.get("zero_gradient_fraction").asDouble()).isEqualTo(1.0);
+        assertThat(report.get("non_adaptive_robust_accuracy").asDouble())
+                .isGreaterThan(report.get("adaptive_robust_accuracy").asDouble() + 0.3);
+        assertThat(report.get("verdict").asText()).isEqualTo("broken");
+        assertThat(report.get("masking_warnings").toString()).contains("exactly zero");
+        CliTest.Run text = CliTest.run(
+                "defend",
+                "evaluate",
+                "--model",
+                AttackCommandTest.MODEL,
+                "--data",
+                "fashion-mnist",
+                "--defense",
+                "median",
+                "--examples",
+                "10",
+                "--steps",
+                "3",
+                "-q");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains("median (Xu, Evans & Qi 2018").contains("verdict: ");
+        assertUsage(
+                new String[] {
+                    "defend",
+                    "evaluate",
+                    "--model",
+                    AttackCommandTest.MODEL,
+                    "--data",
+                    "fashion-mnist",
+                    "--defense",
+                    "blur"
+                },
+                "unknown defense 'blur'");
+        assertUsage(
+                new String[] {
+                    "defend",
+                    "evaluate",
+                    "--model",
+                    AttackCommandTest.MODEL,
+                    "--data",
+                    "fashion-mnist",
+                    "--defense",
+                    "jpeg",
+                    "--attack",
+                    "cw"
+                },
+                "--attack must be pgd, bpda or eot");
+        // thermometer encoding needs a model trained on encoded inputs: the fixture takes 1 channel
+        assertUsage(
+                new String[] {
+                    "defend",
+                    "evaluate",
+                    "--model",
+                    AttackCommandTest.MODEL,
+                    "--data",
+                    "fashion-mnist",
+                    "--defense",
+                    "thermometer"
+                },
+                "");
+    }
+
     private static void assertUsage(String[] args, String message) {
         CliTest.Run r = CliTest.run(args);
         assertThat(r.code()).as(r.err()).isEqualTo(2);

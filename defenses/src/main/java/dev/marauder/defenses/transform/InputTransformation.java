@@ -37,6 +37,14 @@ public interface InputTransformation {
         return base;
     }
 
+    /**
+     * The shape the model behind the transformation takes, for inputs of {@code inputShape}: the
+     * same, except for transformations that change it (thermometer encoding).
+     */
+    default int[] outputShape(int[] inputShape) {
+        return inputShape.clone();
+    }
+
     /** One realisation of the transformation's randomness (the transformation itself if fixed). */
     Draw draw(SplittableRandom random);
 

@@ -49,6 +49,12 @@ public record ThermometerEncoding(int levels) implements InputTransformation, In
     }
 
     @Override
+    public int[] outputShape(int[] inputShape) {
+        int[] s = Transformations.image(inputShape, "thermometer encoding");
+        return new int[] {s[0] * levels, s[1], s[2]};
+    }
+
+    @Override
     public Draw draw(SplittableRandom random) {
         return this;
     }
