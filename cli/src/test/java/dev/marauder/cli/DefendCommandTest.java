@@ -231,18 +231,17 @@ class DefendCommandTest {
                 },
                 "--attack must be pgd, bpda or eot");
         // thermometer encoding needs a model trained on encoded inputs: the fixture takes 1 channel
-        assertUsage(
-                new String[] {
-                    "defend",
-                    "evaluate",
-                    "--model",
-                    AttackCommandTest.MODEL,
-                    "--data",
-                    "fashion-mnist",
-                    "--defense",
-                    "thermometer"
-                },
-                "");
+        CliTest.Run thermometer = CliTest.run(
+                "defend",
+                "evaluate",
+                "--model",
+                AttackCommandTest.MODEL,
+                "--data",
+                "fashion-mnist",
+                "--defense",
+                "thermometer");
+        assertThat(thermometer.code()).isEqualTo(1);
+        assertThat(thermometer.err()).contains("does not accept inputs of shape [16, 28, 28]");
     }
 
     private static void assertUsage(String[] args, String message) {
