@@ -17,6 +17,7 @@ public final class AuditChecks {
             new EmpiricalPrivacyAuditCheck(),
             new ModelInversionCheck(),
             new ModelExtractionCheck(),
+            new DefensesCheck(),
             new MemorizationCheck());
 
     private AuditChecks() {}

@@ -38,6 +38,9 @@ import java.util.Optional;
  * @param modelArgument how commands that reproduce a finding name the model (its path)
  * @param dataArguments the options that name the test data in such commands, e.g. {@code "--data
  *     x.npy --labels y.npy"}
+ * @param defenses input-transformation defenses the user asked the audit to evaluate (ids of
+ *     {@code dev.marauder.defenses.transform.Transformations}); may be empty
+ * @param certifySigma the noise of a randomized-smoothing certification the user asked for, or null
  */
 public record AuditContext(
         Classifier model,
@@ -52,7 +55,9 @@ public record AuditContext(
         List<CanaryAuditRun> privacyAudits,
         Path demoCache,
         String modelArgument,
-        String dataArguments) {
+        String dataArguments,
+        List<String> defenses,
+        Double certifySigma) {
 
     /** Validates and copies. */
     public AuditContext {
@@ -66,6 +71,7 @@ public record AuditContext(
         privacyAudits = List.copyOf(privacyAudits);
         Objects.requireNonNull(modelArgument, "model argument");
         Objects.requireNonNull(dataArguments, "data arguments");
+        defenses = List.copyOf(defenses);
     }
 
     /**
@@ -188,6 +194,8 @@ public record AuditContext(
         private Path demoCache;
         private String modelArgument;
         private String dataArguments;
+        private List<String> defenses = List.of();
+        private Double certifySigma;
 
         private Builder(Classifier model, LabeledData test, AuditSettings settings) {
             this.model = Objects.requireNonNull(model, "model");
@@ -260,6 +268,17 @@ public record AuditContext(
             return this;
         }
 
+        /**
+         * Asks for a defenses section: input transformations to evaluate in front of the model
+         * (ids such as {@code jpeg}) and a randomized-smoothing certification with noise {@code
+         * sigma} (or null).
+         */
+        public Builder optDefenses(List<String> transformations, Double sigma) {
+            this.defenses = List.copyOf(transformations);
+            this.certifySigma = sigma;
+            return this;
+        }
+
         /** Builds the context, looking up the training data on the model card if not given. */
         public AuditContext build() {
             String name = dataName == null ? "test data" : dataName;
@@ -280,7 +299,9 @@ public record AuditContext(
                     privacyAudits,
                     demoCache,
                     modelArgument == null ? model.info().name() : modelArgument,
-                    dataArguments == null ? "--data " + name : dataArguments);
+                    dataArguments == null ? "--data " + name : dataArguments,
+                    defenses,
+                    certifySigma);
         }
     }
 }

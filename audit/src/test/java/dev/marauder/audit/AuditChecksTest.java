@@ -154,6 +154,51 @@ class AuditChecksTest {
                                 785L,
                                 "marauder extract --target m --data fashion-mnist --kind equation")),
                 new Finding<>(
+                        new DefensesCheck(),
+                        new DefensesCheck.Result(
+                                new dev.marauder.core.model.TrainingDefense(
+                                        "pgd-adversarial-training",
+                                        "Madry et al. 2018",
+                                        java.util.Map.of("norm", "linf", "epsilon", 0.1)),
+                                new DefensesCheck.DeclaredRobustness(
+                                        "pgd-adversarial-training",
+                                        dev.marauder.core.norm.Norm.LINF,
+                                        0.1,
+                                        40,
+                                        0.8,
+                                        0.6),
+                                List.of(new dev.marauder.defenses.transform.DefenseEvaluation.Report(
+                                        "bitdepth",
+                                        "Xu, Evans & Qi 2018",
+                                        0.1,
+                                        dev.marauder.core.norm.Norm.LINF,
+                                        100,
+                                        0.8,
+                                        0.79,
+                                        0.1,
+                                        0.75,
+                                        0.1,
+                                        "bpda",
+                                        "broken",
+                                        1.0,
+                                        List.of("the loss gradient is exactly zero"),
+                                        12.0)),
+                                dev.marauder.defenses.certification.CertificationResult.of(
+                                        new dev.marauder.defenses.certification.RandomizedSmoothing(
+                                                0.5, 50, 500, 0.001, 500, 0L),
+                                        List.of(
+                                                new dev.marauder.defenses.certification.RandomizedSmoothing.Certificate(
+                                                        1, 0.4, 0.79, 400),
+                                                new dev.marauder.defenses.certification.RandomizedSmoothing.Certificate(
+                                                        -1, 0, 0.4, 250)),
+                                        new int[] {1, 0},
+                                        1100,
+                                        2.0),
+                                0.9,
+                                List.of(),
+                                "m",
+                                "--data fashion-mnist")),
+                new Finding<>(
                         new MemorizationCheck(),
                         new MemorizationCheck.Result(
                                 List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
@@ -223,7 +268,15 @@ class AuditChecksTest {
         assertThat(all.get(7).summary().get(0).severity()).isEqualTo(Severity.HIGH); // 785 <= 10 x 785 queries
         assertThat(all.get(7).summary().get(0).headline())
                 .isEqualTo("0.99 test fidelity with 785 queries (d + 1 = 785)");
-        assertThat(all.get(8).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
+        assertThat(all.get(8).summary())
+                .extracting(SummaryLine::severity)
+                .containsExactly(
+                        Severity.LOW, Severity.HIGH, Severity.LOW); // 0.6 / 0.8 > 0.5; broken; 0.5 >= 0.5 x 0.9
+        assertThat(all.get(8).summary().get(1).headline())
+                .isEqualTo("broken: robust accuracy 0.7500 non-adaptive, 0.1000 adaptive (undefended 0.1000)");
+        assertThat(all.get(8).summary().get(2).headline())
+                .isEqualTo("certified accuracy 0.5000 at L2 radius 0.25, median radius 0.4000");
+        assertThat(all.get(9).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
         assertThat(new DifferentialPrivacyCheck()
                         .summary(DifferentialPrivacyCheck.of(null))
                         .get(0)
@@ -242,7 +295,7 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(11);
+        assertThat(report.summary()).hasSize(14);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
@@ -254,6 +307,7 @@ class AuditChecksTest {
                         "empirical_privacy_audit",
                         "model_inversion",
                         "model_extraction",
+                        "defenses",
                         "memorization");
         String html = ReportWriter.toHtml(report);
         int h1 = html.indexOf("<h1");
@@ -264,7 +318,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(11);
+        assertThat(json.get("summary")).hasSize(14);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

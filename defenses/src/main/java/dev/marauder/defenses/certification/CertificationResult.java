@@ -45,7 +45,7 @@ public record CertificationResult(
     public record CurvePoint(double radius, double certifiedAccuracy) {}
 
     /** Builds the result and its curve from the certificates. */
-    static CertificationResult of(
+    public static CertificationResult of(
             RandomizedSmoothing settings, List<Certificate> certificates, int[] labels, long queries, double seconds) {
         int n = certificates.size();
         int abstained = 0;
