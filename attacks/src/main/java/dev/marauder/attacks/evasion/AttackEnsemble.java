@@ -156,8 +156,10 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
      * @param brokenBy per example: the index of the stage that broke it, {@link #ROBUST}, or {@link #WRONG}
      * @param attacked per stage, how many examples it attacked
      * @param seconds per stage, the time it took
+     * @param perturbations per example, the norm of its worst-case perturbation
      */
-    private record Cascade(float[] adversarial, int[] brokenBy, int[] attacked, double[] seconds) {}
+    private record Cascade(
+            float[] adversarial, int[] brokenBy, int[] attacked, double[] seconds, float[] perturbations) {}
 
     private Cascade cascade(DifferentiableClassifier model, NDArray x, long[] labels, double eps) {
         int n = labels.length;
@@ -205,8 +207,10 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
                 }
                 seconds[s] = (System.nanoTime() - start) / 1e9;
             }
+            NDArray worst = scope.create(adversarial, own.getShape());
+            float[] perturbations = norm.norms(worst.sub(own)).toFloatArray();
+            return new Cascade(adversarial, brokenBy, attacked, seconds, perturbations);
         }
-        return new Cascade(adversarial, brokenBy, attacked, seconds);
     }
 
     private static int[] robust(int[] brokenBy) {
@@ -239,6 +243,7 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
         int[][] attacked = new int[e][stages.size()];
         double[][] seconds = new double[e][stages.size()];
         float[][] adversarial = new float[e][];
+        double[] perturbation = new double[e];
         try (NDManager manager = NDManager.newBaseManager();
                 Progress.Task task = progress.start(name(), (long) n * e)) {
             for (int k = 0; k < e; k++) {
@@ -255,6 +260,9 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
                             attacked[k][s] += c.attacked[s];
                             seconds[k][s] += c.seconds[s];
                         }
+                        for (float p : c.perturbations) {
+                            perturbation[k] += p;
+                        }
                         if (keepAdversarial) {
                             System.arraycopy(c.adversarial, 0, adversarial[k], start * size, c.adversarial.length);
                         }
@@ -270,6 +278,7 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
             int robust =
                     (int) Arrays.stream(brokenBy[k]).filter(b -> b != WRONG).count();
             cleanCorrect = robust;
+            int correctClean = robust;
             List<Evaluation.Stage> stageRows = new ArrayList<>();
             double total = 0;
             for (int s = 0; s < stages.size(); s++) {
@@ -289,6 +298,8 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
             rows.add(new Evaluation.AtEpsilon(
                     epsilons[k],
                     (double) robust / n,
+                    correctClean == 0 ? 0 : (double) (correctClean - robust) / correctClean,
+                    n == 0 ? 0 : perturbation[k] / n,
                     total,
                     stageRows,
                     by,
@@ -320,6 +331,9 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
          *
          * @param epsilon the budget
          * @param robustAccuracy share of all inputs no stage broke (and the model got right clean)
+         * @param attackSuccessRate share of the inputs the model got right clean that some stage broke
+         * @param meanPerturbation mean norm of the worst-case perturbation over all inputs (0 for
+         *     unbroken ones, which keep their clean values)
          * @param seconds time in the stages
          * @param stages per stage, in order: what it attacked and broke, and the robust accuracy after it
          * @param brokenBy per input: the name of the stage that broke it, {@link #CLEAN} if the model
@@ -330,6 +344,8 @@ public final class AttackEnsemble implements EvasionAttack<DifferentiableClassif
         public record AtEpsilon(
                 double epsilon,
                 double robustAccuracy,
+                double attackSuccessRate,
+                double meanPerturbation,
                 double seconds,
                 List<Stage> stages,
                 String[] brokenBy,
