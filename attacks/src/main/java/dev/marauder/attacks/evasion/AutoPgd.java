@@ -47,7 +47,9 @@ import java.util.function.UnaryOperator;
  * restarts, runs per example (and per target for APGD-T); targets (0 for the plain attack, the
  * paper's 9 for APGD-T); the loss ({@link AttackLoss#CROSS_ENTROPY} by default, {@link
  * AttackLoss#DLR} by default for APGD-T, where it is the targeted DLR of the paper's eq. 6); seed
- * of the random starts.
+ * of the random starts. Each example's start is drawn from the seed, the budget, the run and the
+ * example's own values, so an example gets the same attack whichever batch it is in (the
+ * {@link AttackEnsemble} attacks subsets of a batch and stays comparable with APGD run alone).
  */
 public final class AutoPgd extends FixedEpsilonAttack<DifferentiableClassifier> {
     /** The momentum weight alpha of Croce &amp; Hein's Algorithm 1. */
@@ -90,7 +92,11 @@ public final class AutoPgd extends FixedEpsilonAttack<DifferentiableClassifier> 
 
     @Override
     public Settings settings() {
-        return new Settings(norm(), steps, restarts, targets > 0 ? targets : null, loss, seed);
+        Integer chosen = null; // left out of the JSON for the plain attack
+        if (targets > 0) {
+            chosen = targets;
+        }
+        return new Settings(norm(), steps, restarts, chosen, loss, seed);
     }
 
     /**
