@@ -1,6 +1,8 @@
 package dev.marauder.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.marauder.attacks.evasion.AttackEnsemble;
+import dev.marauder.attacks.evasion.AutoPgd;
 import dev.marauder.attacks.evasion.BoundaryAttack;
 import dev.marauder.attacks.evasion.CarliniWagnerL2;
 import dev.marauder.attacks.evasion.DeepFool;
@@ -47,7 +49,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Run an evasion attack and report robust accuracy per epsilon.",
-            "White-box: fgsm (fgm with --norm l2 or l1), pgd, cw (Carlini-Wagner L2), deepfool, mifgsm.",
+            "White-box: fgsm (fgm with --norm l2 or l1), pgd, apgd (Auto-PGD; APGD-T with --targets), cw"
+                    + " (Carlini-Wagner L2), deepfool, mifgsm.",
+            "ensemble: APGD-CE, APGD-T, then Square, each on the inputs still classified correctly"
+                    + " (Croce & Hein 2020's standard ensemble without FAB); robust accuracy per stage.",
             "Black-box (queries only, --max-queries per example): nes, spsa, square (score-based),"
                     + " hsj (HopSkipJump), boundary (decision-based);",
             "'marauder attack transfer' attacks a black-box model through a substitute."
@@ -62,7 +67,8 @@ final class AttackCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "ATTACK",
-            description = "fgsm, pgd, cw, deepfool, mifgsm (white-box); nes, spsa, square, hsj, boundary (black-box).")
+            description = "fgsm, pgd, apgd, cw, deepfool, mifgsm (white-box); nes, spsa, square, hsj, boundary"
+                    + " (black-box); ensemble (APGD-CE, APGD-T, Square).")
     String attackName;
 
     @Mixin
@@ -90,7 +96,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(
             names = "--steps",
             paramLabel = "K",
-            description = "Iterations (pgd 40, mifgsm 10, deepfool 50; cw: Adam steps per search round, 100).")
+            description = "Iterations (pgd 40, apgd and ensemble 100, mifgsm 10, deepfool 50; cw: Adam steps per search"
+                    + " round, 100).")
     Integer steps;
 
     @Option(
@@ -103,21 +110,28 @@ final class AttackCommand implements Callable<Integer> {
     @Option(
             names = "--restarts",
             paramLabel = "R",
-            description = "pgd: runs per example, keeping the strongest (default 1).")
+            description = "pgd, apgd: runs per example, keeping the strongest (default 1).")
     Integer restarts;
+
+    @Option(
+            names = "--targets",
+            paramLabel = "K",
+            description = "apgd: APGD-T, targeting the K most likely other classes in turn (the paper's 9; default"
+                    + " untargeted); ensemble: APGD-T's K (default 9). At most classes - 1 are used.")
+    Integer targets;
 
     @Option(
             names = "--seed",
             paramLabel = "S",
-            description = "pgd: seed of the random start; black-box attacks: seed of their noise (default 0).")
+            description = "pgd, apgd, ensemble: seed of the random starts; black-box attacks: seed of their noise"
+                    + " (default 0).")
     Long seed;
 
     @Option(
             names = "--loss",
             paramLabel = "ce|dlr",
-            description =
-                    "fgsm, pgd, mifgsm: the loss ascended: ce, the cross-entropy (default), or dlr, the difference"
-                            + " of logits ratio of Croce & Hein 2020.")
+            description = "fgsm, pgd, apgd, mifgsm: the loss ascended: ce, the cross-entropy (default), or dlr, the"
+                    + " difference of logits ratio of Croce & Hein 2020 (apgd --targets: dlr by default).")
     String loss;
 
     @Option(names = "--confidence", paramLabel = "K", description = "cw: margin kappa (default 0).")
@@ -133,7 +147,7 @@ final class AttackCommand implements Callable<Integer> {
             names = "--max-queries",
             paramLabel = "Q",
             description = "Black-box attacks: model queries per example (and per epsilon for nes, spsa and square;"
-                    + " default 1000).")
+                    + " default 1000); ensemble: Square's queries (default 5000).")
     Long maxQueries;
 
     @Option(
@@ -157,7 +171,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(
             names = "--p-init",
             paramLabel = "P",
-            description = "square: initial share of the image changed per query (default 0.05 linf, 0.1 l2).")
+            description = "square: initial share of the image changed per query (default 0.05 linf, 0.1 l2);"
+                    + " ensemble: Square's (default 0.8).")
     Double pInit;
 
     @Option(names = "--targeted", description = "Targeted attack: success means reaching --target-labels.")
@@ -179,6 +194,10 @@ final class AttackCommand implements Callable<Integer> {
      * One row of the result, per epsilon.
      *
      * @param queries black-box attacks only: the queries spent per example and their statistics
+     * @param stages ensemble only: per stage, the inputs it attacked and broke and the robust
+     *     accuracy after it
+     * @param brokenBy ensemble only: per input, the stage that broke it, "clean" if the model got it
+     *     wrong without attack, or null if it is robust
      */
     record PerEpsilon(
             double eps,
@@ -186,7 +205,21 @@ final class AttackCommand implements Callable<Integer> {
             double attackSuccessRate,
             double meanPerturbation,
             double seconds,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Queries queries) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) Queries queries,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<AttackEnsemble.Evaluation.Stage> stages,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String[] brokenBy) {
+
+        /** A row of a single attack. */
+        PerEpsilon(
+                double eps,
+                double robustAccuracy,
+                double attackSuccessRate,
+                double meanPerturbation,
+                double seconds,
+                Queries queries) {
+            this(eps, robustAccuracy, attackSuccessRate, meanPerturbation, seconds, queries, null, null);
+        }
+    }
 
     /** The model queries of a black-box attack at one epsilon. */
     record Queries(long maxQueries, double median, double mean, long total, long[] perExample) {
@@ -225,6 +258,9 @@ final class AttackCommand implements Callable<Integer> {
         if (saveAdversarial != null && !saveAdversarial.toString().endsWith(".npy")) {
             throw new UsageException("--save-adversarial must name a .npy file, got " + saveAdversarial);
         }
+        if (name.equals("ensemble")) {
+            return runEnsemble(n, described, budgets);
+        }
         if (BLACK_BOX.contains(name)) {
             EvasionAttack<Classifier> attack = buildBlackBox(name, n);
             in.checkBlackBoxModel();
@@ -254,7 +290,11 @@ final class AttackCommand implements Callable<Integer> {
         RobustnessResult r = new RobustnessEvaluation(in.batch, 0, saveAdversarial != null)
                 .evaluate(c, attack, d, targets, output.progress(), budgets);
         if (saveAdversarial != null) {
-            save(r, d.features().shape());
+            save(
+                    r.perEpsilon().stream()
+                            .map(RobustnessResult.AtEpsilon::adversarial)
+                            .toList(),
+                    d.features().shape());
         }
         prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
         List<PerEpsilon> rows = new ArrayList<>();
@@ -306,16 +346,129 @@ final class AttackCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void save(RobustnessResult r, int[] shape) {
-        List<RobustnessResult.AtEpsilon> rows = r.perEpsilon();
+    /** The ensemble: the stages in sequence, with per-stage rows and the stage that broke each input. */
+    private int runEnsemble(Norm n, ModelDescription described, double[] budgets) {
+        refuse(
+                "ensemble",
+                "--step",
+                step,
+                "--random-start",
+                randomStart,
+                "--restarts",
+                restarts,
+                "--loss",
+                loss,
+                "--confidence",
+                confidence,
+                "--search-steps",
+                searchSteps,
+                "--overshoot",
+                overshoot,
+                "--samples",
+                samples,
+                "--sigma",
+                sigma,
+                "--top-k",
+                topK,
+                "--label-only",
+                labelOnly);
+        if (targeted) {
+            throw new UsageException("the ensemble is untargeted (APGD-T picks its own targets); drop --targeted");
+        }
+        requireNorm("ensemble", n, Norm.LINF, Norm.L2);
+        AttackEnsemble.Builder b = AttackEnsemble.builder(n);
+        if (steps != null) {
+            b.optSteps(steps);
+        }
+        if (targets != null) {
+            b.optTargets(targets);
+        }
+        if (maxQueries != null) {
+            b.optMaxQueries(maxQueries);
+        }
+        if (pInit != null) {
+            b.optPInit(pInit);
+        }
+        if (seed != null) {
+            b.optSeed(seed);
+        }
+        AttackEnsemble attack = UsageException.wrap(b::build);
+        Path model = in.existingModel("attack ensemble");
+        LabeledData d = in.labelledData();
+        try (DifferentiableClassifier c = Inputs.openDifferentiableChecked(model, d, described)) {
+            Provenance.Recorder prov = Provenance.start().settings(attack.settings());
+            AttackEnsemble.Evaluation r =
+                    attack.evaluate(c, d, in.batch, saveAdversarial != null, output.progress(), budgets);
+            if (saveAdversarial != null) {
+                save(
+                        r.perEpsilon().stream()
+                                .map(AttackEnsemble.Evaluation.AtEpsilon::adversarial)
+                                .toList(),
+                        d.features().shape());
+            }
+            prov.hashes(c.info().fileHashes()).hash("data", d.sha256()).seed(seed);
+            List<PerEpsilon> rows = new ArrayList<>();
+            StringBuilder text = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "ensemble (%s: %s) on %d examples: clean accuracy %.4f%n",
+                    n.id(),
+                    String.join(", ", attack.stageNames()),
+                    r.examples(),
+                    r.cleanAccuracy()));
+            for (AttackEnsemble.Evaluation.AtEpsilon e : r.perEpsilon()) {
+                rows.add(new PerEpsilon(
+                        e.epsilon(),
+                        e.robustAccuracy(),
+                        e.attackSuccessRate(),
+                        e.meanPerturbation(),
+                        e.seconds(),
+                        null,
+                        e.stages(),
+                        e.brokenBy()));
+                text.append(String.format(
+                        Locale.ROOT,
+                        "  eps %-8s robust accuracy %.4f  success rate %.4f  mean perturbation %.4f  %.2f s%n",
+                        e.epsilon(),
+                        e.robustAccuracy(),
+                        e.attackSuccessRate(),
+                        e.meanPerturbation(),
+                        e.seconds()));
+                for (AttackEnsemble.Evaluation.Stage s : e.stages()) {
+                    text.append(String.format(
+                            Locale.ROOT,
+                            "    after %-8s robust accuracy %.4f  (attacked %d, broke %d)  %.2f s%n",
+                            s.attack(),
+                            s.robustAccuracy(),
+                            s.attacked(),
+                            s.broken(),
+                            s.seconds()));
+                }
+            }
+            AttackResult result = new AttackResult(
+                    attack.name(),
+                    n.id(),
+                    false,
+                    r.examples(),
+                    r.cleanAccuracy(),
+                    rows,
+                    attack.settings(),
+                    model.toString(),
+                    saveAdversarial == null ? null : saveAdversarial.toString(),
+                    prov.finish());
+            output.emit(spec.commandLine().getOut(), result, text.toString().stripTrailing());
+            return 0;
+        }
+    }
+
+    private void save(List<FloatTensor> rows, int[] shape) {
         if (rows.size() == 1) {
-            NpyWriter.write(saveAdversarial, rows.get(0).adversarial());
+            NpyWriter.write(saveAdversarial, rows.get(0));
             return;
         }
-        int size = rows.get(0).adversarial().size();
+        int size = rows.get(0).size();
         float[] all = new float[size * rows.size()];
         for (int k = 0; k < rows.size(); k++) {
-            System.arraycopy(rows.get(k).adversarial().data(), 0, all, k * size, size);
+            System.arraycopy(rows.get(k).data(), 0, all, k * size, size);
         }
         int[] stacked = new int[shape.length + 1];
         stacked[0] = rows.size();
@@ -344,6 +497,8 @@ final class AttackCommand implements Callable<Integer> {
     private EvasionAttack<Classifier> buildBlackBox(String name, Norm n) {
         refuse(
                 name,
+                "--targets",
+                targets,
                 "--step",
                 step,
                 "--steps",
@@ -431,8 +586,12 @@ final class AttackCommand implements Callable<Integer> {
     }
 
     private EvasionAttack<DifferentiableClassifier> build(String name, Norm n) {
-        if (loss != null && !List.of("fgsm", "fgm", "pgd", "bim", "mifgsm").contains(name)) {
+        if (loss != null
+                && !List.of("fgsm", "fgm", "pgd", "bim", "apgd", "mifgsm").contains(name)) {
             throw new UsageException(name + " does not take --loss");
+        }
+        if (!name.equals("apgd")) {
+            refuse(name, "--targets", targets);
         }
         AttackLoss l = loss == null ? AttackLoss.CROSS_ENTROPY : parseLoss(loss);
         switch (name) {
@@ -470,6 +629,41 @@ final class AttackCommand implements Callable<Integer> {
                 }
                 if (restarts != null) {
                     b.optRestarts(restarts);
+                }
+                if (seed != null) {
+                    b.optSeed(seed);
+                }
+                return UsageException.wrap(b::build);
+            }
+            case "apgd" -> {
+                refuse(
+                        name,
+                        "--step",
+                        step,
+                        "--random-start",
+                        randomStart,
+                        "--confidence",
+                        confidence,
+                        "--search-steps",
+                        searchSteps,
+                        "--overshoot",
+                        overshoot);
+                requireNorm(name, n, Norm.LINF, Norm.L2);
+                if (targets != null && targeted) {
+                    throw new UsageException("apgd --targets picks its own targets; drop --targeted or --targets");
+                }
+                AutoPgd.Builder b = AutoPgd.builder(n);
+                if (loss != null) {
+                    b.optLoss(l);
+                }
+                if (steps != null) {
+                    b.optSteps(steps);
+                }
+                if (restarts != null) {
+                    b.optRestarts(restarts);
+                }
+                if (targets != null) {
+                    b.optTargets(targets);
                 }
                 if (seed != null) {
                     b.optSeed(seed);
@@ -541,7 +735,8 @@ final class AttackCommand implements Callable<Integer> {
             }
             default ->
                 throw new UsageException("unknown attack '" + attackName
-                        + "'; choose fgsm, pgd, cw, deepfool, mifgsm, nes, spsa, square, hsj or boundary");
+                        + "'; choose fgsm, pgd, apgd, cw, deepfool, mifgsm, nes, spsa, square, hsj, boundary or"
+                        + " ensemble");
         }
     }
 

@@ -189,6 +189,111 @@ class AttackCommandTest {
         assertThat(bad.err()).contains("short.npy").contains("10 target labels for 200 examples");
     }
 
+    /**
+     * The ensemble end to end with small budgets: the usual rows plus one per stage, the attack that
+     * broke each input, and robust accuracy that never rises from stage to stage.
+     */
+    @Test
+    void ensembleReportsEveryStageAndTheAttackThatBrokeEachInput(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ensemble.json");
+        CliTest.Run r = run(
+                "attack",
+                "ensemble",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--eps",
+                "0.05",
+                "--steps",
+                "5",
+                "--targets",
+                "2",
+                "--max-queries",
+                "50",
+                "--batch",
+                "200",
+                "--json",
+                "--out",
+                out.toString(),
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(out.toFile());
+        assertThat(json.get("attack").asText()).isEqualTo("ensemble");
+        assertThat(json.get("norm").asText()).isEqualTo("linf");
+        assertThat(json.get("targeted").asBoolean()).isFalse();
+        JsonNode expected = JSON.readTree(FIXTURES.resolve("fmnist_cnn.json").toFile());
+        double clean = json.get("clean_accuracy").asDouble();
+        assertThat(clean).isEqualTo(expected.get("test200_accuracy").asDouble());
+        JsonNode settings = json.get("settings");
+        assertThat(settings.get("stages").toString()).isEqualTo("[\"apgd-ce\",\"apgd-t\",\"square\"]");
+        assertThat(settings.get("steps").asInt()).isEqualTo(5);
+        assertThat(settings.get("targets").asInt()).isEqualTo(2);
+        assertThat(settings.get("max_queries").asLong()).isEqualTo(50);
+        JsonNode row = json.get("per_epsilon").get(0);
+        double robust = row.get("robust_accuracy").asDouble();
+        assertThat(robust).isLessThan(clean - 0.2);
+        assertThat(row.get("mean_perturbation").asDouble()).isLessThanOrEqualTo(0.05 + 1e-6);
+        JsonNode stages = row.get("stages");
+        assertThat(stages).hasSize(3);
+        double before = clean;
+        int brokenTotal = 0;
+        for (JsonNode stage : stages) {
+            assertThat(stage.get("robust_accuracy").asDouble()).isLessThanOrEqualTo(before);
+            before = stage.get("robust_accuracy").asDouble();
+            brokenTotal += stage.get("broken").asInt();
+        }
+        assertThat(before).isEqualTo(robust);
+        JsonNode brokenBy = row.get("broken_by");
+        assertThat(brokenBy).hasSize(200);
+        int robustCount = 0;
+        int broken = 0;
+        int wrong = 0;
+        for (JsonNode b : brokenBy) {
+            if (b.isNull()) {
+                robustCount++;
+            } else if (b.asText().equals("clean")) {
+                wrong++;
+            } else {
+                assertThat(b.asText()).isIn("apgd-ce", "apgd-t", "square");
+                broken++;
+            }
+        }
+        assertThat(robustCount).isEqualTo((int) Math.round(robust * 200));
+        assertThat(wrong).isEqualTo((int) Math.round((1 - clean) * 200));
+        assertThat(broken).isEqualTo(brokenTotal);
+        assertThat(row.get("attack_success_rate").asDouble()).isEqualTo((double) broken / (200 - wrong));
+    }
+
+    @Test
+    void apgdRunsFromTheCommandLine() throws Exception {
+        CliTest.Run r = run(
+                "attack",
+                "apgd",
+                "--model",
+                MODEL,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--eps",
+                "0.1",
+                "--steps",
+                "10",
+                "--batch",
+                "200",
+                "--json",
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(r.out());
+        assertThat(json.get("attack").asText()).isEqualTo("apgd-ce");
+        assertThat(json.get("settings").get("steps").asInt()).isEqualTo(10);
+        assertThat(json.get("per_epsilon").get(0).get("robust_accuracy").asDouble())
+                .isLessThan(json.get("clean_accuracy").asDouble() - 0.2);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -206,7 +311,17 @@ class AttackCommandTest {
                 "cw --loss dlr|cw does not take --loss",
                 "pgd --loss hinge|--loss: unknown loss 'hinge'",
                 "boom|unknown attack 'boom'",
-                "pgd --save-adversarial out.txt|--save-adversarial must name a .npy file"
+                "pgd --save-adversarial out.txt|--save-adversarial must name a .npy file",
+                "pgd --targets 3|pgd does not take --targets",
+                "square --targets 3|square does not take --targets",
+                "apgd --norm l1|apgd takes --norm linf or l2, not l1",
+                "apgd --step 0.1|apgd does not take --step",
+                "apgd --targets -1|targets must be >= 0, got -1",
+                "ensemble --norm l1|ensemble takes --norm linf or l2, not l1",
+                "ensemble --loss dlr|ensemble does not take --loss",
+                "ensemble --targeted --target-labels y.npy|the ensemble is untargeted",
+                "ensemble --max-queries 0|max queries must be at least 1, got 0",
+                "ensemble --targets 0|targets must be at least 1, got 0"
             })
     void wrongCombinationsAreUsageErrors(String args, String message, @TempDir Path dir) throws Exception {
         String[] extra = args.split(" ");

@@ -85,6 +85,11 @@ class EvasionAttackInvariantsTest {
                                 .build(),
                         new double[] {0, 0.5, 2.0},
                         0.9),
+                Arguments.of(
+                        AutoPgd.builder(Norm.LINF).optSteps(10).optSeed(3).build(), new double[] {0, 0.01, 0.1}, 0.85),
+                Arguments.of(AutoPgd.builder(Norm.L2).optSteps(10).build(), new double[] {0, 0.5, 2.0}, 0.9),
+                Arguments.of(
+                        AutoPgd.builder(Norm.LINF).optSteps(5).optTargets(3).build(), new double[] {0, 0.1}, 0.85),
                 Arguments.of(MomentumIterativeFgsm.paperDefaults(), new double[] {0, 0.05, 0.1}, 0.85),
                 Arguments.of(new MomentumIterativeFgsm(Norm.L2, 10, 1.0), new double[] {0.5, 2.0}, 0.8),
                 Arguments.of(new CarliniWagnerL2(3, 50, 0.05, 0.1, 0), new double[] {0, 0.5, 3.0}, 0.9),

@@ -45,6 +45,16 @@ class EvasionSettingsTest {
                                 .build(),
                         "{\"norm\":\"l1\",\"steps\":40,\"relative_step\":0.0625,\"random_start\":true,\"restarts\":1,"
                                 + "\"seed\":7,\"loss\":\"dlr\"}"),
+                Arguments.of(
+                        AutoPgd.builder(Norm.LINF).build(),
+                        "{\"norm\":\"linf\",\"steps\":100,\"restarts\":1,\"loss\":\"ce\",\"seed\":0}"),
+                Arguments.of(
+                        AutoPgd.builder(Norm.L2).optTargets(9).build(),
+                        "{\"norm\":\"l2\",\"steps\":100,\"restarts\":1,\"targets\":9,\"loss\":\"dlr\",\"seed\":0}"),
+                Arguments.of(
+                        AttackEnsemble.builder(Norm.LINF).build(),
+                        "{\"norm\":\"linf\",\"stages\":[\"apgd-ce\",\"apgd-t\",\"square\"],\"steps\":100,\"targets\":9,"
+                                + "\"max_queries\":5000,\"p_init\":0.8,\"seed\":0}"),
                 Arguments.of(FastGradientMethod.fgsm(), "{\"norm\":\"linf\"}"),
                 Arguments.of(new FastGradientMethod(Norm.L2, AttackLoss.DLR), "{\"norm\":\"l2\",\"loss\":\"dlr\"}"),
                 Arguments.of(MomentumIterativeFgsm.paperDefaults(), "{\"norm\":\"linf\",\"steps\":10,\"decay\":1.0}"),
