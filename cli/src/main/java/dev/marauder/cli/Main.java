@@ -35,7 +35,8 @@ import picocli.CommandLine.Command;
             PrivacyCommand.class,
             ServeCommand.class,
             DefendCommand.class,
-            CertifyCommand.class
+            CertifyCommand.class,
+            DknnCommand.class
         })
 public final class Main implements Runnable {
     /** Exit code of a failure. */
@@ -51,7 +52,7 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
                 "a command is required (train, eval, attack, mia, invert, attribute, extract, audit, bench, privacy,"
-                        + " exposure, serve)");
+                        + " exposure, serve, defend, certify, dknn)");
     }
 
     /**
