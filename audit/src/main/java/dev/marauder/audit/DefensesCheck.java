@@ -1,5 +1,6 @@
 package dev.marauder.audit;
 
+import dev.marauder.attacks.evasion.AttackEnsemble;
 import dev.marauder.attacks.evasion.ProjectedGradientDescent;
 import dev.marauder.attacks.evasion.RobustnessEvaluation;
 import dev.marauder.attacks.evasion.RobustnessResult;
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * --certify-sigma 0.25}).
  *
  * <ul>
- *   <li>A declared adversarial training: PGD at the radius the model was trained for.
+ *   <li>A declared adversarial training: PGD and the attack ensemble ({@link AttackEnsemble}, with
+ *       audit-sized budgets) at the radius the model was trained for.
  *   <li>Each named input transformation in front of a white-box model: robust accuracy under the
  *       non-adaptive and the adaptive attack (BPDA, EOT), the verdict and the gradient-masking
  *       checks ({@link DefenseEvaluation}).
@@ -58,9 +60,31 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
      * @param pgdSteps steps of the PGD attack
      * @param cleanAccuracy accuracy on the attacked examples
      * @param robustAccuracy robust accuracy under PGD at {@code epsilon}
+     * @param ensembleRobustAccuracy robust accuracy under the attack ensemble (APGD-CE, APGD-T,
+     *     Square) at {@code epsilon}, the worst case per input
+     * @param ensembleStages the ensemble's stages with the robust accuracy after each
      */
     public record DeclaredRobustness(
-            String method, Norm norm, double epsilon, int pgdSteps, double cleanAccuracy, double robustAccuracy) {}
+            String method,
+            Norm norm,
+            double epsilon,
+            int pgdSteps,
+            double cleanAccuracy,
+            double robustAccuracy,
+            double ensembleRobustAccuracy,
+            List<AttackEnsemble.Evaluation.Stage> ensembleStages) {
+
+        /** Copies the list. */
+        public DeclaredRobustness {
+            ensembleStages = List.copyOf(ensembleStages);
+        }
+    }
+
+    /** APGD steps and Square queries of the audit's ensemble (AutoAttack's standard: 100 and 5000). */
+    static final int ENSEMBLE_STEPS = 50;
+
+    static final int ENSEMBLE_QUERIES = 1000;
+    static final int ENSEMBLE_TARGETS = 3;
 
     /**
      * The section's results.
@@ -137,13 +161,24 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
                             null,
                             progress,
                             eps.doubleValue());
+            AttackEnsemble.Evaluation.AtEpsilon ensemble = AttackEnsemble.builder(norm)
+                    .optSteps(ENSEMBLE_STEPS)
+                    .optTargets(Math.min(ENSEMBLE_TARGETS, model.classes() - 1))
+                    .optMaxQueries(ENSEMBLE_QUERIES)
+                    .optSeed(0)
+                    .build()
+                    .evaluate(white, attacked, batch, false, progress, eps.doubleValue())
+                    .perEpsilon()
+                    .get(0);
             robustness = new DeclaredRobustness(
                     declared.method(),
                     norm,
                     eps.doubleValue(),
                     steps,
                     r.cleanAccuracy(),
-                    r.perEpsilon().get(0).robustAccuracy());
+                    r.perEpsilon().get(0).robustAccuracy(),
+                    ensemble.robustAccuracy(),
+                    ensemble.stages());
         }
         List<DefenseEvaluation.Report> reports = new ArrayList<>();
         if (!context.defenses().isEmpty()) {
@@ -312,12 +347,11 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
                     SeverityRules.EVASION,
                     String.format(
                             Locale.ROOT,
-                            "marauder attack pgd --model %s %s --norm %s --eps %s --steps %d",
+                            "marauder attack ensemble --model %s %s --norm %s --eps %s",
                             r.modelArgument(),
                             r.dataArguments(),
                             d.norm().id(),
-                            d.epsilon(),
-                            d.pgdSteps())));
+                            d.epsilon())));
         }
         for (DefenseEvaluation.Report t : r.transformations()) {
             lines.add(new SummaryLine(

@@ -166,7 +166,10 @@ class AuditChecksTest {
                                         0.1,
                                         40,
                                         0.8,
-                                        0.6),
+                                        0.6,
+                                        0.55,
+                                        List.of(new dev.marauder.attacks.evasion.AttackEnsemble.Evaluation.Stage(
+                                                "apgd-ce", 80, 25, 0.55, 3.0))),
                                 List.of(new dev.marauder.defenses.transform.DefenseEvaluation.Report(
                                         "bitdepth",
                                         "Xu, Evans & Qi 2018",
@@ -271,7 +274,7 @@ class AuditChecksTest {
         assertThat(all.get(8).summary())
                 .extracting(SummaryLine::severity)
                 .containsExactly(
-                        Severity.LOW, Severity.HIGH, Severity.LOW); // 0.6 / 0.8 > 0.5; broken; 0.5 >= 0.5 x 0.9
+                        Severity.LOW, Severity.HIGH, Severity.LOW); // 0.55 / 0.8 > 0.5; broken; 0.5 >= 0.5 x 0.9
         assertThat(all.get(8).summary().get(1).headline())
                 .isEqualTo("broken: robust accuracy 0.7500 non-adaptive, 0.1000 adaptive (undefended 0.1000)");
         assertThat(all.get(8).summary().get(2).headline())

@@ -158,4 +158,32 @@ class AuditTest {
         }
         assertThat(warnings).isEmpty();
     }
+
+    @Test
+    void theDefensesSectionEvaluatesNamedTransformationsAndCertifiesOnlyWhenAsked() {
+        LabeledData test = Datasets.loadPair(
+                        FIXTURES.resolve("fmnist_test_200_x.npy"), FIXTURES.resolve("fmnist_test_200_y.npy"))
+                .slice(0, 40);
+        try (Classifier cnn =
+                Models.open(FIXTURES.resolve("fmnist_cnn.pt"), new InputSpec(new int[] {1, 28, 28}, 0, 1))) {
+            AuditContext plain = AuditContext.builder(cnn, test, SMALL).build();
+            assertThat(new DefensesCheck().appliesTo(plain).applies()).isFalse();
+            assertThat(new DefensesCheck().appliesTo(plain).reason()).contains("--defense");
+            AuditContext asked = AuditContext.builder(cnn, test, SMALL)
+                    .optDefenses(java.util.List.of("bitdepth"), 0.25)
+                    .build();
+            DefensesCheck check = new DefensesCheck();
+            DefensesCheck.Result r = check.run(asked, Progress.NONE, w -> {});
+            assertThat(r.transformations()).hasSize(1);
+            assertThat(r.transformations().get(0).verdict()).isEqualTo("broken");
+            assertThat(r.certification().examples()).isEqualTo(40);
+            assertThat(r.certification().queries())
+                    .isEqualTo(40L * (DefensesCheck.CERTIFY_N0 + DefensesCheck.CERTIFY_N));
+            assertThat(check.summary(r))
+                    .extracting(line -> line.threat())
+                    .containsExactly("Defense: bitdepth", "Certified robustness (randomized smoothing)");
+            assertThat(check.summary(r).get(0).command()).startsWith("marauder defend evaluate --model ");
+            assertThat(check.section(r).blocks()).isNotEmpty();
+        }
+    }
 }

@@ -165,12 +165,39 @@ final class AuditCommand implements Callable<Integer> {
                     "Demo only: skip the empirical privacy audit of the demo's training recipe (two extra training runs, cached).")
     boolean noPrivacyAudit;
 
+    @Option(
+            names = "--defense",
+            paramLabel = "D",
+            split = ",",
+            description = "Input transformations to evaluate in front of the model in the defenses section, against"
+                    + " non-adaptive and adaptive (BPDA/EOT) PGD: jpeg, bitdepth, median, tv, thermometer, resize.")
+    List<String> defenses;
+
+    @Option(
+            names = "--certify-sigma",
+            paramLabel = "S",
+            description = "Certify the model's randomized-smoothing version with noise S in the defenses section"
+                    + " (a model trained with `defend train --method noise` is certified with its own sigma).")
+    Double certifySigma;
+
     /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
     @Mixin
     OutputOptions output;
 
     @Override
     public Integer call() {
+        if (defenses != null) {
+            for (String id : defenses) {
+                try {
+                    dev.marauder.defenses.transform.Transformations.of(id);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--defense: " + e.getMessage());
+                }
+            }
+        }
+        if (certifySigma != null && (!(certifySigma > 0) || !Double.isFinite(certifySigma))) {
+            throw new UsageException("--certify-sigma must be positive and finite, got " + certifySigma);
+        }
         AuditSettings defaults = AuditSettings.defaults();
         AuditSettings settings;
         try {
@@ -239,6 +266,7 @@ final class AuditCommand implements Callable<Integer> {
                         .optExposureRuns(exposureRuns)
                         .optPrivacyAudits(privacyAudits)
                         .optDemoCache(noPrivacyAudit ? null : dir)
+                        .optDefenses(defenses == null ? List.of() : defenses, certifySigma)
                         .optCommandArguments(dir.resolve("demo-cnn").toString(), "--data " + DemoModel.DATASET)
                         .build();
                 outcome = new Audit().run(context, progress, warnings);
@@ -283,6 +311,7 @@ final class AuditCommand implements Callable<Integer> {
                         .optMembershipRuns(miaRuns)
                         .optExposureRuns(exposureRuns)
                         .optPrivacyAudits(privacyAudits)
+                        .optDefenses(defenses == null ? List.of() : defenses, certifySigma)
                         .optCommandArguments(
                                 model,
                                 "--data " + data + (labels == null ? "" : " --labels " + labels)

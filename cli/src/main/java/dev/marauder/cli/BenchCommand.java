@@ -20,7 +20,12 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks (run on a quiet machine).",
-        subcommands = {BenchCommand.Pgd.class, BenchCommand.DpSgd.class, BenchCommand.Accounting.class})
+        subcommands = {
+            BenchCommand.Pgd.class,
+            BenchCommand.DpSgd.class,
+            BenchCommand.Accounting.class,
+            BenchCommand.AdversarialTraining.class
+        })
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,7 +33,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "choose a benchmark: pgd, dpsgd or accounting");
+                spec.commandLine(), "choose a benchmark: pgd, dpsgd, accounting or advtrain");
     }
 
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
@@ -113,6 +118,90 @@ final class BenchCommand implements Runnable {
                     r.ratioOfMedians(),
                     seconds(r.nonPrivateSeconds()),
                     seconds(r.privateSeconds()));
+            output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
+            return 0;
+        }
+    }
+
+    /** {@code marauder bench advtrain}: one PGD-k adversarial-training epoch against one plain epoch. */
+    @Command(
+            name = "advtrain",
+            mixinStandardHelpOptions = true,
+            description = {
+                "One PGD-k adversarial-training epoch of the demo CNN on the shipped Fashion-MNIST subset against",
+                "one plain epoch at the same batch size; the two alternate for --repeats rounds and the fastest",
+                "of each kind is compared (target: at most k + 1.2 times)."
+            })
+    static final class AdversarialTraining implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Batch size (default 64).")
+        int batch;
+
+        @Option(
+                names = "--examples",
+                defaultValue = "10000",
+                paramLabel = "N",
+                description = "Training examples (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Option(names = "--steps", defaultValue = "7", paramLabel = "K", description = "PGD steps k (default 7).")
+        int steps;
+
+        @Option(names = "--eps", defaultValue = "0.1", paramLabel = "E", description = "L-inf radius (default 0.1).")
+        double eps;
+
+        @Option(
+                names = "--repeats",
+                defaultValue = "3",
+                paramLabel = "R",
+                description = "Pairs of epochs, alternating (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record Result(dev.marauder.bench.AdversarialTrainingBenchmark.Result advtrain, Provenance provenance) {}
+
+        @Override
+        public Integer call() {
+            TrainTestSplit split = Datasets.load(DemoModel.DATASET);
+            if (batch < 1 || examples < batch || examples > split.train().size()) {
+                throw new UsageException(
+                        "need 1 <= --batch <= --examples <= " + split.train().size());
+            }
+            if (repeats < 1 || steps < 1 || !(eps > 0)) {
+                throw new UsageException("--repeats and --steps must be at least 1 and --eps positive");
+            }
+            TrainTestSplit data = new TrainTestSplit(split.name(), split.train().slice(0, examples), split.test());
+            var settings = new dev.marauder.core.train.TrainingSettings(
+                    DemoModel.SETTINGS.architecture(), 1, batch, DemoModel.SETTINGS.learningRate(), 0);
+            Provenance.Recorder prov = Provenance.start()
+                    .setting("batch", batch)
+                    .setting("examples", examples)
+                    .setting("steps", steps)
+                    .setting("eps", eps)
+                    .setting("repeats", repeats);
+            var r = dev.marauder.bench.AdversarialTrainingBenchmark.run(settings, eps, steps, data, repeats);
+            String text = String.format(
+                    Locale.ROOT,
+                    "one epoch of %s on %d images, batch %d, fastest of %d: plain %.2f s, PGD-%d adversarial"
+                            + " training %.2f s: ratio %.3f (ratio of medians %.3f; target <= %.1f)%n"
+                            + "  plain epochs (s): %s%n  adversarial epochs (s): %s",
+                    r.architecture(),
+                    r.examples(),
+                    r.batchSize(),
+                    repeats,
+                    java.util.Collections.min(r.cleanSeconds()),
+                    steps,
+                    java.util.Collections.min(r.adversarialSeconds()),
+                    r.ratioOfFastest(),
+                    r.ratioOfMedians(),
+                    r.target(),
+                    seconds(r.cleanSeconds()),
+                    seconds(r.adversarialSeconds()));
             output.emit(spec.commandLine().getOut(), new Result(r, prov.finish()), text);
             return 0;
         }
