@@ -41,6 +41,7 @@ import java.util.Optional;
  * @param defenses input-transformation defenses the user asked the audit to evaluate (ids of
  *     {@code dev.marauder.defenses.transform.Transformations}); may be empty
  * @param certifySigma the noise of a randomized-smoothing certification the user asked for, or null
+ * @param admission a fitted Deep k-NN whose admission-control trade-off the user asked for, or null
  */
 public record AuditContext(
         Classifier model,
@@ -57,7 +58,8 @@ public record AuditContext(
         String modelArgument,
         String dataArguments,
         List<String> defenses,
-        Double certifySigma) {
+        Double certifySigma,
+        dev.marauder.defenses.detection.FittedDeepKnn admission) {
 
     /** Validates and copies. */
     public AuditContext {
@@ -196,6 +198,7 @@ public record AuditContext(
         private String dataArguments;
         private List<String> defenses = List.of();
         private Double certifySigma;
+        private dev.marauder.defenses.detection.FittedDeepKnn admission;
 
         private Builder(Classifier model, LabeledData test, AuditSettings settings) {
             this.model = Objects.requireNonNull(model, "model");
@@ -279,6 +282,12 @@ public record AuditContext(
             return this;
         }
 
+        /** Asks for the admission-control trade-off of a Deep k-NN fitted to this model. */
+        public Builder optAdmissionControl(dev.marauder.defenses.detection.FittedDeepKnn fitted) {
+            this.admission = fitted;
+            return this;
+        }
+
         /** Builds the context, looking up the training data on the model card if not given. */
         public AuditContext build() {
             String name = dataName == null ? "test data" : dataName;
@@ -301,7 +310,8 @@ public record AuditContext(
                     modelArgument == null ? model.info().name() : modelArgument,
                     dataArguments == null ? "--data " + name : dataArguments,
                     defenses,
-                    certifySigma);
+                    certifySigma,
+                    admission);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.Training;
 import dev.marauder.defenses.certification.CertificationResult;
 import dev.marauder.defenses.certification.RandomizedSmoothing;
+import dev.marauder.defenses.detection.AdmissionTradeoff;
 import dev.marauder.defenses.transform.DefenseEvaluation;
 import dev.marauder.defenses.transform.Transformations;
 import dev.marauder.report.Chart;
@@ -40,6 +41,8 @@ import java.util.function.Consumer;
  *   <li>Randomized smoothing (declared Gaussian noise augmentation, or {@code --certify-sigma}):
  *       the certified accuracy against the L2 radius ({@link RandomizedSmoothing}), which needs
  *       labels only and so runs on any model.
+ *   <li>A fitted Deep k-NN ({@code --dknn DIR}): the admission-control trade-off between clean
+ *       inputs refused and PGD inputs caught, and the detector's AUC.
  * </ul>
  */
 public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
@@ -94,6 +97,8 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
      * @param transformations one report per named input transformation
      * @param certification the randomized-smoothing certification, or null
      * @param cleanAccuracy the undefended model's accuracy on the certified examples (NaN without)
+     * @param admission the Deep k-NN's admission-control trade-off under PGD, or null
+     * @param admissionEpsilon the PGD budget of that trade-off
      * @param skipped what could not run, and why
      * @param modelArgument how commands that reproduce the results name the model
      * @param dataArguments how they name the test data
@@ -104,6 +109,8 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
             List<DefenseEvaluation.Report> transformations,
             CertificationResult certification,
             double cleanAccuracy,
+            AdmissionTradeoff admission,
+            double admissionEpsilon,
             List<String> skipped,
             String modelArgument,
             String dataArguments) {
@@ -127,8 +134,12 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
 
     @Override
     public Applicability appliesTo(AuditContext context) {
-        if (declared(context) == null && context.defenses().isEmpty() && context.certifySigma() == null) {
-            return Applicability.no("the model declares no defense and none was named (--defense, --certify-sigma)");
+        if (declared(context) == null
+                && context.defenses().isEmpty()
+                && context.certifySigma() == null
+                && context.admission() == null) {
+            return Applicability.no(
+                    "the model declares no defense and none was named (--defense, --certify-sigma, --dknn)");
         }
         return Applicability.yes();
     }
@@ -184,8 +195,15 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
         if (!context.defenses().isEmpty()) {
             if (model instanceof DifferentiableClassifier white) {
                 double eps = largest(context.settings().epsilons());
-                DefenseEvaluation evaluation =
-                        new DefenseEvaluation(eps, Norm.LINF, steps, DefenseEvaluation.Adaptive.AUTO, 10, batch, 0);
+                DefenseEvaluation evaluation = new DefenseEvaluation(
+                        eps,
+                        Norm.LINF,
+                        DefenseEvaluation.Attack.PGD,
+                        steps,
+                        DefenseEvaluation.Adaptive.AUTO,
+                        10,
+                        batch,
+                        0);
                 for (String id : context.defenses()) {
                     try {
                         reports.add(evaluation.evaluate(white, Transformations.of(id), attacked, progress));
@@ -211,12 +229,35 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
                     .certifyAll(model, certified, progress);
             clean = Training.accuracy(model, certified, batch);
         }
+        AdmissionTradeoff admission = null;
+        double admissionEps = largest(context.settings().epsilons());
+        if (context.admission() != null) {
+            if (model instanceof DifferentiableClassifier white) {
+                RobustnessResult crafted = new RobustnessEvaluation(batch, 0, true)
+                        .evaluate(
+                                white,
+                                ProjectedGradientDescent.builder(Norm.LINF)
+                                        .optSteps(steps)
+                                        .optSeed(0)
+                                        .build(),
+                                attacked,
+                                null,
+                                progress,
+                                admissionEps);
+                admission = context.admission()
+                        .tradeoff(model, attacked, crafted.perEpsilon().get(0).adversarial());
+            } else {
+                skipped.add("admission control: the trade-off is measured under PGD, which needs gradients");
+            }
+        }
         return new Result(
                 declared,
                 robustness,
                 reports,
                 certification,
                 clean,
+                admission,
+                admissionEps,
                 skipped,
                 context.modelArgument(),
                 context.dataArguments());
@@ -318,6 +359,40 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
                             .line("certified accuracy", radius, accuracy)
                             .build());
         }
+        if (r.admission() != null) {
+            AdmissionTradeoff a = r.admission();
+            s.paragraph(String.format(
+                    Locale.ROOT,
+                    "Admission control with a Deep k-NN (Papernot & McDaniel 2018): inputs whose credibility is below"
+                            + " a threshold are refused. On %d clean test inputs and their PGD versions (L-inf eps %s),"
+                            + " mean credibility %.3f against %.3f; credibility detects the adversarial inputs with AUC"
+                            + " %.3f. The attack does not know of the Deep k-NN.",
+                    a.cleanInputs(),
+                    r.admissionEpsilon(),
+                    a.meanCleanCredibility(),
+                    a.meanAdversarialCredibility(),
+                    a.detectorAuc()));
+            List<List<Object>> rows = new ArrayList<>();
+            for (double threshold : new double[] {0.1, 0.2, 0.3, 0.5}) {
+                AdmissionTradeoff.Point p = a.at(threshold);
+                rows.add(Arrays.asList(threshold, p.cleanRefused(), p.adversarialCaught()));
+            }
+            s.table(List.of("refuse below credibility", "clean inputs refused", "adversarial inputs caught"), rows);
+            s.chart(
+                    "admission_tradeoff",
+                    Chart.builder("Deep k-NN admission control: adversarial caught vs clean refused")
+                            .xAxis("clean inputs refused")
+                            .yAxis("adversarial inputs caught")
+                            .line(
+                                    "credibility threshold",
+                                    a.curve().stream()
+                                            .mapToDouble(AdmissionTradeoff.Point::cleanRefused)
+                                            .toArray(),
+                                    a.curve().stream()
+                                            .mapToDouble(AdmissionTradeoff.Point::adversarialCaught)
+                                            .toArray())
+                            .build());
+        }
         for (String why : r.skipped()) {
             s.note("Not evaluated: " + why);
         }
@@ -405,6 +480,32 @@ public final class DefensesCheck implements AuditCheck<DefensesCheck.Result> {
                             c.settings().n(),
                             c.settings().n0(),
                             c.examples())));
+        }
+        if (r.admission() != null) {
+            AdmissionTradeoff a = r.admission();
+            AdmissionTradeoff.Point p = a.at(0.3);
+            lines.add(new SummaryLine(
+                    "Admission control (Deep k-NN)",
+                    String.format(
+                            Locale.ROOT,
+                            "%d clean inputs and their PGD versions, eps %s",
+                            a.cleanInputs(),
+                            r.admissionEpsilon()),
+                    String.format(
+                            Locale.ROOT,
+                            "detector AUC %.3f; refusing below credibility 0.3 refuses %.1f%% of clean inputs and"
+                                    + " catches %.1f%% of adversarial ones",
+                            a.detectorAuc(),
+                            100 * p.cleanRefused(),
+                            100 * p.adversarialCaught()),
+                    SeverityRules.admissionControl(a.detectorAuc()),
+                    SeverityRules.ADMISSION_CONTROL,
+                    String.format(
+                            Locale.ROOT,
+                            "marauder dknn score --model %s --dknn DIR %s --attack pgd --eps %s",
+                            r.modelArgument(),
+                            r.dataArguments(),
+                            r.admissionEpsilon())));
         }
         if (lines.isEmpty()) {
             lines.add(new SummaryLine(

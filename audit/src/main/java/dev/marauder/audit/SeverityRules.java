@@ -70,6 +70,10 @@ public final class SeverityRules {
     public static final String CERTIFICATION = "low if the certified accuracy at L2 radius sigma / 2 is >= 0.5 x the"
             + " model's clean accuracy; medium if >= 0.1 x; else high";
 
+    /** The rule of {@link #admissionControl}. */
+    public static final String ADMISSION_CONTROL = "low if credibility tells adversarial from clean inputs with AUC"
+            + " >= 0.9; medium if >= 0.7; else high (the admission control protects little)";
+
     /** The rule of {@link #extraction}. */
     public static final String EXTRACTION = "high if a copy agreeing with the model on 0.99 of the test inputs took at"
             + " most 10 (d + 1) queries (d: input values); medium if it took more (up to the audit's 100 (d + 1));"
@@ -240,5 +244,13 @@ public final class SeverityRules {
             return Severity.LOW;
         }
         return certifiedAtHalfSigma >= 0.1 * cleanAccuracy ? Severity.MEDIUM : Severity.HIGH;
+    }
+
+    /** Deep k-NN admission control ({@link #ADMISSION_CONTROL}), from the detector's AUC. */
+    public static Severity admissionControl(double auc) {
+        if (Double.isNaN(auc)) {
+            return Severity.NOT_ASSESSED;
+        }
+        return auc >= 0.9 ? Severity.LOW : auc >= 0.7 ? Severity.MEDIUM : Severity.HIGH;
     }
 }

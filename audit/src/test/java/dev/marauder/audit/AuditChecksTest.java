@@ -198,6 +198,21 @@ class AuditChecksTest {
                                         1100,
                                         2.0),
                                 0.9,
+                                new dev.marauder.defenses.detection.AdmissionTradeoff(
+                                        100,
+                                        100,
+                                        0.72,
+                                        0.55,
+                                        0.38,
+                                        0.85,
+                                        0.2,
+                                        List.of(
+                                                new dev.marauder.defenses.detection.AdmissionTradeoff.Point(0, 0, 0),
+                                                new dev.marauder.defenses.detection.AdmissionTradeoff.Point(
+                                                        0.31, 0.25, 0.45),
+                                                new dev.marauder.defenses.detection.AdmissionTradeoff.Point(
+                                                        1.01, 1, 1))),
+                                0.1,
                                 List.of(),
                                 "m",
                                 "--data fashion-mnist")),
@@ -273,8 +288,8 @@ class AuditChecksTest {
                 .isEqualTo("0.99 test fidelity with 785 queries (d + 1 = 785)");
         assertThat(all.get(8).summary())
                 .extracting(SummaryLine::severity)
-                .containsExactly(
-                        Severity.LOW, Severity.HIGH, Severity.LOW); // 0.55 / 0.8 > 0.5; broken; 0.5 >= 0.5 x 0.9
+                // 0.55 / 0.8 > 0.5; broken; 0.5 >= 0.5 x 0.9; AUC 0.72
+                .containsExactly(Severity.LOW, Severity.HIGH, Severity.LOW, Severity.MEDIUM);
         assertThat(all.get(8).summary().get(1).headline())
                 .isEqualTo("broken: robust accuracy 0.7500 non-adaptive, 0.1000 adaptive (undefended 0.1000)");
         assertThat(all.get(8).summary().get(2).headline())
@@ -298,7 +313,7 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(14);
+        assertThat(report.summary()).hasSize(15);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
@@ -321,7 +336,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(14);
+        assertThat(json.get("summary")).hasSize(15);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

@@ -169,8 +169,15 @@ class AuditTest {
             AuditContext plain = AuditContext.builder(cnn, test, SMALL).build();
             assertThat(new DefensesCheck().appliesTo(plain).applies()).isFalse();
             assertThat(new DefensesCheck().appliesTo(plain).reason()).contains("--defense");
+            LabeledData all = Datasets.loadPair(
+                    FIXTURES.resolve("fmnist_test_200_x.npy"), FIXTURES.resolve("fmnist_test_200_y.npy"));
+            dev.marauder.defenses.detection.FittedDeepKnn dknn = dev.marauder.defenses.detection.DeepKnn.defaults()
+                    .withK(10)
+                    .withCalibration(50)
+                    .fit(cnn, all.slice(50, 150), all.slice(150, 200), Progress.NONE);
             AuditContext asked = AuditContext.builder(cnn, test, SMALL)
                     .optDefenses(java.util.List.of("bitdepth"), 0.25)
+                    .optAdmissionControl(dknn)
                     .build();
             DefensesCheck check = new DefensesCheck();
             DefensesCheck.Result r = check.run(asked, Progress.NONE, w -> {});
@@ -181,7 +188,12 @@ class AuditTest {
                     .isEqualTo(40L * (DefensesCheck.CERTIFY_N0 + DefensesCheck.CERTIFY_N));
             assertThat(check.summary(r))
                     .extracting(line -> line.threat())
-                    .containsExactly("Defense: bitdepth", "Certified robustness (randomized smoothing)");
+                    .containsExactly(
+                            "Defense: bitdepth",
+                            "Certified robustness (randomized smoothing)",
+                            "Admission control (Deep k-NN)");
+            assertThat(r.admission().cleanInputs()).isEqualTo(40);
+            assertThat(r.admission().detectorAuc()).isBetween(0.0, 1.0);
             assertThat(check.summary(r).get(0).command()).startsWith("marauder defend evaluate --model ");
             assertThat(check.section(r).blocks()).isNotEmpty();
         }

@@ -180,6 +180,13 @@ final class AuditCommand implements Callable<Integer> {
                     + " (a model trained with `defend train --method noise` is certified with its own sigma).")
     Double certifySigma;
 
+    @Option(
+            names = "--dknn",
+            paramLabel = "DIR",
+            description = "A Deep k-NN fitted to this model ('marauder dknn fit --save DIR'): the defenses section"
+                    + " reports its admission-control trade-off under PGD.")
+    Path dknn;
+
     /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
     @Mixin
     OutputOptions output;
@@ -197,6 +204,11 @@ final class AuditCommand implements Callable<Integer> {
         }
         if (certifySigma != null && (!(certifySigma > 0) || !Double.isFinite(certifySigma))) {
             throw new UsageException("--certify-sigma must be positive and finite, got " + certifySigma);
+        }
+        dev.marauder.defenses.detection.FittedDeepKnn admission = null;
+        if (dknn != null) {
+            Inputs.requireExists(dknn, "--dknn");
+            admission = dev.marauder.defenses.detection.FittedDeepKnn.load(dknn);
         }
         AuditSettings defaults = AuditSettings.defaults();
         AuditSettings settings;
@@ -267,6 +279,7 @@ final class AuditCommand implements Callable<Integer> {
                         .optPrivacyAudits(privacyAudits)
                         .optDemoCache(noPrivacyAudit ? null : dir)
                         .optDefenses(defenses == null ? List.of() : defenses, certifySigma)
+                        .optAdmissionControl(admission)
                         .optCommandArguments(dir.resolve("demo-cnn").toString(), "--data " + DemoModel.DATASET)
                         .build();
                 outcome = new Audit().run(context, progress, warnings);
@@ -312,6 +325,7 @@ final class AuditCommand implements Callable<Integer> {
                         .optExposureRuns(exposureRuns)
                         .optPrivacyAudits(privacyAudits)
                         .optDefenses(defenses == null ? List.of() : defenses, certifySigma)
+                        .optAdmissionControl(admission)
                         .optCommandArguments(
                                 model,
                                 "--data " + data + (labels == null ? "" : " --labels " + labels)

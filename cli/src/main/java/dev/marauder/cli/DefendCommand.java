@@ -157,10 +157,9 @@ final class DefendCommand implements Runnable {
             description = {
                 "Put an input transformation in front of a model and attack it honestly (Athalye, Carlini & Wagner"
                         + " 2018):",
-                "PGD against the undefended model, PGD with the naive gradient through the defense (non-adaptive),"
-                        + " and PGD",
-                "with BPDA (and EOT for a random defense). Reports robust accuracy for each, a verdict (broken,"
-                        + " holds, no gain)",
+                "PGD (or --attack apgd|ensemble) against the undefended model, the defended model with the naive",
+                "gradient (non-adaptive), and the defended model with BPDA (and EOT for a random defense). Reports",
+                "robust accuracy for each, a verdict (broken, holds, no gain)",
                 "and the gradient-masking checks."
             })
     static final class Evaluate implements Callable<Integer> {
@@ -184,8 +183,9 @@ final class DefendCommand implements Runnable {
                 names = "--attack",
                 defaultValue = "pgd",
                 paramLabel = "A",
-                description = "pgd (adaptive: BPDA, with EOT for a random defense), bpda or eot (default"
-                        + " ${DEFAULT-VALUE}).")
+                description =
+                        "pgd, apgd or ensemble (APGD-CE, APGD-T, Square), each adaptive through BPDA (with EOT"
+                                + " for a random defense); bpda or eot force PGD with that gradient (default ${DEFAULT-VALUE}).")
         String attack;
 
         @Option(
@@ -198,7 +198,7 @@ final class DefendCommand implements Runnable {
         @Option(names = "--norm", defaultValue = "linf", paramLabel = "N", description = "linf or l2 (default linf).")
         String norm;
 
-        @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "PGD steps (default 40).")
+        @Option(names = "--steps", defaultValue = "40", paramLabel = "K", description = "Attack steps (default 40).")
         int steps;
 
         @Option(
@@ -241,14 +241,22 @@ final class DefendCommand implements Runnable {
                 if (n != Norm.LINF && n != Norm.L2) {
                     throw new UsageException("--norm must be linf or l2, got '" + norm + "'");
                 }
-                var adaptive = switch (attack.toLowerCase(Locale.ROOT)) {
-                    case "pgd" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.AUTO;
+                String chosen = attack.toLowerCase(Locale.ROOT);
+                var adaptive = switch (chosen) {
+                    case "pgd", "apgd", "ensemble" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.AUTO;
                     case "bpda" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.BPDA;
                     case "eot" -> dev.marauder.defenses.transform.DefenseEvaluation.Adaptive.EOT;
-                    default -> throw new UsageException("--attack must be pgd, bpda or eot, got '" + attack + "'");
+                    default ->
+                        throw new UsageException(
+                                "--attack must be pgd, apgd, ensemble, bpda or eot, got '" + attack + "'");
+                };
+                var kind = switch (chosen) {
+                    case "apgd" -> dev.marauder.defenses.transform.DefenseEvaluation.Attack.APGD;
+                    case "ensemble" -> dev.marauder.defenses.transform.DefenseEvaluation.Attack.ENSEMBLE;
+                    default -> dev.marauder.defenses.transform.DefenseEvaluation.Attack.PGD;
                 };
                 evaluation = new dev.marauder.defenses.transform.DefenseEvaluation(
-                        eps, n, steps, adaptive, eotSamples, in.batch, seed);
+                        eps, n, kind, steps, adaptive, eotSamples, in.batch, seed);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

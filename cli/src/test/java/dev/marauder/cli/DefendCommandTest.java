@@ -229,7 +229,7 @@ class DefendCommandTest {
                     "--attack",
                     "cw"
                 },
-                "--attack must be pgd, bpda or eot");
+                "--attack must be pgd, apgd, ensemble, bpda or eot");
         // thermometer encoding needs a model trained on encoded inputs: the fixture takes 1 channel
         CliTest.Run thermometer = CliTest.run(
                 "defend",

@@ -2,6 +2,9 @@ package dev.marauder.defenses.transform;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.marauder.attacks.evasion.AttackEnsemble;
+import dev.marauder.attacks.evasion.AutoPgd;
+import dev.marauder.attacks.evasion.EvasionAttack;
 import dev.marauder.attacks.evasion.FastGradientMethod;
 import dev.marauder.attacks.evasion.GradientMaskingCheck;
 import dev.marauder.attacks.evasion.ProjectedGradientDescent;
@@ -22,8 +25,8 @@ import java.util.SplittableRandom;
 
 /**
  * The honest evaluation of an input-transformation defense (Athalye, Carlini &amp; Wagner 2018;
- * Carlini et al. 2019, "On Evaluating Adversarial Robustness"): the same PGD attack, at the same
- * budget, against
+ * Carlini et al. 2019, "On Evaluating Adversarial Robustness"): the same gradient attack (PGD,
+ * APGD or the attack ensemble), at the same budget, against
  * <ol>
  *   <li>the undefended model (the baseline),
  *   <li>the defended model with the naive gradient (the non-adaptive attack the defense was
@@ -39,14 +42,32 @@ import java.util.SplittableRandom;
  *
  * @param epsilon the attack budget
  * @param norm the attack norm
- * @param steps PGD steps (step size {@code 2.5 epsilon / steps}, random start)
+ * @param attack the gradient attack (the same against every model)
+ * @param steps its steps (PGD: step size {@code 2.5 epsilon / steps}, random start)
  * @param adaptive the adaptive gradient
  * @param eotSamples draws averaged per EOT gradient
  * @param batchSize examples per attack batch
  * @param seed seeds the attacks' random starts and the transformation's draws
  */
 public record DefenseEvaluation(
-        double epsilon, Norm norm, int steps, Adaptive adaptive, int eotSamples, int batchSize, long seed) {
+        double epsilon,
+        Norm norm,
+        Attack attack,
+        int steps,
+        Adaptive adaptive,
+        int eotSamples,
+        int batchSize,
+        long seed) {
+
+    /** The gradient attack run against all three models. */
+    public enum Attack {
+        /** PGD with a random start, step {@code 2.5 epsilon / steps} (Madry et al. 2018). */
+        PGD,
+        /** APGD-CE (Croce &amp; Hein 2020). */
+        APGD,
+        /** The attack ensemble: APGD-CE, APGD-T, Square (Croce &amp; Hein 2020). */
+        ENSEMBLE
+    }
 
     /** Differences of robust accuracy this small are sampling noise on the usual evaluation sizes. */
     static final double SLACK = 0.05;
@@ -66,6 +87,9 @@ public record DefenseEvaluation(
         if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be positive and finite, got " + epsilon);
         }
+        if (attack == null || adaptive == null || norm == null) {
+            throw new IllegalArgumentException("attack, adaptive gradient and norm are required");
+        }
         if (steps < 1 || eotSamples < 1 || batchSize < 1) {
             throw new IllegalArgumentException("steps, EOT samples and batch size must be at least 1");
         }
@@ -84,7 +108,7 @@ public record DefenseEvaluation(
      * @param undefendedRobustAccuracy PGD against the undefended model
      * @param nonAdaptiveRobustAccuracy PGD with the naive gradient against the defended model
      * @param adaptiveRobustAccuracy PGD with the adaptive gradient against the defended model
-     * @param adaptiveAttack {@code bpda} or {@code eot (k samples)}
+     * @param adaptiveAttack e.g. {@code pgd with bpda} or {@code pgd with eot (k samples)}
      * @param verdict {@code broken}, {@code holds} or {@code no gain}
      * @param zeroGradientFraction share of inputs whose naive gradient is exactly zero
      * @param maskingWarnings the gradient-masking checks' warnings on the defended model
@@ -118,10 +142,16 @@ public record DefenseEvaluation(
     public Report evaluate(
             DifferentiableClassifier model, InputTransformation transformation, LabeledData data, Progress progress) {
         long start = System.nanoTime();
-        ProjectedGradientDescent pgd = ProjectedGradientDescent.builder(norm)
-                .optSteps(steps)
-                .optSeed(seed)
-                .build();
+        EvasionAttack<DifferentiableClassifier> pgd = switch (attack) {
+            case PGD ->
+                ProjectedGradientDescent.builder(norm)
+                        .optSteps(steps)
+                        .optSeed(seed)
+                        .build();
+            case APGD -> AutoPgd.builder(norm).optSteps(steps).optSeed(seed).build();
+            case ENSEMBLE ->
+                AttackEnsemble.builder(norm).optSteps(steps).optSeed(seed).build();
+        };
         RobustnessEvaluation evaluation = new RobustnessEvaluation(batchSize, 0, false);
         DefendedClassifier naive =
                 new DefendedClassifier(model, transformation, Gradients.NAIVE, 1, new SplittableRandom(seed));
@@ -172,7 +202,8 @@ public record DefenseEvaluation(
                 undefended,
                 nonAdaptive,
                 adaptiveRobust,
-                eot ? String.format(Locale.ROOT, "eot (%d samples)", eotSamples) : "bpda",
+                attack.name().toLowerCase(Locale.ROOT)
+                        + (eot ? String.format(Locale.ROOT, " with eot (%d samples)", eotSamples) : " with bpda"),
                 verdict,
                 zero,
                 warnings,
@@ -182,7 +213,7 @@ public record DefenseEvaluation(
     private double robust(
             RobustnessEvaluation evaluation,
             DifferentiableClassifier model,
-            ProjectedGradientDescent pgd,
+            EvasionAttack<DifferentiableClassifier> pgd,
             LabeledData data,
             Progress progress) {
         return evaluation

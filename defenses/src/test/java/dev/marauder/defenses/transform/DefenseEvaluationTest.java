@@ -49,7 +49,8 @@ class DefenseEvaluationTest {
 
     @Test
     void bitDepthReductionMasksGradientsAndBpdaBreaksIt() {
-        DefenseEvaluation.Report r = new DefenseEvaluation(0.1, Norm.LINF, 10, Adaptive.AUTO, 4, 60, 0)
+        DefenseEvaluation.Report r = new DefenseEvaluation(
+                        0.1, Norm.LINF, DefenseEvaluation.Attack.PGD, 10, Adaptive.AUTO, 4, 60, 0)
                 .evaluate(cnn, new BitDepthReduction(4), data, Progress.NONE);
         System.out.println(r);
         assertThat(r.zeroGradientFraction()).isEqualTo(1.0);
@@ -58,16 +59,17 @@ class DefenseEvaluationTest {
         assertThat(r.nonAdaptiveRobustAccuracy()).isGreaterThan(r.defendedCleanAccuracy() - 0.1);
         assertThat(r.nonAdaptiveRobustAccuracy()).isGreaterThan(r.undefendedRobustAccuracy() + 0.3);
         assertThat(r.adaptiveRobustAccuracy()).isLessThan(r.undefendedRobustAccuracy() + 0.1);
-        assertThat(r.adaptiveAttack()).isEqualTo("bpda");
+        assertThat(r.adaptiveAttack()).isEqualTo("pgd with bpda");
         assertThat(r.verdict()).isEqualTo("broken");
     }
 
     @Test
     void randomResizingIsAttackedWithEot() {
-        DefenseEvaluation.Report r = new DefenseEvaluation(0.1, Norm.LINF, 10, Adaptive.AUTO, 4, 60, 0)
+        DefenseEvaluation.Report r = new DefenseEvaluation(
+                        0.1, Norm.LINF, DefenseEvaluation.Attack.PGD, 10, Adaptive.AUTO, 4, 60, 0)
                 .evaluate(cnn, new RandomResizePadding(0.8), data, Progress.NONE);
         System.out.println(r);
-        assertThat(r.adaptiveAttack()).isEqualTo("eot (4 samples)");
+        assertThat(r.adaptiveAttack()).isEqualTo("pgd with eot (4 samples)");
         assertThat(r.zeroGradientFraction()).isZero();
         assertThat(r.adaptiveRobustAccuracy()).isLessThanOrEqualTo(r.nonAdaptiveRobustAccuracy() + 0.05);
         assertThat(r.adaptiveRobustAccuracy()).isLessThan(0.25);
