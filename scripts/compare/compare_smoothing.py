@@ -14,8 +14,8 @@ and alpha:
     level 1 - alpha), the radius ``scale * norm.ppf(pA)``; noise ``np.random.normal(scale=S)``, not
     clipped. It abstains only when ``pA < 0.5`` (Marauder and the paper: unless ``pA > 0.5``), which
     differs only at pA == 0.5 exactly, where the radius is 0 anyway. ART's ``certify`` returns the
-    class and the radius only; the script records ART's count and pA by wrapping its
-    ``_lower_confidence_bound``.
+    class and the radius only; the script records ART's selected class, count and pA by overriding
+    ``_prediction_counts`` and ``_lower_confidence_bound`` (each calls ART's own method).
   - ``reference``: the ~20-line plain PyTorch CERTIFY below (``torch.randn`` noise, scipy's beta
     quantile for the Clopper-Pearson bound, ``norm.ppf``), as in the authors' code.
 
@@ -23,10 +23,18 @@ The three draw independent noise, so the certificates agree only up to Monte Car
 reports, per sigma and side: abstentions, accuracy, certified accuracy at the requested radii, and per
 pair of sides the agreement of the predictions and the mean absolute radius difference on the examples
 both certify with the same class. Whether a difference is within sampling error is judged against a
-parametric bootstrap: per example the top class's count is redrawn on both sides from Binomial(n, p)
-with p pooled from the two sides' counts, and the same statistics computed; a difference is "within
-sampling error" when its two-sided bootstrap p-value is at least 0.01. The exit status is 0 when every
-difference is, 1 when one is not, 2 when Marauder cannot be run.
+parametric bootstrap of CERTIFY itself: the base model's class frequencies under the noise are
+estimated per example from ``--null-copies`` fresh noisy copies (independent of the three sides), and
+pairs of independent CERTIFY runs are simulated from them (the class selected from
+Multinomial(n0, p), its count from Binomial(n, p[class]), the Clopper-Pearson radius); the same
+statistics of each simulated pair give the distribution of the differences two correct
+implementations produce. A pair of sides is "within sampling error" when every p-value (two-sided
+mid-p; one-sided for the mean absolute radius difference) is at least ``--level`` (0.01) divided by
+the number of p-values of the pair (Bonferroni: family-wise level 0.01 per pair and sigma). The exit
+status is 0 when every pair is, 1 when one is not, 2 when Marauder cannot be run. Two descriptive
+checks are printed too: per pair, the examples whose radius difference exceeds 3 times sqrt(2) times
+the delta-method standard deviation of one run's radius, sigma * sqrt(p(1-p)/n) / phi(PhiInverse(pA));
+per side, the mean z-score of its top-class counts against the null model's frequencies.
 
 Run with Debian's interpreter (torch 1.13, numpy, scipy); ART is imported by a plain ``import art``
 (``PYTHONPATH=/tmp/peers/art``) and needs statsmodels (``apt-get install python3-statsmodels``).
@@ -75,7 +83,11 @@ def parse_args(argv):
     p.add_argument("--radii", default="0,0.25,0.5,0.75,1.0", help="radii of the certified accuracy table")
     p.add_argument("--seed", type=int, default=0, help="noise seed of every side (default 0)")
     p.add_argument("--batch", type=int, default=1000, help="noisy copies per forward pass, every side")
-    p.add_argument("--bootstrap", type=int, default=4000, help="bootstrap replicates (default 4000)")
+    p.add_argument("--bootstrap", type=int, default=10000, help="simulated pairs of CERTIFY runs (default 10000)")
+    p.add_argument("--level", type=float, default=0.01,
+                   help="family-wise level per pair and sigma, Bonferroni over its p-values (default 0.01)")
+    p.add_argument("--null-copies", type=int, default=2000,
+                   help="fresh noisy copies per example that estimate the null model's class frequencies")
     p.add_argument("--sides", default="marauder,art,reference", help="sides to run (default all three)")
     p.add_argument("--marauder", help="Marauder command (default: see the module docstring)")
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
@@ -212,63 +224,69 @@ def summary(side, y, radii):
             "mean_radius_correct": float(rad[correct].mean()) if correct.any() else 0.0}
 
 
-def pair_stats(a, b, y, radii, n, alpha, sigma, reps, rng):
-    """Differences between two sides and their bootstrap distribution under 'same p on both sides'."""
-    both = (a["prediction"] != -1) & (b["prediction"] == a["prediction"])
-    d = (a["radius"] - b["radius"])[both]
-    obs = {"both_certified_same_class": int(both.sum()),
-           "certified_different_class": int(((a["prediction"] != -1) & (b["prediction"] != -1)
-                                             & (a["prediction"] != b["prediction"])).sum()),
-           "mean_abs_radius_diff": float(np.abs(d).mean()) if both.any() else 0.0,
-           "mean_radius_diff": float(d.mean()) if both.any() else 0.0,
-           "max_abs_radius_diff": float(np.abs(d).max()) if both.any() else 0.0,
-           "abstained_diff": int((a["prediction"] == -1).sum() - (b["prediction"] == -1).sum()),
-           "certified_accuracy_diff": {}}
-    table, p_table = radius_table(n, alpha, sigma)
+def class_frequencies(model, x, sigma, copies, batch, seed):
+    """Per example, the base model's class frequencies under the noise, from an independent pass (the null model)."""
+    gen = torch.Generator().manual_seed(seed)
+    return np.stack([counts(model, torch.from_numpy(xi), copies, sigma, batch, gen) / copies for xi in x])
 
-    # per-example p: pooled when both sides selected the same class from their n0 copies, else each side's own
-    same = a["prediction_guess"] == b["prediction_guess"]
-    pa = np.where(same, (a["count"] + b["count"]) / (2.0 * n), a["count"] / n)
-    pb = np.where(same, pa, b["count"] / n)
-    ka = rng.binomial(n, pa, size=(reps, len(pa)))
-    kb = rng.binomial(n, pb, size=(reps, len(pb)))
-    ra, rb = table[ka], table[kb]
-    ca, cb = ra > 0, rb > 0  # certified (a radius of exactly 0 with pA > 0.5 has probability 0)
-    hit_a, hit_b = a["prediction_guess"] == y, b["prediction_guess"] == y
-    null = {"abstained_diff": (~ca).sum(1) - (~cb).sum(1)}
-    m = both.astype(bool)
-    null["mean_abs_radius_diff"] = np.abs(ra - rb)[:, m].mean(1) if m.any() else np.zeros(reps)
-    null["mean_radius_diff"] = (ra - rb)[:, m].mean(1) if m.any() else np.zeros(reps)
+
+def simulate_certify(p, n0, n, table, reps, rng):
+    """reps independent CERTIFY runs on every example, the base model's class probabilities being p (N x C)."""
+    pred = np.empty((reps, len(p)), dtype=np.int64)
+    guess = np.empty((reps, len(p)), dtype=np.int64)
+    rad = np.empty((reps, len(p)))
+    for i, pi in enumerate(p):
+        guess[:, i] = rng.multinomial(n0, pi, size=reps).argmax(1)  # first maximum, as every side
+        k = rng.binomial(n, pi[guess[:, i]])
+        rad[:, i] = table[k]
+        pred[:, i] = np.where(table[k] > 0, guess[:, i], -1)  # radius 0 <=> pA <= 0.5 (pA == 0.5: probability 0)
+    return pred, rad, guess
+
+
+def diff_stats(pa, ra, pb, rb, y, radii):
+    """Differences of two CERTIFY runs (1-D: observed; 2-D: replicates x examples)."""
+    ca, cb = pa != -1, pb != -1
+    both = ca & (pa == pb)
+    d = np.where(both, ra - rb, 0.0)
+    nb = np.maximum(both.sum(-1), 1)
+    out = {"both_certified_same_class": both.sum(-1),
+           "certified_different_class": (ca & cb & (pa != pb)).sum(-1),
+           "mean_abs_radius_diff": np.abs(d).sum(-1) / nb, "mean_radius_diff": d.sum(-1) / nb,
+           "max_abs_radius_diff": np.abs(d).max(-1), "abstained_diff": (~ca).sum(-1) - (~cb).sum(-1)}
     for r in radii:
-        key = "%g" % r
-        ya = (ca & hit_a & (ra >= r)).mean(1)
-        yb = (cb & hit_b & (rb >= r)).mean(1)
-        null["cert_acc_" + key] = ya - yb
-        obs["certified_accuracy_diff"][key] = float(((a["prediction"] != -1) & (a["prediction"] == y) & (a["radius"] >= r)).mean()
-                                                    - ((b["prediction"] != -1) & (b["prediction"] == y) & (b["radius"] >= r)).mean())
+        out["cert_acc_%g" % r] = (ca & (pa == y) & (ra >= r)).mean(-1) - (cb & (pb == y) & (rb >= r)).mean(-1)
+    return out
 
-    def two_sided(value, dist):
-        # mid-p: P(|D - E D| > |value - E D|) + P(|D - E D| = |value - E D|) / 2 (E D = 0 when every p is pooled)
-        c, v = np.abs(dist - dist.mean()), abs(value - dist.mean())
-        return float((np.sum(c > v + 1e-12) + 0.5 * np.sum(np.abs(c - v) <= 1e-12)) / len(c))
 
-    pvals = {"abstained_diff": two_sided(obs["abstained_diff"], null["abstained_diff"]),
-             "mean_radius_diff": two_sided(obs["mean_radius_diff"], null["mean_radius_diff"]),
-             # one-sided: a larger mean |difference| than independent sampling produces
-             "mean_abs_radius_diff": float(np.mean(null["mean_abs_radius_diff"] >= obs["mean_abs_radius_diff"] - 1e-12))}
-    for r in radii:
-        key = "%g" % r
-        pvals["cert_acc_" + key] = two_sided(obs["certified_accuracy_diff"][key], null["cert_acc_" + key])
+def pair_stats(a, b, y, radii, n, alpha, sigma, null_a, null_b):
+    """Observed differences of two sides, and their p-values against two independent simulated runs."""
+    obs = {k: v.item() for k, v in diff_stats(a["prediction"], a["radius"], b["prediction"], b["radius"], y,
+                                                radii).items()}
+    null = diff_stats(null_a[0], null_a[1], null_b[0], null_b[1], y, radii)
+
+    def two_sided(key):
+        # mid-p of |D| >= |observed|; D is symmetric about 0 under the null (both sides sample the same p)
+        dist, v = np.abs(null[key]), abs(obs[key])
+        return float(np.mean(dist > v + 1e-12) + 0.5 * np.mean(np.abs(dist - v) <= 1e-12))
+
+    pvals = {k: two_sided(k) for k in ["abstained_diff", "mean_radius_diff"] + ["cert_acc_%g" % r for r in radii]}
+    # one-sided: a mean |difference| at least as large as two independent runs produce
+    pvals["mean_abs_radius_diff"] = float(np.mean(null["mean_abs_radius_diff"] >= obs["mean_abs_radius_diff"] - 1e-12))
     expected = {"mean_abs_radius_diff": float(null["mean_abs_radius_diff"].mean()),
                 "mean_abs_radius_diff_q99": float(np.quantile(null["mean_abs_radius_diff"], 0.99)),
                 "abstained_diff_sd": float(null["abstained_diff"].std()),
-                "mean_radius_diff_sd": float(null["mean_radius_diff"].std())}
+                "mean_radius_diff_sd": float(null["mean_radius_diff"].std()),
+                "certified_different_class_mean": float(null["certified_different_class"].mean())}
+    for r in radii:
+        expected["cert_acc_%g_sd" % r] = float(null["cert_acc_%g" % r].std())
 
-    # per example: z = difference / (sqrt 2 * sd of one side's radius), sd by the delta method in the count
-    k = np.rint(pa * n).astype(int)[m]
-    sd_k = np.sqrt(n * pa[m] * (1 - pa[m]))
-    slope = (table[np.minimum(k + 1, n)] - table[np.maximum(k - 1, 0)]) / 2.0
-    sd_r = sd_k * np.abs(slope)
+    # per example (descriptive): z = difference / (sqrt 2 * delta-method sd of one run's radius at the pooled count)
+    table, _ = radius_table(n, alpha, sigma)
+    m = (a["prediction"] != -1) & (a["prediction"] == b["prediction"])
+    d = (a["radius"] - b["radius"])[m]
+    p = (a["count"] + b["count"])[m] / (2.0 * n)
+    k = np.rint(p * n).astype(int)
+    sd_r = np.sqrt(n * p * (1 - p)) * np.abs(table[np.minimum(k + 1, n)] - table[np.maximum(k - 1, 0)]) / 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(sd_r > 0, d / (np.sqrt(2) * sd_r), np.where(np.abs(d) < 1e-9, 0.0, np.inf))
     obs["z_abs_gt_3"] = int((np.abs(z) > 3).sum())
@@ -353,15 +371,15 @@ def main(argv=None):
             log("sigma %g: reference" % sigma)
             runs["reference"] = run_reference(model, x, sigma, args)
         names = list(runs)
-        # the class each side selected from its n0 copies (its count is that class's): ART's and the
-        # reference's are recorded; Marauder reports it only when certifying, so for its abstentions the
-        # class the other sides selected is assumed (it matters only for pooling p in the bootstrap)
-        known = [r["guess"] for r in runs.values() if "guess" in r]
-        for r in runs.values():
-            if "guess" in r:
-                r["prediction_guess"] = r["guess"]
-            else:
-                r["prediction_guess"] = np.where(r["prediction"] == -1, known[0] if known else -1, r["prediction"])
+        log("sigma %g: null model (%d copies per example) and %d simulated CERTIFY runs"
+            % (sigma, args.null_copies, 2 * args.bootstrap))
+        start = time.perf_counter()
+        freq = class_frequencies(model, x, sigma, args.null_copies, args.batch, args.seed + 1)
+        table = radius_table(args.n, args.alpha, sigma)[0]
+        sim = simulate_certify(freq, args.n0, args.n, table, 2 * args.bootstrap, rng)
+        null_a = (sim[0][:args.bootstrap], sim[1][:args.bootstrap])
+        null_b = (sim[0][args.bootstrap:], sim[1][args.bootstrap:])
+        null_seconds = time.perf_counter() - start
 
         out = {"sides": {}, "pairs": {}}
         max_r = radius_table(args.n, args.alpha, sigma)[0][args.n]
@@ -397,8 +415,8 @@ def main(argv=None):
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
                 a, b = names[i], names[j]
-                obs, exp, pv = pair_stats(runs[a], runs[b], y, radii, args.n, args.alpha, sigma, args.bootstrap, rng)
-                within = min(pv.values()) >= 0.01
+                obs, exp, pv = pair_stats(runs[a], runs[b], y, radii, args.n, args.alpha, sigma, null_a, null_b)
+                within = min(pv.values()) >= args.level / len(pv)
                 ok = ok and within
                 out["pairs"]["%s-%s" % (a, b)] = {"observed": obs, "bootstrap": exp, "p_values": pv,
                                                    "within_sampling_error": within}
@@ -411,6 +429,49 @@ def main(argv=None):
                                 pv["mean_abs_radius_diff"], pv["mean_radius_diff"], pv["abstained_diff"],
                                 " ".join("%5.2f" % pv["cert_acc_%g" % r] for r in radii),
                                 "within sampling error" if within else "NOT within sampling error"))
+        # the examples on which the sides disagree, with the null model's two most likely classes
+        disagree = [i for i in range(len(x))
+                    if len({int(runs[nm]["prediction"][i]) for nm in names}) > 1]
+        lines.append("  examples the sides disagree on: index label | %s | null model's top two classes (p)"
+                     % " | ".join("%s class count" % nm for nm in names))
+        for i in disagree:
+            top = np.argsort(-freq[i], kind="stable")[:2]
+            lines.append("    %3d %d | %s | %d (%.3f), %d (%.3f)"
+                         % (i, y[i], " | ".join("%2d %4d" % (runs[nm]["prediction"][i], runs[nm]["count"][i])
+                                                for nm in names), top[0], freq[i][top[0]], top[1], freq[i][top[1]]))
+        lines.append("    (class -1 = abstained; a count far below the top class's p * n means the n0 copies "
+                     "selected the other class)")
+        abstentions = (sim[0] == -1).sum(1)
+        other = (sim[2] != freq.argmax(1)).sum(1)
+        lines.append("  null model (class frequencies of %d fresh noisy copies per example, %d simulated CERTIFY runs, "
+                     "%.1f s): abstentions per run %.2f (sd %.2f), n0 selections of a class other than the most "
+                     "likely %.2f per run (sd %.2f), certified accuracy at r >= 0 %.4f (sd %.4f)"
+                     % (args.null_copies, 2 * args.bootstrap, null_seconds, abstentions.mean(), abstentions.std(),
+                        other.mean(), other.std(), ((sim[0] == y) & (sim[0] != -1)).mean(1).mean(),
+                        ((sim[0] == y) & (sim[0] != -1)).mean(1).std()))
+        out["null_model"] = {"copies": args.null_copies, "runs": 2 * args.bootstrap,
+                             "abstentions_mean": float(abstentions.mean()), "abstentions_sd": float(abstentions.std()),
+                             "other_class_selected_mean": float(other.mean()),
+                             "class_frequencies": freq.round(5).tolist()}
+        # each side's top-class counts against the null model: z = (count - n p) / sd, sd including the
+        # null model's own estimation error; examples certified by the side (class known), 0.02 < p < 0.98
+        parts = []
+        for nm in names:
+            r = runs[nm]
+            idx = np.flatnonzero(r["prediction"] != -1)
+            pk = freq[idx, r["prediction"][idx]]
+            keep = (pk > 0.02) & (pk < 0.98)
+            pk, kk = pk[keep], r["count"][idx][keep]
+            z = (kk - args.n * pk) / np.sqrt(args.n * pk * (1 - pk) * (1 + args.n / args.null_copies))
+            out["sides"][nm]["count_z"] = {"examples": int(len(z)), "mean": float(z.mean()) if len(z) else 0.0,
+                                           "sd": float(z.std()) if len(z) else 0.0}
+            parts.append("%s %+.2f +- %.2f (sd %.2f)" % (nm, z.mean() if len(z) else 0.0,
+                                                         1 / np.sqrt(max(len(z), 1)), z.std() if len(z) else 0.0))
+        lines.append("  top-class count vs the null model, mean z +- its standard error (sd of z), over the %d-%d "
+                     "certified examples with 0.02 < p < 0.98: %s" % (min(o["count_z"]["examples"] for o in
+                                                                         out["sides"].values()),
+                                                                     max(o["count_z"]["examples"] for o in
+                                                                         out["sides"].values()), "; ".join(parts)))
         lines.append("  sampling error of one side at n = %d (delta method): sd(pA) = sqrt(p(1-p)/n), "
                      "sd(radius) = sigma * sd(pA) / phi(PhiInverse(pA))" % args.n)
         lines.append("    p      " + "  ".join("%6g" % r[0] for r in sampling_error_table(args.n, args.alpha, sigma)))
@@ -424,17 +485,23 @@ def main(argv=None):
                                  for r in rows]
         results["per_sigma"]["%g" % sigma] = out
         for name in names:
+            # "selected": the class chosen from the n0 copies (whose count "count" is), when the side reports it
+            selected = runs[name].get("guess", np.where(runs[name]["prediction"] != -1, runs[name]["prediction"], -1))
             out["sides"][name]["certificates"] = [
-                {"prediction": int(p), "radius": float(r), "p_lower": float(q), "count": int(k)}
-                for p, r, q, k in zip(runs[name]["prediction"], runs[name]["radius"], runs[name]["p_lower"],
-                                      runs[name]["count"])]
+                {"prediction": int(p), "radius": float(r), "p_lower": float(q), "count": int(k),
+                 "selected": int(g) if g != -1 else None}
+                for p, r, q, k, g in zip(runs[name]["prediction"], runs[name]["radius"], runs[name]["p_lower"],
+                                         runs[name]["count"], selected)]
     lines.append("")
     lines.append("# load average after: %.1f %.1f %.1f" % os.getloadavg())
     lines.append("Columns: same-class = certified by both with the same class; mean|dr| = mean absolute radius "
-                 "difference on those; expected and q99 = its mean and 99th percentile in %d bootstrap replicates "
-                 "redrawing both sides' top-class counts from Binomial(n, pooled p); |z|>3 = examples whose "
+                 "difference on those; expected and q99 = its mean and 99th percentile over %d simulated pairs of "
+                 "independent CERTIFY runs (n0 selection from Multinomial(n0, p), count from Binomial(n, p[selected]), "
+                 "p = the null model's class frequencies); |z|>3 = examples whose "
                  "difference exceeds 3 delta-method standard deviations of a difference; p-values two-sided "
-                 "mid-p (|dr| one-sided), a pair is within sampling error when all are >= 0.01." % args.bootstrap)
+                 "mid-p (|dr| one-sided); a pair is within sampling error at a sigma when every one of its %d p-values is >= "
+                 "%g / %d = %.4f (Bonferroni, family-wise level %g)."
+                 % (args.bootstrap, 3 + len(radii), args.level, 3 + len(radii), args.level / (3 + len(radii)), args.level))
     lines.append("RESULT: %s" % ("every difference within sampling error" if ok else "a difference is NOT within sampling error"))
     print("\n".join(lines))
     results["within_sampling_error"] = ok

@@ -86,8 +86,10 @@ class AuditTest {
                             "differential privacy",
                             "empirical privacy audit",
                             "model inversion",
+                            "defenses",
                             "memorization");
             assertThat(skipped.get("membership inference")).contains("--mia");
+            assertThat(skipped.get("defenses")).contains("--defense, --certify-sigma, --dknn");
             assertThat(outcome.result(ModelCheck.Result.class).orElseThrow().testExamples())
                     .isEqualTo(50);
         }
@@ -118,7 +120,7 @@ class AuditTest {
                             "model_extraction");
             assertThat(outcome.skipped())
                     .extracting(SkippedCheck::name)
-                    .containsExactly("empirical privacy audit", "memorization");
+                    .containsExactly("empirical privacy audit", "defenses", "memorization");
 
             Report report = AuditReport.of(outcome);
             assertThat(report.summary()).hasSize(8);
