@@ -3,6 +3,7 @@ package dev.marauder.attacks.extraction;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
+import dev.marauder.core.io.OwnedDirectories;
 import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.json.Json;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * Decision trees saved as a directory holding {@code tree.json}, under the rules of Marauder model
@@ -42,34 +42,10 @@ public final class TreeFiles {
      * @throws RefusedOutputException if it could not
      */
     public static void requireSavable(Path dir) {
-        Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new RefusedOutputException(dir, "exists and is not a directory; a tree is saved as a directory");
-        }
-        if (Path.of("").toAbsolutePath().normalize().startsWith(target)) {
-            throw new RefusedOutputException(
-                    dir, "is the working directory or one of its parents; save the tree into a new directory");
-        }
-        if (!Files.isDirectory(target)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isEmpty()) {
-                return;
-            }
-        } catch (IOException e) {
-            throw new RefusedOutputException(dir, "cannot be listed (" + Messages.firstLine(e) + ")");
-        }
-        try {
+        OwnedDirectories.requireWritable(dir, "a tree", "a directory holding a saved Marauder tree", target -> {
             load(target);
-            return;
-        } catch (RuntimeException e) {
-            // not one of ours: refused below
-        }
-        throw new RefusedOutputException(
-                dir,
-                "is not empty and holds no saved Marauder tree; Marauder never writes into a directory it did"
-                        + " not create: choose a new or empty directory");
+            return true;
+        });
     }
 
     /** Saves {@code tree} to {@code dir} (created if missing); see the class comment for the rules. */

@@ -12,6 +12,7 @@ import dev.marauder.core.engine.Engines;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
+import dev.marauder.core.io.OwnedDirectories;
 import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.provenance.FileHash;
@@ -113,7 +114,7 @@ public final class BuiltinClassifier extends EngineClassifier {
     /** Saves {@code model} with {@code card} into {@code dir}; see {@link #save(Path)}. */
     public static ModelCard save(Model model, ModelCard card, Path dir) {
         Path target = dir.toAbsolutePath().normalize();
-        checkWritableModelDirectory(dir, target);
+        requireSavable(dir);
         try {
             Files.createDirectories(target);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -152,45 +153,14 @@ public final class BuiltinClassifier extends EngineClassifier {
      * @throws RefusedOutputException if it could not
      */
     public static void requireSavable(Path dir) {
-        checkWritableModelDirectory(dir, dir.toAbsolutePath().normalize());
-    }
-
-    /**
-     * Refuses a target that is not ours to write: a file, the working directory or a parent of it,
-     * or a non-empty directory without a readable Marauder model card.
-     */
-    private static void checkWritableModelDirectory(Path given, Path target) {
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new RefusedOutputException(given, "exists and is not a directory; a model is saved as a directory");
-        }
-        Path cwd = Path.of("").toAbsolutePath().normalize();
-        if (cwd.startsWith(target)) {
-            throw new RefusedOutputException(
-                    given, "is the working directory or one of its parents; save the model" + " into a new directory");
-        }
-        if (!Files.isDirectory(target)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isEmpty()) {
-                return;
+        OwnedDirectories.requireWritable(dir, "a model", "a Marauder model directory", target -> {
+            try {
+                ModelCard existing = Json.read(target.resolve(CARD_FILE), ModelCard.class);
+                return existing.architecture() != null && existing.formatVersion() >= 1;
+            } catch (IOException e) {
+                return false;
             }
-        } catch (IOException e) {
-            throw new RefusedOutputException(given, "cannot be listed (" + Messages.firstLine(e) + ")");
-        }
-        Path cardFile = target.resolve(CARD_FILE);
-        try {
-            ModelCard existing = Json.read(cardFile, ModelCard.class);
-            if (existing.architecture() != null && existing.formatVersion() >= 1) {
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not a card: refused below
-        }
-        throw new RefusedOutputException(
-                given,
-                "is not empty and is not a Marauder model directory; Marauder never"
-                        + " writes into a directory it did not create: choose a new or empty directory");
+        });
     }
 
     /**

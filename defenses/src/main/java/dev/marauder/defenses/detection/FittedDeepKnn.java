@@ -7,6 +7,7 @@ import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.io.Messages;
+import dev.marauder.core.io.OwnedDirectories;
 import dev.marauder.core.io.RefusedOutputException;
 import dev.marauder.core.json.Json;
 import dev.marauder.core.model.BuiltinClassifier;
@@ -426,36 +427,13 @@ public final class FittedDeepKnn {
      * @throws RefusedOutputException if it could not
      */
     public static void requireSavable(Path dir) {
-        Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new RefusedOutputException(dir, "exists and is not a directory; a Deep k-NN is saved as a directory");
-        }
-        if (Path.of("").toAbsolutePath().normalize().startsWith(target)) {
-            throw new RefusedOutputException(
-                    dir, "is the working directory or one of its parents; save the Deep k-NN into a new directory");
-        }
-        if (!Files.isDirectory(target)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isEmpty()) {
-                return;
+        OwnedDirectories.requireWritable(dir, "a Deep k-NN", "a Deep k-NN directory", target -> {
+            try {
+                return KIND.equals(Json.read(target.resolve(FILE), Stored.class).kind());
+            } catch (IOException e) {
+                return false;
             }
-        } catch (IOException e) {
-            throw new RefusedOutputException(dir, "cannot be listed (" + Messages.firstLine(e) + ")");
-        }
-        try {
-            Stored existing = Json.read(target.resolve(FILE), Stored.class);
-            if (KIND.equals(existing.kind())) {
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not ours: refused below
-        }
-        throw new RefusedOutputException(
-                dir,
-                "is not empty and is not a Deep k-NN directory; Marauder never writes into a directory it did not"
-                        + " create: choose a new or empty directory");
+        });
     }
 
     /**
