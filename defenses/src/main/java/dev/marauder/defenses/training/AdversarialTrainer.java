@@ -13,10 +13,10 @@ import dev.marauder.core.model.LogitsObjective;
 import dev.marauder.core.model.TrainingDefense;
 import dev.marauder.core.norm.Norm;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.AdamObjectiveTrainer;
 import dev.marauder.core.train.AdamTrainer;
 import dev.marauder.core.train.BatchObjective;
 import dev.marauder.core.train.Losses;
-import dev.marauder.core.train.Trainer;
 import dev.marauder.core.train.TrainingExamples;
 import dev.marauder.core.train.TrainingRun;
 import java.util.Arrays;
@@ -72,7 +72,7 @@ public record AdversarialTrainer(
         float lower,
         float upper,
         AdamTrainer updates)
-        implements Trainer {
+        implements AdamObjectiveTrainer {
 
     /** TRADES's default weight of the robustness term (Zhang et al. 2019 use 1 to 6; 6 on CIFAR-10). */
     public static final double DEFAULT_TRADES_BETA = 6.0;
@@ -226,26 +226,6 @@ public record AdversarialTrainer(
             settings.put("beta", beta);
         }
         return new TrainingDefense(method.id() + "-adversarial-training", method.reference(), settings);
-    }
-
-    @Override
-    public int epochs() {
-        return updates.epochs();
-    }
-
-    @Override
-    public int batchSize() {
-        return updates.batchSize();
-    }
-
-    @Override
-    public double learningRate() {
-        return updates.learningRate();
-    }
-
-    @Override
-    public long seed() {
-        return updates.seed();
     }
 
     @Override

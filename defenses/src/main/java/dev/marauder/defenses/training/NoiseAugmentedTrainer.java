@@ -5,10 +5,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.marauder.core.model.TrainingDefense;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.core.train.AdamObjectiveTrainer;
 import dev.marauder.core.train.AdamTrainer;
 import dev.marauder.core.train.BatchObjective;
 import dev.marauder.core.train.Losses;
-import dev.marauder.core.train.Trainer;
 import dev.marauder.core.train.TrainingExamples;
 import dev.marauder.core.train.TrainingRun;
 import java.util.Map;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * @param sigma the noise's standard deviation (in input units), the same as certification's
  * @param updates epochs, batch size, learning rate and seed (which also seeds the noise)
  */
-public record NoiseAugmentedTrainer(double sigma, AdamTrainer updates) implements Trainer {
+public record NoiseAugmentedTrainer(double sigma, AdamTrainer updates) implements AdamObjectiveTrainer {
 
     /**
      * Checks the settings.
@@ -74,26 +74,6 @@ public record NoiseAugmentedTrainer(double sigma, AdamTrainer updates) implement
                 "gaussian-noise-augmentation",
                 "Cohen, Rosenfeld & Kolter 2019, Certified Adversarial Robustness via Randomized Smoothing",
                 Map.of("sigma", sigma));
-    }
-
-    @Override
-    public int epochs() {
-        return updates.epochs();
-    }
-
-    @Override
-    public int batchSize() {
-        return updates.batchSize();
-    }
-
-    @Override
-    public double learningRate() {
-        return updates.learningRate();
-    }
-
-    @Override
-    public long seed() {
-        return updates.seed();
     }
 
     @Override
