@@ -49,42 +49,6 @@ public record NesGradientEstimator(int samples, float sigma) {
      * @return the estimate per row
      */
     public float[][] estimate(float[][] x, InputSpec spec, SplittableRandom[] random, PointLoss loss) {
-        int d = spec.size();
-        float[][][] noise = new float[x.length][samples][d];
-        float[][] points = new float[x.length * 2 * samples][];
-        int[] owners = new int[points.length];
-        for (int r = 0; r < x.length; r++) {
-            for (int j = 0; j < samples; j++) {
-                float[] u = noise[r][j];
-                float[] plus = new float[d];
-                float[] minus = new float[d];
-                for (int k = 0; k < d; k++) {
-                    u[k] = (float) random[r].nextGaussian();
-                    float lo = spec.lowerAt(k);
-                    float hi = spec.upperAt(k);
-                    plus[k] = Math.min(hi, Math.max(lo, x[r][k] + sigma * u[k]));
-                    minus[k] = Math.min(hi, Math.max(lo, x[r][k] - sigma * u[k]));
-                }
-                int at = (r * samples + j) * 2;
-                points[at] = plus;
-                points[at + 1] = minus;
-                owners[at] = r;
-                owners[at + 1] = r;
-            }
-        }
-        double[] values = loss.values(points, owners);
-        float[][] gradient = new float[x.length][d];
-        for (int r = 0; r < x.length; r++) {
-            for (int j = 0; j < samples; j++) {
-                int at = (r * samples + j) * 2;
-                double diff = values[at] - values[at + 1];
-                float w = (float) (diff / (2.0 * samples * sigma));
-                float[] u = noise[r][j];
-                for (int k = 0; k < d; k++) {
-                    gradient[r][k] += w * u[k];
-                }
-            }
-        }
-        return gradient;
+        return AntitheticProbes.estimate(x, spec, random, samples, sigma, SplittableRandom::nextGaussian, loss);
     }
 }

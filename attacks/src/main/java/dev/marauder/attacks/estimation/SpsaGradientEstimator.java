@@ -45,41 +45,6 @@ public record SpsaGradientEstimator(int samples, float delta) {
      * @return the estimate per row
      */
     public float[][] estimate(float[][] x, InputSpec spec, SplittableRandom[] random, PointLoss loss) {
-        int d = spec.size();
-        byte[][][] signs = new byte[x.length][samples][d];
-        float[][] points = new float[x.length * 2 * samples][];
-        int[] owners = new int[points.length];
-        for (int r = 0; r < x.length; r++) {
-            for (int j = 0; j < samples; j++) {
-                byte[] v = signs[r][j];
-                float[] plus = new float[d];
-                float[] minus = new float[d];
-                for (int k = 0; k < d; k++) {
-                    v[k] = random[r].nextBoolean() ? (byte) 1 : (byte) -1;
-                    float lo = spec.lowerAt(k);
-                    float hi = spec.upperAt(k);
-                    plus[k] = Math.min(hi, Math.max(lo, x[r][k] + delta * v[k]));
-                    minus[k] = Math.min(hi, Math.max(lo, x[r][k] - delta * v[k]));
-                }
-                int at = (r * samples + j) * 2;
-                points[at] = plus;
-                points[at + 1] = minus;
-                owners[at] = r;
-                owners[at + 1] = r;
-            }
-        }
-        double[] values = loss.values(points, owners);
-        float[][] gradient = new float[x.length][d];
-        for (int r = 0; r < x.length; r++) {
-            for (int j = 0; j < samples; j++) {
-                int at = (r * samples + j) * 2;
-                float w = (float) ((values[at] - values[at + 1]) / (2.0 * delta * samples));
-                byte[] v = signs[r][j];
-                for (int k = 0; k < d; k++) {
-                    gradient[r][k] += w * v[k];
-                }
-            }
-        }
-        return gradient;
+        return AntitheticProbes.estimate(x, spec, random, samples, delta, g -> g.nextBoolean() ? 1.0 : -1.0, loss);
     }
 }
