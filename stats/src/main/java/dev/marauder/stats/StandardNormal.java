@@ -126,6 +126,40 @@ public final class StandardNormal {
         return pdf(x) / cdf(x);
     }
 
+    /**
+     * The quantile {@code Phi^-1(p)} for {@code 0 < p < 1}: Newton's method on
+     * {@code log Phi(x) = log p}, whose step {@code (log Phi(x) - log p) / (phi(x) / Phi(x))} uses
+     * {@link #logCdf} and {@link #pdfOverCdf} and so keeps full relative precision however small
+     * {@code p} is; it starts from Abramowitz and Stegun 26.2.23 (error below 4.5e-4) and converges
+     * in three or four steps. For {@code p > 1/2} it is {@code -quantile(1 - p)}, so there its
+     * precision is that of {@code 1 - p}.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < p < 1}
+     */
+    public static double quantile(double p) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("normal quantile needs p in (0, 1), got " + p);
+        }
+        if (p > 0.5) {
+            return -quantile(1 - p);
+        }
+        if (p == 0.5) {
+            return 0;
+        }
+        double logP = Math.log(p);
+        double t = Math.sqrt(-2 * logP);
+        double x = -(t
+                - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
+        for (int i = 0; i < 20; i++) {
+            double step = (logCdf(x) - logP) / pdfOverCdf(x);
+            x -= step;
+            if (Math.abs(step) <= 0x1p-52 * Math.abs(x)) {
+                break;
+            }
+        }
+        return x;
+    }
+
     private static double checkErfcArgument(double y) {
         if (!(y >= 0)) {
             throw new IllegalArgumentException("erfc argument must be >= 0, got " + y);

@@ -154,4 +154,42 @@ class StandardNormalTest {
         assertThatThrownBy(() -> StandardNormal.erfc(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StandardNormal.logErfc(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        // p, Phi^-1(p) from mpmath 1.3 at 50 digits (findroot on log ncdf)
+        "1e-300, -37.047096299361199237",
+        "1e-20, -9.2623400897984075737",
+        "1e-5, -4.2648907939228246285",
+        "0.001, -3.0902323061678135415",
+        "0.025, -1.9599639845400542355",
+        "0.1, -1.281551565544600467",
+        "0.3, -0.52440051270804078404",
+        "0.4999, -0.00025066283008803509892",
+        "0.7, 0.52440051270804078404",
+        "0.975, 1.9599639845400542355",
+    })
+    void quantileMatchesReferenceValues(double p, double expected) {
+        // a few ulps, plus near p = 1/2 the conditioning of Phi^-1: the ulp of p (5.6e-17) moves
+        // the quantile by 1.4e-16, which is much more than an ulp of a quantile near 0
+        assertThat(StandardNormal.quantile(p)).isCloseTo(expected, within(1e-14 * Math.abs(expected) + 2e-16));
+    }
+
+    @Property
+    void quantileInvertsTheCdf(@ForAll @DoubleRange(min = 0.31, max = 300) double minusLog10P) {
+        double p = Math.pow(10, -minusLog10P);
+        double x = StandardNormal.quantile(p);
+        // an ulp of x moves Phi(x) by x^2 ulps relative (d log Phi / dx is about |x| in the tail)
+        assertThat(StandardNormal.cdf(x)).isCloseTo(p, within(p * (1e-14 + 4e-16 * x * x)));
+    }
+
+    @Test
+    void quantileRejectsProbabilitiesOutsideTheOpenInterval() {
+        assertThat(StandardNormal.quantile(0.5)).isZero();
+        for (double p : new double[] {0, 1, -0.1, Double.NaN}) {
+            assertThatThrownBy(() -> StandardNormal.quantile(p))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("(0, 1)");
+        }
+    }
 }
