@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code T_c = max(T_c, mean(D_Gc) - std(D_Gc))} (population standard deviation);</li>
  *   <li>once {@code |D| >= minDistances}, the values of {@code D} more than three standard
  *       deviations from its mean are set aside and the Shapiro-Wilk statistic {@code W} of the
- *       rest is computed ({@link ShapiroWilk}); {@code W < delta} raises an alert. The paper's
- *       algorithm and the authors' published code both remove these outliers first.</li>
+ *       rest is computed ({@link ShapiroWilk}); {@code W < delta} raises an alert. The outlier
+ *       removal is the authors' published code's, and as we read it the paper's.</li>
  * </ol>
  * The test sees the last 5000 distances ({@link ShapiroWilk#MAX_SIZE}, where Royston's
  * approximation stops); a window whose distances (outliers set aside) are all equal, as when one
@@ -52,8 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * distance window and a few hundred bytes of bookkeeping; with the defaults, 10 classes and
  * 28x28 inputs that is up to 63 MB, so a gateway serving many principals should lower
  * {@code maxKept} or {@link #forget} idle ones. Time per query: {@code O(maxKept * inputLength)}
- * for the distances and {@code O(5000 log 5000)} for the test. Thread-safe: each principal's state
- * is guarded by its own lock.
+ * for the distances and {@code O(5000 log 5000)} for the test (about 1 ms per query on one core
+ * for 50-value inputs with full growing sets and window; while the window grows, the test also
+ * recomputes up to 2500 normal quantiles for its coefficients). Thread-safe: each principal's
+ * state is guarded by its own lock.
  */
 public final class PradaDetector implements QueryStreamDetector {
     /** The detector's id. */

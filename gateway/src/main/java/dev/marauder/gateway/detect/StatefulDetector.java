@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * distances (the paper calibrates at 0.1%).
  *
  * <p>Memory per principal: {@code bufferSize} encodings of {@code min(inputLength, encodedDims)}
- * floats, about {@code bufferSize * (4 * min(inputLength, encodedDims) + 16)} bytes; with the
- * defaults about 1 MB. Time per query: {@code O(bufferSize * encodedDims + bufferSize log
+ * floats and a scratch array of {@code bufferSize} doubles, about
+ * {@code bufferSize * (4 * min(inputLength, encodedDims) + 24)} bytes; with the defaults about
+ * 1 MB. Time per query: {@code O(bufferSize * encodedDims + bufferSize log
  * bufferSize)}. Thread-safe: each principal's state is guarded by its own lock.
  */
 public final class StatefulDetector implements QueryStreamDetector {
@@ -48,14 +49,13 @@ public final class StatefulDetector implements QueryStreamDetector {
     /**
      * The detector's settings.
      *
-     * @param k the number of nearest neighbours averaged, at least 1 (the paper uses 50 on
-     *     CIFAR-10)
+     * @param k the number of nearest neighbours averaged, at least 1 (default 50)
      * @param bufferSize the number of a principal's recent queries kept, at least {@code k}
      * @param encodedDims the largest encoding, at least 1
      * @param threshold alert when the mean k-NN distance is below this, finite and {@code >= 0}
      */
     public record Settings(int k, int bufferSize, int encodedDims, double threshold) {
-        /** The paper's k for CIFAR-10. */
+        /** The default number of nearest neighbours averaged. */
         public static final int DEFAULT_K = 50;
         /** The default number of recent queries kept per principal. */
         public static final int DEFAULT_BUFFER_SIZE = 1000;
