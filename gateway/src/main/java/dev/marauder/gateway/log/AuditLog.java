@@ -102,8 +102,11 @@ import org.slf4j.LoggerFactory;
  *
  * Not detected from the database alone: deleting the records after the last checkpoint together
  * with nothing else (before close, or after a crash that skipped the close checkpoint), or deleting
- * records and every checkpoint that covers them. Against that, an auditor keeps the latest
- * checkpoint (or the whole export) outside the database and verifies that it is still there.
+ * records and every checkpoint that covers them. Deleting a checkpoint alone loses no record but
+ * weakens the log: a chain rewritten after the previous checkpoint is then caught only by a later
+ * one. Against all of this, an auditor keeps the latest checkpoint (or the whole export) outside the
+ * database and checks that the log still holds it; a live log also checks the database against the
+ * last record it committed ({@link #verify()}).
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -137,6 +140,7 @@ public final class AuditLog implements AutoCloseable {
     private final Connection readConnection;
     private volatile Head head;
     private boolean closed;
+    private AuditLogException writerFailure;
 
     // Owned by the writer thread (and by close() once the writer has stopped).
     private Connection writeConnection;
@@ -221,6 +225,9 @@ public final class AuditLog implements AutoCloseable {
         synchronized (state) {
             if (closed) {
                 throw new IllegalStateException("the audit log " + where(settings) + " is closed");
+            }
+            if (writerFailure != null) {
+                throw new AuditLogException(writerFailure.getMessage(), writerFailure);
             }
             queue.add(p);
         }
@@ -330,6 +337,7 @@ public final class AuditLog implements AutoCloseable {
         }
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setRootValueSeparator(null); // the lines are separated by the newlines written below
             long next = fromSequence;
             while (next <= toSequence) {
                 List<AuditRecord> page;
@@ -419,21 +427,38 @@ public final class AuditLog implements AutoCloseable {
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         boolean stop = false;
-        while (!stop) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue; // only close() stops the writer, and only after every entry before STOP
+        try {
+            while (!stop) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    continue; // only close() stops the writer, and only after every entry before STOP
+                }
+                queue.drainTo(batch, MAX_BATCH - 1);
+                if (batch.get(batch.size() - 1) == STOP) {
+                    batch.remove(batch.size() - 1);
+                    stop = true;
+                }
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
+                batch.clear();
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            if (batch.get(batch.size() - 1) == STOP) {
-                batch.remove(batch.size() - 1);
-                stop = true;
+        } catch (Throwable t) {
+            // An Error (write() handles exceptions): fail this batch and every later append rather than
+            // leave request threads waiting for a writer that is gone.
+            AuditLogException failure = new AuditLogException(
+                    "the audit log writer of " + where(settings) + " stopped: " + Messages.firstLine(t), t);
+            synchronized (state) {
+                writerFailure = failure;
             }
-            if (!batch.isEmpty()) {
-                write(batch);
+            for (Pending p : batch) {
+                p.done.completeExceptionally(failure);
             }
-            batch.clear();
+            for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+                p.done.completeExceptionally(failure);
+            }
+            throw t;
         }
     }
 

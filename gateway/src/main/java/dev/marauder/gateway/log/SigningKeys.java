@@ -186,6 +186,9 @@ final class SigningKeys {
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(
+                    "cannot create the signing key file " + file + ": its directory does not exist", e);
         } catch (IOException e) {
             throw new AuditLogException("cannot create the signing key file " + file + ": " + Messages.firstLine(e), e);
         } finally {

@@ -442,6 +442,7 @@ class AuditLogTest {
         assertThat(lines[3]).isEmpty();
         ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < 3; i++) {
+            assertThat(lines[i]).startsWith("{\"sequence\":" + (i + 2) + ",").endsWith("}");
             JsonNode n = json.readTree(lines[i]);
             AuditRecord r = records.get(i);
             assertThat(n.fieldNames())

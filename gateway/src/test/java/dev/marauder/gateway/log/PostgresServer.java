@@ -71,10 +71,7 @@ final class PostgresServer implements AutoCloseable {
                     null,
                     false);
         }
-        Path bin = binaries()
-                .orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed (no initdb and"
-                        + " pg_ctl on the PATH or in /usr/lib/postgresql/*/bin): install the Debian package postgresql, as the"
-                        + " project's CI script does, or set MARAUDER_TEST_POSTGRES_URL"));
+        Path bin = requireBinaries(System.getenv("PATH"), Path.of("/usr/lib/postgresql"));
         boolean root = "0".equals(run(List.of("id", "-u"), null, 10).trim());
         Path dir;
         try {
@@ -261,9 +258,19 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** The directory holding initdb and pg_ctl: the PATH first, then the newest /usr/lib/postgresql/N/bin. */
-    private static Optional<Path> binaries() {
-        String path = System.getenv("PATH");
+    /**
+     * The directory holding initdb and pg_ctl: the first on {@code path}, else the newest {@code
+     * lib/N/bin}; throws (so that the tests fail, not skip) when there is none.
+     */
+    static Path requireBinaries(String path, Path lib) {
+        return binaries(path, lib)
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed (no"
+                        + " initdb and pg_ctl on the PATH or in " + lib
+                        + "/*/bin): install the Debian package postgresql, as"
+                        + " the project's CI script does, or set MARAUDER_TEST_POSTGRES_URL"));
+    }
+
+    private static Optional<Path> binaries(String path, Path lib) {
         if (path != null) {
             for (String d : path.split(java.io.File.pathSeparator)) {
                 Path p = Path.of(d);
@@ -272,7 +279,6 @@ final class PostgresServer implements AutoCloseable {
                 }
             }
         }
-        Path lib = Path.of("/usr/lib/postgresql");
         if (!Files.isDirectory(lib)) {
             return Optional.empty();
         }
