@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * Runs an audit: every check of a list (by default {@link AuditChecks#all()}) that applies to the
  * model and inputs of an {@link AuditContext}, in order, and records the others as skipped with
- * their reasons. Immutable; the model and data come with each call.
+ * their reasons. A check whose queries a secure prediction gateway in front of the model refused
+ * (blocked, out of budget) is recorded as stopped by the gateway, and the gateway's own check
+ * reports it. Immutable; the model and data come with each call.
  */
 public final class Audit {
     private final List<AuditCheck<?>> checks;
@@ -68,11 +70,29 @@ public final class Audit {
         for (AuditCheck<?> check : checks) {
             Applicability a = check.appliesTo(context);
             if (a.applies()) {
-                findings.add(Finding.run(check, context, progress, warnings));
+                try {
+                    findings.add(Finding.run(check, context, progress, warnings));
+                } catch (dev.marauder.core.model.remote.RemoteModelException e) {
+                    if (!behindGateway(context)) {
+                        throw e;
+                    }
+                    // the gateway refused the check's queries (a block, a spent budget): that is a
+                    // result about the gateway, reported by its check, not a failure of the audit
+                    String why = "stopped by the prediction gateway: " + e.getMessage();
+                    warnings.accept(check.name() + ": " + why);
+                    skipped.add(new SkippedCheck(check.name(), why));
+                }
             } else {
                 skipped.add(new SkippedCheck(check.name(), a.reason()));
             }
         }
         return new AuditOutcome(context.model().info().name(), findings, skipped, prov.finish());
+    }
+
+    private static boolean behindGateway(AuditContext context) {
+        return context.model()
+                .servingPolicy()
+                .filter(dev.marauder.core.model.remote.ServingPolicy::gateway)
+                .isPresent();
     }
 }

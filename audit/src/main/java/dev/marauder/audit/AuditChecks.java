@@ -18,7 +18,8 @@ public final class AuditChecks {
             new ModelInversionCheck(),
             new ModelExtractionCheck(),
             new DefensesCheck(),
-            new MemorizationCheck());
+            new MemorizationCheck(),
+            new GatewayCheck());
 
     private AuditChecks() {}
 

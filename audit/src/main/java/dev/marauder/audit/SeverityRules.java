@@ -85,6 +85,10 @@ public final class SeverityRules {
     /** The rule of {@link #baseline}. */
     public static final String BASELINE = "informational: the clean accuracy every other number is read against";
 
+    public static final String GATEWAY = "of three protections seen during the audit's own attacks (hardened outputs;"
+            + " a budget or rate limit enforced or reported; an alert raised): low if two or more, medium if one,"
+            + " high if none";
+
     private SeverityRules() {}
 
     /**
@@ -252,5 +256,17 @@ public final class SeverityRules {
             return Severity.NOT_ASSESSED;
         }
         return auc >= 0.9 ? Severity.LOW : auc >= 0.7 ? Severity.MEDIUM : Severity.HIGH;
+    }
+
+    /**
+     * What a secure prediction gateway let through during the audit ({@link #GATEWAY}).
+     *
+     * @param hardened whether the outputs were hardened (not the model's full scores)
+     * @param limited whether a budget or rate limit was reported or enforced
+     * @param alerted whether an alert was raised on the audit's queries
+     */
+    public static Severity gateway(boolean hardened, boolean limited, boolean alerted) {
+        int protections = (hardened ? 1 : 0) + (limited ? 1 : 0) + (alerted ? 1 : 0);
+        return protections >= 2 ? Severity.LOW : protections == 1 ? Severity.MEDIUM : Severity.HIGH;
     }
 }

@@ -219,7 +219,13 @@ class AuditChecksTest {
                 new Finding<>(
                         new MemorizationCheck(),
                         new MemorizationCheck.Result(
-                                List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")));
+                                List.of(Json.mapper().treeToValue(exposure, ExposureRun.class)), "marauder exposure")),
+                new Finding<>(
+                        new GatewayCheck(),
+                        new GatewayCheck.Result(
+                                new dev.marauder.core.model.remote.ServingPolicy(
+                                        true, "top-1, 2 decimals", "1200/100000", 2, 0, 7, 0, 412),
+                                1200)));
     }
 
     static Stream<Finding<?>> fixtureStream() throws Exception {
@@ -295,6 +301,9 @@ class AuditChecksTest {
         assertThat(all.get(8).summary().get(2).headline())
                 .isEqualTo("certified accuracy 0.5000 at L2 radius 0.25, median radius 0.4000");
         assertThat(all.get(9).summary().get(0).severity()).isEqualTo(Severity.HIGH); // one secret extracted
+        assertThat(all.get(10).summary().get(0).severity()).isEqualTo(Severity.LOW); // hardened, budget, alerts
+        assertThat(all.get(10).summary().get(0).headline())
+                .isEqualTo("outputs top-1, 2 decimals; budget 1200/100000; 0 limited, 7 blocked, 0 refused; 2 alerts");
         assertThat(new DifferentialPrivacyCheck()
                         .summary(DifferentialPrivacyCheck.of(null))
                         .get(0)
@@ -313,7 +322,7 @@ class AuditChecksTest {
                 List.of(new SkippedCheck("something", "it needs something else")),
                 Provenance.start().finish());
         Report report = AuditReport.of(outcome);
-        assertThat(report.summary()).hasSize(15);
+        assertThat(report.summary()).hasSize(16);
         assertThat(report.sections())
                 .extracting(ReportSection::id)
                 .containsExactly(
@@ -326,7 +335,8 @@ class AuditChecksTest {
                         "model_inversion",
                         "model_extraction",
                         "defenses",
-                        "memorization");
+                        "memorization",
+                        "gateway");
         String html = ReportWriter.toHtml(report);
         int h1 = html.indexOf("<h1");
         int firstSection = html.indexOf("<section");
@@ -336,7 +346,7 @@ class AuditChecksTest {
         assertThat(html).contains("it needs something else");
         ReportWriter.write(report, dir);
         JsonNode json = JSON.readTree(Files.readString(dir.resolve(ReportWriter.JSON_FILE)));
-        assertThat(json.get("summary")).hasSize(15);
+        assertThat(json.get("summary")).hasSize(16);
         assertThat(json.get("skipped").get(0).get("reason").asText()).isEqualTo("it needs something else");
         assertThat(json.get("sections")
                         .get("membership_inference")

@@ -87,7 +87,8 @@ class AuditTest {
                             "empirical privacy audit",
                             "model inversion",
                             "defenses",
-                            "memorization");
+                            "memorization",
+                            "prediction gateway");
             assertThat(skipped.get("membership inference")).contains("--mia");
             assertThat(skipped.get("defenses")).contains("--defense, --certify-sigma, --dknn");
             assertThat(outcome.result(ModelCheck.Result.class).orElseThrow().testExamples())
@@ -120,7 +121,7 @@ class AuditTest {
                             "model_extraction");
             assertThat(outcome.skipped())
                     .extracting(SkippedCheck::name)
-                    .containsExactly("empirical privacy audit", "defenses", "memorization");
+                    .containsExactly("empirical privacy audit", "defenses", "memorization", "prediction gateway");
 
             Report report = AuditReport.of(outcome);
             assertThat(report.summary()).hasSize(8);

@@ -126,4 +126,14 @@ class SeverityRulesTest {
         assertThat(SeverityRules.extraction(7851L, 784)).isEqualTo(Severity.MEDIUM);
         assertThat(SeverityRules.extraction(null, 784)).isEqualTo(Severity.LOW);
     }
+
+    @org.junit.jupiter.api.Test
+    void theGatewayRuleCountsItsProtections() {
+        org.assertj.core.api.Assertions.assertThat(SeverityRules.gateway(false, false, false))
+                .isEqualTo(dev.marauder.report.Severity.HIGH);
+        org.assertj.core.api.Assertions.assertThat(SeverityRules.gateway(true, false, false))
+                .isEqualTo(dev.marauder.report.Severity.MEDIUM);
+        org.assertj.core.api.Assertions.assertThat(SeverityRules.gateway(false, true, true))
+                .isEqualTo(dev.marauder.report.Severity.LOW);
+    }
 }

@@ -34,6 +34,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             PrivacyCommand.class,
             ServeCommand.class,
+            GatewayCommand.class,
+            AuditLogCommand.class,
             DefendCommand.class,
             CertifyCommand.class,
             DknnCommand.class
@@ -52,7 +54,7 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
                 "a command is required (train, eval, attack, mia, invert, attribute, extract, audit, bench, privacy,"
-                        + " exposure, serve, defend, certify, dknn)");
+                        + " exposure, serve, gateway, audit-log, defend, certify, dknn)");
     }
 
     /**

@@ -22,7 +22,8 @@ import com.tngtech.archunit.library.GeneralCodingRules;
  * (independent of each other), {@code report} (independent of all),
  * {@code defenses} (on {@code attacks}: a defense is trained and judged with attacks), then
  * {@code audit}, {@code bench}, and {@code cli} on top. {@code serve} (the Open Inference Protocol server) stands on
- * {@code core} alone, and only {@code cli} uses it.
+ * {@code core} alone; {@code gateway} (the secure prediction gateway) stands on the library modules and
+ * {@code serve}, and only {@code cli} and {@code bench} use it.
  */
 @AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -124,11 +125,14 @@ class ArchitectureTest {
                     "dev.marauder.bench..",
                     "dev.marauder.cli..");
 
-    /** Only the command line starts servers: the library modules query models, they never serve them. */
+    /**
+     * Only the command line and the gateway start servers: the library modules query models, they
+     * never serve them.
+     */
     @ArchTest
-    static final ArchRule onlyTheCommandLineUsesTheServer = noClasses()
+    static final ArchRule onlyTheCommandLineAndTheGatewayUseTheServer = noClasses()
             .that()
-            .resideOutsideOfPackages("dev.marauder.serve..", "dev.marauder.cli..")
+            .resideOutsideOfPackages("dev.marauder.serve..", "dev.marauder.gateway..", "dev.marauder.cli..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.marauder.serve..");
@@ -182,6 +186,35 @@ class ArchitectureTest {
                     "dev.marauder.bench..",
                     "dev.marauder.cli..",
                     "ai.djl..");
+
+    @ArchTest
+    static final ArchRule libraryModulesAndTheAuditNeverDependOnTheGateway = noClasses()
+            .that()
+            .resideInAnyPackage(
+                    "dev.marauder.stats..",
+                    "dev.marauder.core..",
+                    "dev.marauder.attacks..",
+                    "dev.marauder.defenses..",
+                    "dev.marauder.privacy..",
+                    "dev.marauder.report..",
+                    "dev.marauder.serve..",
+                    "dev.marauder.audit..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.marauder.gateway..");
+
+    /**
+     * The gateway depends on the library modules, never the reverse (the audit of a model behind a
+     * gateway reads what the gateway says in its responses, not its classes), and never on the
+     * audit, the benchmarks or the command line.
+     */
+    @ArchTest
+    static final ArchRule gatewayStandsOnTheLibraryOnly = noClasses()
+            .that()
+            .resideInAPackage("dev.marauder.gateway..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.marauder.audit..", "dev.marauder.bench..", "dev.marauder.cli..");
 
     @ArchTest
     static final ArchRule libraryModulesNeverDependOnTheTopLayers = noClasses()

@@ -19,9 +19,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serves one {@link Classifier} over the Open Inference Protocol (v2) REST API, as KServe, Triton
@@ -45,8 +46,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * path), 413 (a body or tensor above the limits) or 500 (the model failed). A request's declared
  * shape is checked against the model, against {@link Settings#maxElements()} and against the
  * length of its body before any tensor is allocated, so a small request cannot make the server
- * allocate a large one. Inference runs one request at a time. It binds to {@code 127.0.0.1} by
+ * allocate a large one. Inference runs one request at a time (the server holds the classifier's
+ * monitor while it predicts; a mediator that uses the model holds it too). It binds to {@code 127.0.0.1} by
  * default: a model served on other interfaces is open to anyone who reaches them.
+ *
+ * <p>Every request passes through a {@link Mediator} (none for the plain server): the secure
+ * gateway's policy layer authenticates, budgets, hardens outputs, admits and records each request
+ * there, and a request it refuses gets its status (401, 403, 422, 429, ...) in the same error
+ * format.
  *
  * <p>The server does not own the classifier: closing the server leaves it open.
  */
@@ -56,7 +63,7 @@ public final class InferenceServer implements AutoCloseable {
 
     private final Classifier model;
     private final Settings settings;
-    private final ReentrantLock inference = new ReentrantLock();
+    private final Mediator mediator;
     private Javalin app;
 
     /**
@@ -110,10 +117,19 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    /** A server for {@code model} with {@code settings}; {@link #start()} starts it. */
+    /** A plain server for {@code model} with {@code settings} ({@link Mediator#NONE}); {@link #start()} starts it. */
     public InferenceServer(Classifier model, Settings settings) {
+        this(model, settings, Mediator.NONE);
+    }
+
+    /**
+     * A server for {@code model} with {@code settings} whose every request passes through {@code
+     * mediator}; {@link #start()} starts it.
+     */
+    public InferenceServer(Classifier model, Settings settings, Mediator mediator) {
         this.model = Objects.requireNonNull(model, "model");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.mediator = Objects.requireNonNull(mediator, "mediator");
     }
 
     /**
@@ -133,34 +149,61 @@ public final class InferenceServer implements AutoCloseable {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.routes.get(
-                    "/v2/health/live", ctx -> ok(ctx, JSON.createObjectNode().put("live", true)));
+                    "/v2/health/live",
+                    ctx -> mediated(
+                            ctx,
+                            Mediator.Endpoint.HEALTH,
+                            ex -> json(JSON.createObjectNode().put("live", true))));
             config.routes.get(
-                    "/v2/health/ready", ctx -> ok(ctx, JSON.createObjectNode().put("ready", true)));
-            config.routes.get("/v2", ctx -> ok(ctx, serverMetadata()));
-            config.routes.get("/v2/models/{name}", ctx -> {
-                if (known(ctx)) {
-                    ok(ctx, modelMetadata());
-                }
-            });
-            config.routes.get("/v2/models/{name}/ready", ctx -> {
-                if (known(ctx)) {
-                    ok(ctx, JSON.createObjectNode().put("name", settings.name()).put("ready", true));
-                }
-            });
-            config.routes.post("/v2/models/{name}/infer", ctx -> {
-                if (known(ctx)) {
-                    infer(ctx);
-                }
-            });
-            config.routes.exception(RequestException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-            config.routes.exception(
-                    Exception.class, (e, ctx) -> error(ctx, 500, "inference failed: " + Messages.firstLine(e)));
+                    "/v2/health/ready",
+                    ctx -> mediated(
+                            ctx,
+                            Mediator.Endpoint.HEALTH,
+                            ex -> json(JSON.createObjectNode().put("ready", true))));
+            config.routes.get("/v2", ctx -> mediated(ctx, Mediator.Endpoint.METADATA, ex -> json(serverMetadata())));
+            config.routes.get(
+                    "/v2/models/{name}",
+                    ctx -> mediated(ctx, Mediator.Endpoint.METADATA, ex -> {
+                        requireKnown(ctx);
+                        return json(modelMetadata(ex.outputName(outputName())));
+                    }));
+            config.routes.get(
+                    "/v2/models/{name}/ready",
+                    ctx -> mediated(ctx, Mediator.Endpoint.METADATA, ex -> {
+                        requireKnown(ctx);
+                        return json(JSON.createObjectNode()
+                                .put("name", settings.name())
+                                .put("ready", true));
+                    }));
+            config.routes.post(
+                    "/v2/models/{name}/infer",
+                    ctx -> mediated(ctx, Mediator.Endpoint.INFER, ex -> {
+                        requireKnown(ctx);
+                        return infer(ctx, ex);
+                    }));
+            for (Mediator.Route route : mediator.routes()) {
+                config.routes.get(
+                        route.path(),
+                        ctx -> mediated(
+                                ctx,
+                                Mediator.Endpoint.OTHER,
+                                route.contentType(),
+                                ex -> route.answer().answer(ctx::queryParam)));
+            }
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ERROR_SENT) == null) {
-                    error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    mediated(ctx, Mediator.Endpoint.OTHER, ex -> {
+                        throw new OipException(404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    });
                 }
             });
-            config.routes.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+            config.routes.error(405, ctx -> {
+                if (ctx.attribute(ERROR_SENT) == null) {
+                    mediated(ctx, Mediator.Endpoint.OTHER, ex -> {
+                        throw new OipException(405, "method not allowed: " + ctx.method() + " " + ctx.path());
+                    });
+                }
+            });
         });
         try {
             created.start();
@@ -207,13 +250,73 @@ public final class InferenceServer implements AutoCloseable {
         stop();
     }
 
-    private boolean known(Context ctx) {
+    private void requireKnown(Context ctx) {
         String name = ctx.pathParam("name");
         if (!name.equals(settings.name())) {
-            error(ctx, 404, "unknown model '" + name + "'; this server serves '" + settings.name() + "'");
-            return false;
+            throw new OipException(404, "unknown model '" + name + "'; this server serves '" + settings.name() + "'");
         }
-        return true;
+    }
+
+    /** Produces a 200 answer's body, or throws an {@link OipException}. */
+    @FunctionalInterface
+    private interface Answer {
+        byte[] apply(Mediator.Exchange exchange) throws IOException;
+    }
+
+    /**
+     * Runs one request through the mediator: {@link Mediator.Exchange#authorize()} before anything
+     * is read, the answer, then {@link Mediator.Exchange#complete} before the response is sent (a
+     * failure there sends 503 and nothing of the answer).
+     */
+    private void mediated(Context ctx, Mediator.Endpoint endpoint, Answer answer) {
+        mediated(ctx, endpoint, "application/json", answer);
+    }
+
+    private void mediated(Context ctx, Mediator.Endpoint endpoint, String contentType, Answer answer) {
+        Mediator.Exchange exchange = mediator.begin(
+                new Mediator.RequestHead(ctx.method().name(), ctx.path(), endpoint, ctx::header, ctx.ip()));
+        int status;
+        byte[] body;
+        String type = contentType;
+        Map<String, String> headers = new LinkedHashMap<>();
+        try {
+            exchange.authorize();
+            body = answer.apply(exchange);
+            status = 200;
+        } catch (OipException e) {
+            status = e.status();
+            body = errorBody(e.getMessage());
+            type = "application/json";
+            headers.putAll(e.headers());
+        } catch (IOException | RuntimeException e) {
+            status = 500;
+            body = errorBody("inference failed: " + Messages.firstLine(e));
+            type = "application/json";
+        }
+        try {
+            exchange.complete(status, body);
+            headers.putAll(exchange.responseHeaders());
+        } catch (RuntimeException e) {
+            status = 503;
+            body = errorBody("the request could not be recorded (" + Messages.firstLine(e) + "); nothing was released");
+            type = "application/json";
+            headers.clear();
+        }
+        ctx.attribute(ERROR_SENT, Boolean.TRUE);
+        headers.forEach(ctx::header);
+        ctx.status(status).contentType(type).result(body);
+    }
+
+    private static byte[] json(JsonNode node) throws IOException {
+        return JSON.writeValueAsBytes(node);
+    }
+
+    private static byte[] errorBody(String message) {
+        try {
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("error", message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private ObjectNode serverMetadata() {
@@ -224,8 +327,11 @@ public final class InferenceServer implements AutoCloseable {
         return o;
     }
 
-    /** The model metadata of the specification's {@code $metadata_model_response}. */
-    ObjectNode modelMetadata() {
+    /**
+     * The model metadata of the specification's {@code $metadata_model_response}, naming the output
+     * {@code outputName} (what this caller receives).
+     */
+    ObjectNode modelMetadata(String outputName) {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", settings.name());
         o.putArray("versions");
@@ -238,7 +344,7 @@ public final class InferenceServer implements AutoCloseable {
             shape.add(d);
         }
         ObjectNode output = o.putArray("outputs").addObject();
-        output.put("name", outputName());
+        output.put("name", outputName);
         output.put("datatype", "FP32");
         output.putArray("shape").add(-1).add(model.classes());
         return o;
@@ -259,20 +365,20 @@ public final class InferenceServer implements AutoCloseable {
         };
     }
 
-    private void infer(Context ctx) throws IOException {
+    private byte[] infer(Context ctx, Mediator.Exchange exchange) throws IOException {
         byte[] body = readBody(ctx);
         JsonNode request;
         try {
             request = JSON.readTree(body);
         } catch (IOException e) {
-            throw new RequestException(400, "the body is not JSON (" + Messages.firstLine(e) + ")");
+            throw new OipException(400, "the body is not JSON (" + Messages.firstLine(e) + ")");
         }
         if (request == null || !request.isObject()) {
-            throw new RequestException(400, "the body must be a JSON object with \"inputs\"");
+            throw new OipException(400, "the body must be a JSON object with \"inputs\"");
         }
         JsonNode inputs = request.path("inputs");
         if (!inputs.isArray() || inputs.size() != 1) {
-            throw new RequestException(
+            throw new OipException(
                     400,
                     "\"inputs\" must hold exactly one tensor (the model's input \"input\"), got "
                             + (inputs.isArray() ? inputs.size() : "none"));
@@ -280,25 +386,26 @@ public final class InferenceServer implements AutoCloseable {
         JsonNode tensor = inputs.get(0);
         String name = tensor.path("name").asText("");
         if (!name.equals("input")) {
-            throw new RequestException(400, "unknown input '" + name + "'; the model's input is \"input\"");
+            throw new OipException(400, "unknown input '" + name + "'; the model's input is \"input\"");
         }
         String datatype = tensor.path("datatype").asText("");
         if (!datatype.equals("FP32")) {
-            throw new RequestException(400, "input datatype must be FP32, got '" + datatype + "'");
+            throw new OipException(400, "input datatype must be FP32, got '" + datatype + "'");
         }
         JsonNode parameters = tensor.path("parameters");
         if (parameters.has("binary_data_size")) {
-            throw new RequestException(400, "binary tensor data are not supported; send \"data\" as JSON numbers");
+            throw new OipException(400, "binary tensor data are not supported; send \"data\" as JSON numbers");
         }
         int n = checkShape(tensor.path("shape"), body.length);
         JsonNode outputs = request.path("outputs");
         if (outputs.isArray()) {
             for (JsonNode o : outputs) {
-                if (!outputName().equals(o.path("name").asText())) {
-                    throw new RequestException(
+                String seen = exchange.outputName(outputName());
+                if (!seen.equals(o.path("name").asText())
+                        && !outputName().equals(o.path("name").asText())) {
+                    throw new OipException(
                             400,
-                            "unknown output '" + o.path("name").asText() + "'; the model's output is \"" + outputName()
-                                    + "\"");
+                            "unknown output '" + o.path("name").asText() + "'; the model's output is \"" + seen + "\"");
                 }
             }
         }
@@ -306,26 +413,27 @@ public final class InferenceServer implements AutoCloseable {
         float[] values = new float[Math.multiplyExact(n, size)];
         int count = flatten(tensor.path("data"), values, 0);
         if (count != values.length) {
-            throw new RequestException(
+            throw new OipException(
                     400,
                     "\"data\" holds " + (count > values.length ? "more than " + values.length : count)
                             + " values; shape " + tensor.path("shape") + " needs " + values.length);
         }
+        exchange.admit(values, n, size);
         float[] scores;
         int classes;
-        inference.lock();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            long[] dims = new long[model.inputSpec().shape().length + 1];
-            dims[0] = n;
-            for (int i = 1; i < dims.length; i++) {
-                dims[i] = model.inputSpec().shape()[i - 1];
+        synchronized (model) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                long[] dims = new long[model.inputSpec().shape().length + 1];
+                dims[0] = n;
+                for (int i = 1; i < dims.length; i++) {
+                    dims[i] = model.inputSpec().shape()[i - 1];
+                }
+                NDArray out = model.predict(manager.create(values, new Shape(dims)));
+                scores = out.toFloatArray();
+                classes = (int) out.getShape().get(1);
             }
-            NDArray out = model.predict(manager.create(values, new Shape(dims)));
-            scores = out.toFloatArray();
-            classes = (int) out.getShape().get(1);
-        } finally {
-            inference.unlock();
         }
+        Mediator.Scores released = exchange.release(values, new Mediator.Scores(outputName(), n, classes, scores));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(scores.length * 12 + 256);
         try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
             g.writeStartObject();
@@ -335,14 +443,14 @@ public final class InferenceServer implements AutoCloseable {
             }
             g.writeArrayFieldStart("outputs");
             g.writeStartObject();
-            g.writeStringField("name", outputName());
+            g.writeStringField("name", released.output());
             g.writeArrayFieldStart("shape");
-            g.writeNumber(n);
-            g.writeNumber(classes);
+            g.writeNumber(released.n());
+            g.writeNumber(released.classes());
             g.writeEndArray();
             g.writeStringField("datatype", "FP32");
             g.writeArrayFieldStart("data");
-            for (float v : scores) {
+            for (float v : released.data()) {
                 g.writeNumber(v);
             }
             g.writeEndArray();
@@ -350,7 +458,7 @@ public final class InferenceServer implements AutoCloseable {
             g.writeEndArray();
             g.writeEndObject();
         }
-        ctx.status(200).contentType("application/json").result(bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /**
@@ -360,16 +468,16 @@ public final class InferenceServer implements AutoCloseable {
     private int checkShape(JsonNode shape, int bodyLength) {
         int[] example = model.inputSpec().shape();
         if (!shape.isArray() || shape.size() != example.length + 1) {
-            throw new RequestException(400, "input shape must be [N, " + join(example) + "], got " + shape);
+            throw new OipException(400, "input shape must be [N, " + join(example) + "], got " + shape);
         }
         for (JsonNode d : shape) {
             if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 1) {
-                throw new RequestException(400, "input shape must hold positive whole numbers, got " + shape);
+                throw new OipException(400, "input shape must hold positive whole numbers, got " + shape);
             }
         }
         for (int i = 0; i < example.length; i++) {
             if (shape.get(i + 1).asLong() != example[i]) {
-                throw new RequestException(400, "input shape must be [N, " + join(example) + "], got " + shape);
+                throw new OipException(400, "input shape must be [N, " + join(example) + "], got " + shape);
             }
         }
         long n = shape.get(0).asLong();
@@ -378,14 +486,14 @@ public final class InferenceServer implements AutoCloseable {
                 ? Long.MAX_VALUE
                 : n * model.inputSpec().size();
         if (elements > settings.maxElements()) {
-            throw new RequestException(
+            throw new OipException(
                     413,
                     "input shape " + shape + " declares more than the limit of " + settings.maxElements()
                             + " values per request; send smaller batches");
         }
         // every JSON number takes at least one character and one separator
         if (elements > bodyLength / 2 + 1) {
-            throw new RequestException(
+            throw new OipException(
                     400,
                     "input shape " + shape + " declares " + elements + " values, more than a body of " + bodyLength
                             + " bytes can hold");
@@ -408,13 +516,13 @@ public final class InferenceServer implements AutoCloseable {
             }
             float v = node.floatValue();
             if (!Float.isFinite(v)) {
-                throw new RequestException(400, "\"data\" holds a value out of the FP32 range: " + node);
+                throw new OipException(400, "\"data\" holds a value out of the FP32 range: " + node);
             }
             into[at] = v;
             return at + 1;
         }
         if (!node.isArray()) {
-            throw new RequestException(
+            throw new OipException(
                     400,
                     "\"data\" must hold numbers, flat or nested, got "
                             + (node.isMissingNode() ? "nothing" : abbreviated(node)));
@@ -437,43 +545,17 @@ public final class InferenceServer implements AutoCloseable {
     private byte[] readBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > settings.maxBodyBytes()) {
-            throw new RequestException(
+            throw new OipException(
                     413, "the body of " + declared + " bytes is above the limit of " + settings.maxBodyBytes());
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes() + 1));
             if (bytes.length > settings.maxBodyBytes()) {
-                throw new RequestException(413, "the body is above the limit of " + settings.maxBodyBytes() + " bytes");
+                throw new OipException(413, "the body is above the limit of " + settings.maxBodyBytes() + " bytes");
             }
             return bytes;
         } catch (IOException e) {
-            throw new RequestException(400, "the body cannot be read (" + Messages.firstLine(e) + ")");
-        }
-    }
-
-    private static void ok(Context ctx, JsonNode body) throws IOException {
-        ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(body));
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        ctx.attribute(ERROR_SENT, Boolean.TRUE);
-        try {
-            ctx.status(status)
-                    .contentType("application/json")
-                    .result(JSON.writeValueAsBytes(JSON.createObjectNode().put("error", message)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A request the server refuses, with its HTTP status. */
-    private static final class RequestException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        RequestException(int status, String message) {
-            super(message);
-            this.status = status;
+            throw new OipException(400, "the body cannot be read (" + Messages.firstLine(e) + ")");
         }
     }
 }

@@ -61,6 +61,15 @@ public interface Classifier extends AutoCloseable {
     ModelInfo info();
 
     /**
+     * What a policy layer in front of a remote model reported and refused so far (output
+     * hardening, budget use, alerts, refusals); empty for a model that is not behind an API.
+     * Wrappers forward their model's.
+     */
+    default java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Predicted labels for many examples, in batches of {@code batchSize}, with all temporaries
      * freed.
      */

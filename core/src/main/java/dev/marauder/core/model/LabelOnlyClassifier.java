@@ -56,6 +56,11 @@ public final class LabelOnlyClassifier implements Classifier {
     }
 
     @Override
+    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+        return model.servingPolicy();
+    }
+
+    @Override
     public ModelInfo info() {
         return model.info();
     }

@@ -67,6 +67,11 @@ class NormalizedClassifier implements Classifier {
     }
 
     @Override
+    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+        return inner.servingPolicy();
+    }
+
+    @Override
     public ModelInfo info() {
         return info;
     }

@@ -81,6 +81,11 @@ public final class RoundedClassifier implements Classifier {
     }
 
     @Override
+    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+        return model.servingPolicy();
+    }
+
+    @Override
     public ModelInfo info() {
         return model.info();
     }

@@ -209,8 +209,8 @@ public final class StatefulDetector implements QueryStreamDetector {
         int count = 0;
         for (float[] query : benign) {
             float[] encoded = encode(Inputs.check("calibration", query), encodedDims);
-            Inputs.sameLength("calibration", buffer.length, encoded.length);
-            if (buffer.size >= k) {
+            Inputs.sameLength("calibration", buffer.length(), encoded.length);
+            if (buffer.size() >= k) {
                 means[count++] = buffer.meanNearest(encoded, k);
             }
             buffer.add(encoded);
@@ -252,6 +252,10 @@ public final class StatefulDetector implements QueryStreamDetector {
             return size;
         }
 
+        synchronized int length() {
+            return length;
+        }
+
         synchronized Alert observe(Settings settings, String principal, float[] encoded) {
             Inputs.sameLength(principal, length, encoded.length);
             queries++;
@@ -277,7 +281,7 @@ public final class StatefulDetector implements QueryStreamDetector {
         }
 
         /** Adds an encoding the caller owns, replacing the oldest when full. */
-        void add(float[] encoded) {
+        synchronized void add(float[] encoded) {
             length = encoded.length;
             ring[next] = encoded;
             next = (next + 1) % ring.length;
@@ -285,7 +289,7 @@ public final class StatefulDetector implements QueryStreamDetector {
         }
 
         /** The mean distance from {@code encoded} to its {@code k <= size} nearest buffered encodings. */
-        double meanNearest(float[] encoded, int k) {
+        synchronized double meanNearest(float[] encoded, int k) {
             if (scratch.length < size) {
                 scratch = new double[ring.length];
             }

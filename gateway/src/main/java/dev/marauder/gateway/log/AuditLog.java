@@ -146,7 +146,7 @@ public final class AuditLog implements AutoCloseable {
     private Connection writeConnection;
     private PreparedStatement insertRecord;
     private PreparedStatement insertCheckpoint;
-    private long lastCheckpoint;
+    private volatile long lastCheckpoint;
     private boolean resync;
     private final Signature signer;
     private final java.security.MessageDigest digest = Canonical.sha256();
@@ -330,6 +330,37 @@ public final class AuditLog implements AutoCloseable {
      * is flushed, not closed.
      */
     public void exportJsonLines(Writer out, long fromSequence, long toSequence) {
+        export(out, fromSequence, toSequence, settings, (from, to) -> {
+            synchronized (reading) {
+                requireOpen();
+                return Rows.records(readConnection, from, to, 1000);
+            }
+        });
+    }
+
+    /**
+     * What an auditor runs to export a log without opening it for writing (no migration, no signing
+     * key, no checkpoint written): the records {@code fromSequence..toSequence} of the log in
+     * {@code settings}, as {@link #exportJsonLines(Writer, long, long)} writes them.
+     *
+     * @throws AuditLogException if the log cannot be read
+     */
+    public static void exportJsonLines(LogSettings settings, Writer out, long fromSequence, long toSequence) {
+        try (Connection c = connect(settings, true)) {
+            export(out, fromSequence, toSequence, settings, (from, to) -> Rows.records(c, from, to, 1000));
+        } catch (SQLException e) {
+            throw new AuditLogException(
+                    "cannot read the audit log " + where(settings) + ": " + Messages.firstLine(e), e);
+        }
+    }
+
+    /** Reads a page of records from {@code from} to at most {@code to}. */
+    @FunctionalInterface
+    private interface Pages {
+        List<AuditRecord> page(long from, long to) throws SQLException;
+    }
+
+    private static void export(Writer out, long fromSequence, long toSequence, LogSettings settings, Pages pages) {
         Objects.requireNonNull(out, "out");
         if (fromSequence < 1 || toSequence < fromSequence) {
             throw new IllegalArgumentException(
@@ -340,11 +371,7 @@ public final class AuditLog implements AutoCloseable {
             g.setRootValueSeparator(null); // the lines are separated by the newlines written below
             long next = fromSequence;
             while (next <= toSequence) {
-                List<AuditRecord> page;
-                synchronized (reading) {
-                    requireOpen();
-                    page = Rows.records(readConnection, next, toSequence, 1000);
-                }
+                List<AuditRecord> page = pages.page(next, toSequence);
                 if (page.isEmpty()) {
                     break;
                 }

@@ -149,12 +149,15 @@ final class ChainVerifier {
 
     /** Whether {@code cp}'s signature verifies with {@code key}. */
     static boolean signed(Rows.Checkpoint cp, PublicKey key) {
+        if (cp.signature() == null || cp.hash() == null) {
+            return false;
+        }
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initVerify(key);
             s.update(Canonical.checkpointMessage(cp.sequence(), cp.hash(), cp.timeMicros()));
             return s.verify(Base64.getDecoder().decode(cp.signature()));
-        } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
     }

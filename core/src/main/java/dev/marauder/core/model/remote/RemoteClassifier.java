@@ -73,6 +73,12 @@ public final class RemoteClassifier implements Classifier {
     private final String outputName;
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong limited = new AtomicLong();
+    private final AtomicLong forbidden = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong alerts = new AtomicLong();
+    private volatile String hardening = "";
+    private volatile String budget = "";
     private volatile int classes;
     private final ModelInfo info;
 
@@ -103,7 +109,10 @@ public final class RemoteClassifier implements Classifier {
      * @param given the input bounds and layout, and the shape of one example when the server does
      *     not give it; a shape the server gives wins (a data set that does not fit it is refused
      *     where the data are checked)
-     * @param kind what the model's scores are: the protocols do not say, the user declares it
+     * @param kind what the model's scores are: the protocols do not say, the user declares it;
+     *     but an Open Inference Protocol output named {@code probabilities} or {@code labels} (as
+     *     Marauder's servers and gateway name them) turns the default {@link OutputKind#LOGITS}
+     *     into that kind, since a softmax of probabilities would be wrong
      * @throws IllegalArgumentException for a URL that names no model endpoint
      * @throws RemoteModelException if the server cannot be reached or its metadata make no sense
      */
@@ -155,8 +164,17 @@ public final class RemoteClassifier implements Classifier {
             throw new IllegalArgumentException(endpoint.model() + " takes inputs of shape " + Arrays.toString(shape)
                     + ", which the bounds given do not fit: " + e.getMessage());
         }
-        RemoteClassifier model = new RemoteClassifier(endpoint, settings, client, spec, kind, input, output);
+        OutputKind served = kind;
+        if (kind == OutputKind.LOGITS && "probabilities".equals(output)) {
+            served = OutputKind.PROBABILITIES;
+        } else if (kind == OutputKind.LOGITS && "labels".equals(output)) {
+            served = OutputKind.LABELS;
+        }
+        RemoteClassifier model = new RemoteClassifier(endpoint, settings, client, spec, served, input, output);
         model.requests.set(probe.requests.get());
+        model.hardening = probe.hardening;
+        model.budget = probe.budget;
+        model.alerts.set(probe.alerts.get());
         if (classes > 0) {
             model.classes = classes;
         } else {
@@ -440,6 +458,7 @@ public final class RemoteClassifier implements Classifier {
                 throw new RemoteModelException("interrupted while waiting for " + uri, e);
             }
             int status = response.statusCode();
+            observePolicy(response);
             byte[] body = read(response, uri);
             if (status == 200) {
                 try {
@@ -485,6 +504,42 @@ public final class RemoteClassifier implements Classifier {
         } catch (IOException e) {
             throw new RemoteModelException("reading the answer of " + uri + " failed (" + reason(e) + ")", e);
         }
+    }
+
+    /** Notes what a gateway's answer says of its policy ({@link ServingPolicy}). */
+    private void observePolicy(HttpResponse<?> response) {
+        switch (response.statusCode()) {
+            case 429 -> limited.incrementAndGet();
+            case 403 -> forbidden.incrementAndGet();
+            case 422 -> refused.incrementAndGet();
+            default -> {}
+        }
+        response.headers().firstValue("X-Marauder-Output").ifPresent(v -> hardening = v);
+        response.headers().firstValue("X-Marauder-Budget").ifPresent(v -> budget = v);
+        response.headers().firstValue("X-Marauder-Alerts").ifPresent(v -> {
+            try {
+                alerts.accumulateAndGet(Long.parseLong(v.strip()), Math::max);
+            } catch (NumberFormatException e) {
+                // not a count: ignored
+            }
+        });
+    }
+
+    /**
+     * What a policy layer in front of the model (the secure prediction gateway) reported and
+     * refused so far.
+     */
+    @Override
+    public java.util.Optional<ServingPolicy> servingPolicy() {
+        return java.util.Optional.of(new ServingPolicy(
+                !hardening.isEmpty() || !budget.isEmpty(),
+                hardening,
+                budget,
+                alerts.get(),
+                limited.get(),
+                forbidden.get(),
+                refused.get(),
+                requests.get()));
     }
 
     /** The wait a 429/503 answer asks for: {@code Retry-After} in seconds or as an HTTP date. */
