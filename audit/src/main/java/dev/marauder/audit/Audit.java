@@ -68,22 +68,22 @@ public final class Audit {
         List<Finding<?>> findings = new ArrayList<>();
         List<SkippedCheck> skipped = new ArrayList<>();
         for (AuditCheck<?> check : checks) {
-            Applicability a = check.appliesTo(context);
-            if (a.applies()) {
-                try {
+            try {
+                Applicability a = check.appliesTo(context);
+                if (a.applies()) {
                     findings.add(Finding.run(check, context, progress, warnings));
-                } catch (dev.marauder.core.model.remote.RemoteModelException e) {
-                    if (!behindGateway(context)) {
-                        throw e;
-                    }
-                    // the gateway refused the check's queries (a block, a spent budget): that is a
-                    // result about the gateway, reported by its check, not a failure of the audit
-                    String why = "stopped by the prediction gateway: " + e.getMessage();
-                    warnings.accept(check.name() + ": " + why);
-                    skipped.add(new SkippedCheck(check.name(), why));
+                } else {
+                    skipped.add(new SkippedCheck(check.name(), a.reason()));
                 }
-            } else {
-                skipped.add(new SkippedCheck(check.name(), a.reason()));
+            } catch (dev.marauder.core.model.remote.RemoteModelException e) {
+                if (!behindGateway(context)) {
+                    throw e;
+                }
+                // the gateway refused the check's queries (a block, a spent budget): that is a
+                // result about the gateway, reported by its check, not a failure of the audit
+                String why = "stopped by the prediction gateway: " + e.getMessage();
+                warnings.accept(check.name() + ": " + why);
+                skipped.add(new SkippedCheck(check.name(), why));
             }
         }
         return new AuditOutcome(context.model().info().name(), findings, skipped, prov.finish());
@@ -92,7 +92,7 @@ public final class Audit {
     private static boolean behindGateway(AuditContext context) {
         return context.model()
                 .servingPolicy()
-                .filter(dev.marauder.core.model.remote.ServingPolicy::gateway)
+                .filter(dev.marauder.core.model.ServingPolicy::gateway)
                 .isPresent();
     }
 }

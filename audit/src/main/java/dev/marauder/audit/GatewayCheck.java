@@ -1,6 +1,6 @@
 package dev.marauder.audit;
 
-import dev.marauder.core.model.remote.ServingPolicy;
+import dev.marauder.core.model.ServingPolicy;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;

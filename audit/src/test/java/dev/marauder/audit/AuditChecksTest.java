@@ -223,7 +223,7 @@ class AuditChecksTest {
                 new Finding<>(
                         new GatewayCheck(),
                         new GatewayCheck.Result(
-                                new dev.marauder.core.model.remote.ServingPolicy(
+                                new dev.marauder.core.model.ServingPolicy(
                                         true, "top-1, 2 decimals", "1200/100000", 2, 0, 7, 0, 412),
                                 1200)));
     }

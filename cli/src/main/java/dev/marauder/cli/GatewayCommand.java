@@ -92,11 +92,11 @@ final class GatewayCommand implements Runnable {
             if (model != null) {
                 Path abs = model.toAbsolutePath().normalize();
                 yaml.append("model:\n  path: ")
-                        .append(abs)
+                        .append(quoted(abs.toString()))
                         .append("\n  sha256: ")
-                        .append(ModelPin.sha256(abs))
+                        .append(quoted(ModelPin.sha256(abs)))
                         .append("\n  allowed_paths: [")
-                        .append(abs.getParent())
+                        .append(quoted(abs.getParent().toString()))
                         .append("]\n");
             } else {
                 yaml.append(
@@ -108,9 +108,11 @@ final class GatewayCommand implements Runnable {
                     + " rate: 50, burst: 100}\n");
             yaml.append("  owner: {output: full}\n");
             yaml.append("admission: {}   # min_confidence: 0.5, deep_knn: DIR, min_credibility: 0.05\n");
-            yaml.append("detection:\n  prada: {enabled: true, delta: 0.95, min_distances: 100}\n");
-            yaml.append("  stateful: {enabled: true, k: 50, buffer: 1000, encoded_dims: 256,"
-                    + " calibration_data: fashion-mnist, false_positive_rate: 0.001}\n  block: true\n");
+            yaml.append(
+                    "detection:\n  # benign queries both detectors are calibrated on (use your own traffic's data)\n");
+            yaml.append("  calibration_data: fashion-mnist\n  false_positive_rate: 0.001\n");
+            yaml.append("  prada: {enabled: true, min_distances: 100}\n");
+            yaml.append("  stateful: {enabled: true, k: 50, buffer: 1000, encoded_dims: 256}\n  block: true\n");
             yaml.append("audit_log: {url: 'jdbc:sqlite:gateway-log.db', signing_key: gateway-log.key,"
                     + " checkpoint_every: 1000}\n");
             AtomicFiles.write(
@@ -124,6 +126,11 @@ final class GatewayCommand implements Runnable {
                             + " --principal NAME --role client|owner|auditor");
             return 0;
         }
+    }
+
+    /** A YAML single-quoted scalar: read back as the same text, whatever it holds. */
+    static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** Writes a new file readable by its owner only (where the file system has POSIX permissions). */

@@ -128,6 +128,9 @@ public final class Main implements Runnable {
                     || ex instanceof dev.marauder.core.model.remote.RemoteModelException
                     || ex instanceof dev.marauder.core.model.remote.QueryBudgetExceededException) {
                 err.println("marauder: error: " + oneLine(ex));
+                if (Boolean.getBoolean("marauder.stacktrace")) {
+                    ex.printStackTrace(err);
+                }
                 return FAILURE;
             }
             err.println("marauder: error: " + oneLine(ex) + " (" + ex.getClass().getSimpleName() + ")");

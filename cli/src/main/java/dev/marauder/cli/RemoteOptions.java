@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 /**
  * How a model behind an API ({@code --model http://HOST:PORT/v2/models/NAME} or {@code
  * .../v1/models/NAME:predict}) is queried: {@code --query-budget}, {@code --max-batch}, {@code
- * --timeout}, {@code --api-key-env} and {@code --api-key-header}. The API key is read from an
- * environment variable, never from the command line, where other users of the machine and the
- * shell's history would see it. The options are refused for a model file or directory.
+ * --timeout}, {@code --api-key-env}, {@code --api-key-file} and {@code --api-key-header}. The API
+ * key is read from an environment variable or a file, never from the command line, where other
+ * users of the machine and the shell's history would see it. The options are refused for a model file or directory.
  */
 final class RemoteOptions {
     @Option(
@@ -41,6 +41,13 @@ final class RemoteOptions {
     String apiKeyEnv;
 
     @Option(
+            names = "--api-key-file",
+            paramLabel = "FILE",
+            description = "File whose first line is the API key (instead of --api-key-env), e.g. the output of"
+                    + " marauder gateway key.")
+    java.nio.file.Path apiKeyFile;
+
+    @Option(
             names = "--api-key-header",
             paramLabel = "NAME",
             description = "Header carrying the API key as it is, e.g. X-API-Key (default Authorization: Bearer KEY).")
@@ -51,7 +58,12 @@ final class RemoteOptions {
 
     /** True if any option was given. */
     boolean given() {
-        return maxQueries != null || maxBatch != null || timeout != null || apiKeyEnv != null || apiKeyHeader != null;
+        return maxQueries != null
+                || maxBatch != null
+                || timeout != null
+                || apiKeyEnv != null
+                || apiKeyFile != null
+                || apiKeyHeader != null;
     }
 
     /**
@@ -62,7 +74,7 @@ final class RemoteOptions {
     void requireUnused(String model) {
         if (given()) {
             throw new UsageException(
-                    "--query-budget, --max-batch, --timeout, --api-key-env and --api-key-header are for"
+                    "--query-budget, --max-batch, --timeout, --api-key-env, --api-key-file and --api-key-header are for"
                             + " a model behind an API (--model http://HOST:PORT/v2/models/NAME); " + model
                             + " is not one");
         }
@@ -93,14 +105,23 @@ final class RemoteOptions {
             }
             b.optTimeout(Duration.ofMillis(Math.max(1, Math.round(timeout * 1000))));
         }
-        if (apiKeyHeader != null && apiKeyEnv == null) {
-            throw new UsageException("--api-key-header needs --api-key-env VAR (the key is read from VAR)");
+        if (apiKeyHeader != null && apiKeyEnv == null && apiKeyFile == null) {
+            throw new UsageException(
+                    "--api-key-header needs --api-key-env VAR or --api-key-file FILE (where the key is read from)");
         }
-        if (apiKeyEnv != null) {
-            String key = environment.get(apiKeyEnv);
-            if (key == null || key.isEmpty()) {
-                throw new UsageException("--api-key-env " + apiKeyEnv + ": the environment variable " + apiKeyEnv
-                        + " is not set or empty");
+        if (apiKeyEnv != null && apiKeyFile != null) {
+            throw new UsageException("give --api-key-env or --api-key-file, not both");
+        }
+        if (apiKeyEnv != null || apiKeyFile != null) {
+            String key;
+            if (apiKeyEnv != null) {
+                key = environment.get(apiKeyEnv);
+                if (key == null || key.isEmpty()) {
+                    throw new UsageException("--api-key-env " + apiKeyEnv + ": the environment variable " + apiKeyEnv
+                            + " is not set or empty");
+                }
+            } else {
+                key = keyFromFile(apiKeyFile);
             }
             String header = apiKeyHeader == null ? RemoteSettings.AUTHORIZATION : apiKeyHeader;
             UsageException.wrap(() -> b.optApiKey(header, key.strip()).build());
@@ -123,9 +144,27 @@ final class RemoteOptions {
         if (apiKeyEnv != null) {
             s.append(" --api-key-env ").append(apiKeyEnv);
         }
+        if (apiKeyFile != null) {
+            s.append(" --api-key-file ").append(apiKeyFile);
+        }
         if (apiKeyHeader != null) {
             s.append(" --api-key-header ").append(apiKeyHeader);
         }
         return s.toString();
+    }
+
+    /** The first line of {@code file}, stripped; at most 4 KiB are read. */
+    private static String keyFromFile(java.nio.file.Path file) {
+        Inputs.requireExists(file, "--api-key-file");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            String text = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            String key = text.lines().findFirst().orElse("").strip();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException(file + ": --api-key-file is empty");
+            }
+            return key;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot read the API key (" + e.getMessage() + ")", e);
+        }
     }
 }

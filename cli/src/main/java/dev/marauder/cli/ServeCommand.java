@@ -193,8 +193,11 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("marauder: warning: listening on " + h + ", reachable from other machines");
             }
             err.println("marauder: audit log " + cfg.auditLog().url() + "; metrics at /metrics");
+            if (!Double.isNaN(server.pradaDelta())) {
+                err.println("marauder: PRADA detection, delta " + server.pradaDelta());
+            }
             if (!Double.isNaN(server.statefulThreshold())) {
-                err.println("marauder: stateful detection threshold " + server.statefulThreshold());
+                err.println("marauder: stateful detection, threshold " + server.statefulThreshold());
             }
             serveUntilStopped(server::close);
         }

@@ -194,7 +194,8 @@ class ServeCommandTest {
         assertThat(invert.code()).isEqualTo(2);
         assertThat(invert.err()).contains("is a model behind an API (black-box: queries only)");
         CliTest.Run local = run("eval", "--model", MODEL, "--data", X, "--labels", Y, "--query-budget", "10");
-        assertOneLineError(local, 2, "marauder: --query-budget, --max-batch, --timeout, --api-key-env and");
+        assertOneLineError(
+                local, 2, "marauder: --query-budget, --max-batch, --timeout, --api-key-env, --api-key-file and");
         CliTest.Run unset = run(
                 "eval", "--model", url, "--data", X, "--labels", Y, "--api-key-env", "MARAUDER_TEST_UNSET_VARIABLE");
         assertOneLineError(unset, 2, "marauder: --api-key-env MARAUDER_TEST_UNSET_VARIABLE: the environment variable");

@@ -39,9 +39,10 @@ import java.util.Set;
  *   owner: {output: full}
  * admission: {min_confidence: 0.5, deep_knn: dknn, min_credibility: 0.05}
  * detection:
- *   prada: {enabled: true, delta: 0.95, min_distances: 100}
- *   stateful: {enabled: true, k: 50, buffer: 1000, encoded_dims: 256, threshold: 1.5}
- *     # or calibration_data: fashion-mnist, false_positive_rate: 0.001 instead of threshold
+ *   calibration_data: fashion-mnist   # benign queries both detectors are calibrated on
+ *   false_positive_rate: 0.001        # the stateful detector's rate on them
+ *   prada: {enabled: true, min_distances: 100}     # delta: 0.95 instead of calibrating
+ *   stateful: {enabled: true, k: 50, buffer: 1000, encoded_dims: 256}   # threshold: 1.5 instead
  *   block: true
  * audit_log: {url: jdbc:sqlite:gateway-log.db, signing_key: gateway-log.key, checkpoint_every: 1000}
  *   # PostgreSQL: url: jdbc:postgresql://127.0.0.1/marauder, user: ..., password_env: VAR
@@ -110,9 +111,10 @@ public record GatewayConfig(
     }
 
     /**
-     * The detectors: PRADA ({@code delta}, {@code minDistances}) and stateful detection ({@code k},
-     * {@code buffer}, {@code encodedDims}, a {@code threshold} or a threshold calibrated on {@code
-     * calibrationData} at {@code falsePositiveRate}); {@code block} blocks a principal on an alert.
+     * The detectors: PRADA ({@code delta}, or NaN to calibrate it on {@code calibrationData};
+     * {@code minDistances}) and stateful detection ({@code k}, {@code buffer}, {@code
+     * encodedDims}, a {@code threshold} or NaN to calibrate it on {@code calibrationData} at
+     * {@code falsePositiveRate}); {@code block} blocks a principal on an alert.
      */
     public record Detection(
             boolean prada,
@@ -152,6 +154,12 @@ public record GatewayConfig(
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * PRADA's threshold on the Shapiro-Wilk W when neither a delta nor calibration data is given
+     * (Juuti et al. tune it per model; calibrating on the deployment's benign data is better).
+     */
+    public static final double DEFAULT_PRADA_DELTA = 0.95;
 
     /**
      * Reads and validates {@code file}.
@@ -220,35 +228,28 @@ public record GatewayConfig(
                 r.path(adm, "deep_knn", "admission."),
                 r.number(adm, "min_credibility", "admission.", 0.05, 0, 1));
 
-        JsonNode d = r.object(root, "detection", "", Set.of("prada", "stateful", "block"));
+        JsonNode d = r.object(
+                root, "detection", "", Set.of("prada", "stateful", "block", "calibration_data", "false_positive_rate"));
+        String calibration = r.text(d, "calibration_data", "detection.", null);
         JsonNode p = r.object(d, "prada", "detection", Set.of("enabled", "delta", "min_distances"));
-        JsonNode s = r.object(
-                d,
-                "stateful",
-                "detection",
-                Set.of(
-                        "enabled",
-                        "k",
-                        "buffer",
-                        "encoded_dims",
-                        "threshold",
-                        "calibration_data",
-                        "false_positive_rate"));
+        JsonNode s =
+                r.object(d, "stateful", "detection", Set.of("enabled", "k", "buffer", "encoded_dims", "threshold"));
+        boolean pradaOn = r.bool(p, "enabled", "detection.prada.", true);
+        double delta = r.number(p, "delta", "detection.prada.", Double.NaN, 0, 1);
+        if (pradaOn && Double.isNaN(delta) && calibration == null) {
+            delta = DEFAULT_PRADA_DELTA;
+        }
         boolean statefulOn = r.bool(s, "enabled", "detection.stateful.", true);
         double threshold = r.number(s, "threshold", "detection.stateful.", Double.NaN, 0, Double.MAX_VALUE);
-        String calibration = r.text(s, "calibration_data", "detection.stateful.", null);
         if (statefulOn && Double.isNaN(threshold) && calibration == null) {
             r.problem(
                     "detection.stateful",
-                    "needs a threshold or calibration_data (benign queries the threshold is calibrated on), or"
+                    "needs a threshold, or detection.calibration_data (benign queries it is calibrated on), or"
                             + " enabled: false");
         }
-        if (!Double.isNaN(threshold) && calibration != null) {
-            r.problem("detection.stateful", "give a threshold or calibration_data, not both");
-        }
         Detection detection = new Detection(
-                r.bool(p, "enabled", "detection.prada.", true),
-                r.number(p, "delta", "detection.prada.", 0.95, 0, 1),
+                pradaOn,
+                delta,
                 (int) r.integer(p, "min_distances", "detection.prada.", 100, 3, 5000),
                 statefulOn,
                 (int) r.integer(s, "k", "detection.stateful.", 50, 1, 10_000),
@@ -256,7 +257,7 @@ public record GatewayConfig(
                 (int) r.integer(s, "encoded_dims", "detection.stateful.", 256, 1, 1 << 20),
                 threshold,
                 calibration,
-                r.number(s, "false_positive_rate", "detection.stateful.", 0.001, 1e-6, 0.5),
+                r.number(d, "false_positive_rate", "detection.", 0.001, 1e-6, 0.5),
                 r.bool(d, "block", "detection.", true));
 
         JsonNode l = r.object(

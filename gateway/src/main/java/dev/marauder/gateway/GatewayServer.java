@@ -31,16 +31,23 @@ import java.util.Map;
  * before anything loads it.
  */
 public final class GatewayServer implements AutoCloseable {
+    private static final int CALIBRATION_QUERIES = 5000;
+    private static final int PRADA_STREAM = 2000;
+    private static final double PRADA_MARGIN = 0.01;
+
     private final InferenceServer server;
     private final Gateway gateway;
     private final AuditLog log;
     private final double statefulThreshold;
+    private final double pradaDelta;
 
-    private GatewayServer(InferenceServer server, Gateway gateway, AuditLog log, double statefulThreshold) {
+    private GatewayServer(
+            InferenceServer server, Gateway gateway, AuditLog log, double statefulThreshold, double pradaDelta) {
         this.server = server;
         this.gateway = gateway;
         this.log = log;
         this.statefulThreshold = statefulThreshold;
+        this.pradaDelta = pradaDelta;
     }
 
     /**
@@ -94,14 +101,22 @@ public final class GatewayServer implements AutoCloseable {
         });
         AdmissionControl admission = admission(config.admission(), model);
         GatewayConfig.Detection d = config.detection();
+        List<float[]> benign = d.calibrationData() == null || !(d.prada() || d.stateful()) ? null : benign(d, model);
         List<QueryStreamDetector> detectors = new ArrayList<>();
+        double delta = Double.NaN;
         if (d.prada()) {
-            detectors.add(new PradaDetector(new PradaDetector.Settings(
-                    d.pradaDelta(), d.pradaMinDistances(), PradaDetector.Settings.DEFAULT_MAX_KEPT)));
+            delta = Double.isNaN(d.pradaDelta())
+                    ? calibrateDelta(benign, model, d.pradaMinDistances())
+                    : d.pradaDelta();
+            detectors.add(new PradaDetector(
+                    new PradaDetector.Settings(delta, d.pradaMinDistances(), PradaDetector.Settings.DEFAULT_MAX_KEPT)));
         }
         double threshold = Double.NaN;
         if (d.stateful()) {
-            threshold = d.calibrationData() == null ? d.threshold() : calibrate(d, model);
+            threshold = Double.isNaN(d.threshold())
+                    ? StatefulDetector.calibrateThreshold(
+                            benign, d.k(), d.buffer(), d.encodedDims(), d.falsePositiveRate())
+                    : d.threshold();
             detectors.add(
                     new StatefulDetector(new StatefulDetector.Settings(d.k(), d.buffer(), d.encodedDims(), threshold)));
         }
@@ -130,7 +145,7 @@ public final class GatewayServer implements AutoCloseable {
                                     .withLimits(config.maxElements(), config.maxBodyBytes()),
                             gateway)
                     .start();
-            return new GatewayServer(server, gateway, log, threshold);
+            return new GatewayServer(server, gateway, log, threshold, delta);
         } catch (RuntimeException e) {
             log.close();
             throw e;
@@ -152,20 +167,66 @@ public final class GatewayServer implements AutoCloseable {
         return new AdmissionControl(a.minConfidence(), knn, a.minCredibility());
     }
 
-    /** The stateful detector's threshold at the configured false-positive rate on benign data. */
-    private static double calibrate(GatewayConfig.Detection d, Classifier model) {
+    /** At most 5,000 benign queries from the training split of the calibration data. */
+    private static List<float[]> benign(GatewayConfig.Detection d, Classifier model) {
         FloatTensor x = Datasets.load(d.calibrationData()).train().features();
         if (x.exampleSize() != model.inputSpec().size()) {
-            throw new IllegalArgumentException("detection.stateful.calibration_data: examples of " + x.exampleSize()
+            throw new IllegalArgumentException("detection.calibration_data: examples of " + x.exampleSize()
                     + " values do not fit the model's input of "
                     + model.inputSpec().size());
         }
-        int n = Math.min(x.examples(), 5000);
+        int n = Math.min(x.examples(), CALIBRATION_QUERIES);
         List<float[]> benign = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             benign.add(x.slice(i, i + 1).data());
         }
-        return StatefulDetector.calibrateThreshold(benign, d.k(), d.buffer(), d.encodedDims(), d.falsePositiveRate());
+        return benign;
+    }
+
+    /**
+     * PRADA's delta from benign traffic: the benign queries, labelled by the model, replayed as
+     * streams of {@value #PRADA_STREAM} queries; delta lies {@value #PRADA_MARGIN} below the lowest
+     * W any of them reached (so that such streams raise no alert), and never above {@link
+     * GatewayConfig#DEFAULT_PRADA_DELTA}.
+     */
+    private static double calibrateDelta(List<float[]> benign, Classifier model, int minDistances) {
+        if (benign == null) {
+            return GatewayConfig.DEFAULT_PRADA_DELTA;
+        }
+        int[] shape = model.inputSpec().shape();
+        int[] dims = new int[shape.length + 1];
+        dims[0] = benign.size();
+        System.arraycopy(shape, 0, dims, 1, shape.length);
+        float[] all = new float[benign.size() * model.inputSpec().size()];
+        for (int i = 0; i < benign.size(); i++) {
+            System.arraycopy(
+                    benign.get(i),
+                    0,
+                    all,
+                    i * model.inputSpec().size(),
+                    model.inputSpec().size());
+        }
+        int[] classes;
+        synchronized (model) {
+            classes = model.classify(new FloatTensor(all, dims), 256);
+        }
+        double lowest = Double.POSITIVE_INFINITY;
+        PradaDetector.Settings probe = new PradaDetector.Settings(
+                GatewayConfig.DEFAULT_PRADA_DELTA, minDistances, PradaDetector.Settings.DEFAULT_MAX_KEPT);
+        for (int from = 0; from < benign.size(); from += PRADA_STREAM) {
+            int to = Math.min(benign.size(), from + PRADA_STREAM);
+            PradaDetector.Replay r = PradaDetector.replay(
+                    probe, benign.subList(from, to), java.util.Arrays.copyOfRange(classes, from, to));
+            if (!Double.isNaN(r.lowestStatistic())) {
+                lowest = Math.min(lowest, r.lowestStatistic());
+            }
+        }
+        return Math.min(GatewayConfig.DEFAULT_PRADA_DELTA, lowest - PRADA_MARGIN);
+    }
+
+    /** The PRADA delta in use (NaN when PRADA is off). */
+    public double pradaDelta() {
+        return pradaDelta;
     }
 
     /** The stateful detector's threshold in use (NaN when it is off). */

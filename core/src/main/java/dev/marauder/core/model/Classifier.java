@@ -65,7 +65,7 @@ public interface Classifier extends AutoCloseable {
      * hardening, budget use, alerts, refusals); empty for a model that is not behind an API.
      * Wrappers forward their model's.
      */
-    default java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+    default java.util.Optional<dev.marauder.core.model.ServingPolicy> servingPolicy() {
         return java.util.Optional.empty();
     }
 

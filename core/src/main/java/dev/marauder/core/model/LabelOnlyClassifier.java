@@ -56,7 +56,7 @@ public final class LabelOnlyClassifier implements Classifier {
     }
 
     @Override
-    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+    public java.util.Optional<dev.marauder.core.model.ServingPolicy> servingPolicy() {
         return model.servingPolicy();
     }
 

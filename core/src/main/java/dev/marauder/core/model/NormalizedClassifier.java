@@ -67,7 +67,7 @@ class NormalizedClassifier implements Classifier {
     }
 
     @Override
-    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+    public java.util.Optional<dev.marauder.core.model.ServingPolicy> servingPolicy() {
         return inner.servingPolicy();
     }
 

@@ -81,7 +81,7 @@ public final class RoundedClassifier implements Classifier {
     }
 
     @Override
-    public java.util.Optional<dev.marauder.core.model.remote.ServingPolicy> servingPolicy() {
+    public java.util.Optional<dev.marauder.core.model.ServingPolicy> servingPolicy() {
         return model.servingPolicy();
     }
 

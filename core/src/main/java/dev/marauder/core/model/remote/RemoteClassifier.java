@@ -13,6 +13,7 @@ import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.model.ModelFormat;
 import dev.marauder.core.model.ModelInfo;
 import dev.marauder.core.model.OutputKind;
+import dev.marauder.core.model.ServingPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

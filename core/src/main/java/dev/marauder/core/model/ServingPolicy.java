@@ -1,4 +1,4 @@
-package dev.marauder.core.model.remote;
+package dev.marauder.core.model;
 
 /**
  * What a policy layer in front of a remote model (such as {@code marauder serve --config}, the
