@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *
  * <p>Each test takes a fresh schema ({@link #newSchemaUrl()}), so one server serves a whole class.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 120;
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
@@ -60,7 +60,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The server named by the environment, or a new private cluster. */
-    static PostgresServer start() {
+    public static PostgresServer start() {
         String external = System.getenv("MARAUDER_TEST_POSTGRES_URL");
         if (external != null && !external.isBlank()) {
             return new PostgresServer(
@@ -155,16 +155,16 @@ final class PostgresServer implements AutoCloseable {
         return url;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
     /** The URL of a new, empty schema (the connection's current schema), so that tests do not share tables. */
-    String newSchemaUrl() {
+    public String newSchemaUrl() {
         String schema = "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url, user, password);
                 Statement s = c.createStatement()) {
