@@ -8,6 +8,7 @@ import dev.marauder.core.data.TrainTestSplit;
 import dev.marauder.core.model.BuiltinClassifier;
 import dev.marauder.core.provenance.Provenance;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Pgd.class,
             BenchCommand.DpSgd.class,
             BenchCommand.Accounting.class,
-            BenchCommand.AdversarialTraining.class
+            BenchCommand.AdversarialTraining.class,
+            BenchCommand.Gateway.class
         })
 final class BenchCommand implements Runnable {
     @Spec
@@ -33,7 +35,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "choose a benchmark: pgd, dpsgd, accounting or advtrain");
+                spec.commandLine(), "choose a benchmark: pgd, dpsgd, accounting, advtrain or gateway");
     }
 
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
@@ -379,6 +381,94 @@ final class BenchCommand implements Runnable {
                 output.emit(spec.commandLine().getOut(), new BenchResult(t, m, prov.finish()), text.stripTrailing());
             }
             return 0;
+        }
+    }
+
+    /** {@code marauder bench gateway}: the full gateway's latency against the plain server's, under wrk. */
+    @Command(
+            name = "gateway",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Load on 127.0.0.1 with wrk (Debian's package): the demo CNN (or --model) behind the plain server, then",
+                "behind the full gateway with every policy and the audit log on; throughput, p50 and p99 latency of",
+                "each and the ratio of the medians (target: at most 2)."
+            })
+    static final class Gateway implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--model",
+                paramLabel = "DIR",
+                description = "A Marauder model directory trained on Fashion-MNIST (default: the demo CNN).")
+        java.nio.file.Path model;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "15",
+                paramLabel = "S",
+                description = "Measured seconds per server"
+                        + " (default ${DEFAULT-VALUE}; a warm-up of a third of it comes first).")
+        int seconds;
+
+        @Option(
+                names = "--connections",
+                defaultValue = "8",
+                paramLabel = "C",
+                description = "Concurrent connections" + " (default ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(
+                names = "--threads",
+                defaultValue = "2",
+                paramLabel = "T",
+                description = "wrk threads (default" + " ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record Result(dev.marauder.bench.GatewayLoadBenchmark.Result gateway, Provenance provenance) {}
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            var settings = UsageException.wrap(
+                    () -> new dev.marauder.bench.GatewayLoadBenchmark.Settings(threads, connections, seconds, 200));
+            if (model != null && !java.nio.file.Files.isDirectory(model)) {
+                throw new UsageException("--model must be a Marauder model directory, got " + model);
+            }
+            output.checkWritable(model == null ? List.of() : List.of(model));
+            TrainTestSplit data = Datasets.load(DemoModel.DATASET);
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("marauder-bench-gateway");
+            Provenance.Recorder prov = Provenance.start()
+                    .setting("seconds", seconds)
+                    .setting("connections", connections)
+                    .setting("threads", threads);
+            dev.marauder.bench.GatewayLoadBenchmark.Result r;
+            try (dev.marauder.core.model.Classifier c = model == null
+                    ? DemoModel.obtain(data, DemoModel.defaultCache(), output.progress())
+                    : BuiltinClassifier.load(model)) {
+                r = dev.marauder.bench.GatewayLoadBenchmark.run(
+                        c, data.test().features(), DemoModel.DATASET, work, settings);
+            } finally {
+                deleteTree(work);
+            }
+            output.emit(
+                    spec.commandLine().getOut(),
+                    new Result(r, prov.finish()),
+                    dev.marauder.bench.GatewayLoadBenchmark.describe(r));
+            return 0;
+        }
+
+        /** Deletes the benchmark's own temporary directory (created above, so ours to delete). */
+        private static void deleteTree(java.nio.file.Path root) throws java.io.IOException {
+            try (var walk = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path p :
+                        walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }

@@ -96,7 +96,7 @@ final class GatewayCommand implements Runnable {
                         .append("\n  sha256: ")
                         .append(quoted(ModelPin.sha256(abs)))
                         .append("\n  allowed_paths: [")
-                        .append(quoted(abs.getParent().toString()))
+                        .append(quoted(String.valueOf(abs.getParent())))
                         .append("]\n");
             } else {
                 yaml.append(

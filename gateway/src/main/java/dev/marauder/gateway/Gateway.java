@@ -51,12 +51,18 @@ import org.slf4j.LoggerFactory;
  * {@code X-Marauder-Output} (the hardening applied), {@code X-Marauder-Budget} ({@code used/limit}
  * in the current window) and {@code X-Marauder-Alerts} (alerts raised on this principal so far).
  * A request whose record cannot be committed is answered 503 with nothing of the prediction.
+ *
+ * <p>The detectors observe each answered batch on a detection thread, so that a response does not
+ * wait for them (a full queue of {@value #DETECTION_QUEUE} batches makes requests observe their
+ * own, so nothing goes unobserved). An alert is recorded as its own audit record (method {@code
+ * ALERT}) and blocks the principal from its next request on.
  */
-public final class Gateway implements Mediator {
+public final class Gateway implements Mediator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("marauder.gateway");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SKETCH_VALUES = 16;
     private static final int OUTPUT_VALUES = 1024;
+    private static final int DETECTION_QUEUE = 1024;
 
     private final Classifier model;
     private final ApiKeys keys;
@@ -69,6 +75,15 @@ public final class Gateway implements Mediator {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Map<String, String> blocked = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> alerts = new ConcurrentHashMap<>();
+    private final List<Alert> raised = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Observation STOP = new Observation(Principal.ANONYMOUS, "", new float[0], 1, new int[0]);
+    /** Guards {@link #pending}, the batches queued and not yet observed. */
+    private final Object drained = new Object();
+
+    private int pending;
+    private final java.util.concurrent.BlockingQueue<Observation> detection =
+            new java.util.concurrent.LinkedBlockingQueue<>(DETECTION_QUEUE);
+    private final Thread detectionThread;
 
     /**
      * A gateway in front of {@code model}.
@@ -100,6 +115,11 @@ public final class Gateway implements Mediator {
         this.detectors = List.copyOf(detectors);
         this.block = block;
         this.log = Objects.requireNonNull(log, "log");
+        this.detectionThread = new Thread(this::detectionLoop, "marauder-gateway-detection");
+        detectionThread.setDaemon(true);
+        if (!this.detectors.isEmpty()) {
+            detectionThread.start();
+        }
     }
 
     /** The principals blocked after an alert, with the alert's reason. */
@@ -158,6 +178,112 @@ public final class Gateway implements Mediator {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new OipException(400, name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** A batch waiting for the detectors: who sent it, where, the inputs and the predicted classes. */
+    private record Observation(Principal principal, String path, float[] input, int size, int[] predicted) {}
+
+    /** The detection thread: observes queued batches in arrival order until the gateway closes. */
+    private void detectionLoop() {
+        try {
+            while (true) {
+                Observation o = detection.take();
+                if (o == STOP) {
+                    return;
+                }
+                try {
+                    detect(o);
+                } catch (RuntimeException e) {
+                    LOG.error(
+                            "detection failed for principal {}: {}",
+                            o.principal().name(),
+                            e.toString());
+                } finally {
+                    synchronized (drained) {
+                        pending--;
+                        drained.notifyAll();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs every detector over a batch, example by example; an alert is raised, logged and recorded. */
+    private void detect(Observation o) {
+        for (int i = 0; i < o.predicted().length; i++) {
+            float[] row = java.util.Arrays.copyOfRange(o.input(), i * o.size(), (i + 1) * o.size());
+            for (QueryStreamDetector d : detectors) {
+                Optional<Alert> alert = d.observe(o.principal().name(), row, o.predicted()[i]);
+                if (alert.isPresent()) {
+                    raise(o, row, alert.get());
+                }
+            }
+        }
+    }
+
+    /**
+     * An alert: counted, exposed as a metric, logged, recorded in the audit log as its own record
+     * (method {@code ALERT}, status 0, the alerting query's hash), and the principal blocked when
+     * configured.
+     */
+    private void raise(Observation o, float[] row, Alert alert) {
+        String name = o.principal().name();
+        alerts.computeIfAbsent(name, p -> new AtomicLong()).incrementAndGet();
+        raised.add(alert);
+        metrics.alert(alert.detector());
+        LOG.warn("alert principal={} detector={} query={} {}", name, alert.detector(), alert.query(), alert.reason());
+        List<String> decisions = new ArrayList<>();
+        decisions.add("alert:" + alert.detector() + " query " + alert.query() + ": " + alert.reason());
+        if (block && o.principal() != Principal.ANONYMOUS) {
+            blocked.putIfAbsent(name, alert.reason());
+            decisions.add("block:" + name);
+        }
+        log.append(new AuditEntry(
+                Instant.now(), name, "ALERT", o.path(), 0, sha256(row), sketch(row, 1, row.length), "", decisions, 0));
+    }
+
+    /** Queues a batch for the detection thread; false when the queue is full. */
+    private boolean enqueue(Observation o) {
+        synchronized (drained) {
+            pending++;
+        }
+        if (detection.offer(o)) {
+            return true;
+        }
+        synchronized (drained) {
+            pending--;
+            drained.notifyAll();
+        }
+        return false;
+    }
+
+    /** Every alert raised so far, in order. */
+    public List<Alert> alerts() {
+        return List.copyOf(raised);
+    }
+
+    /** Waits until the detectors have observed every batch queued so far (for tests and benchmarks). */
+    public void awaitDetection() throws InterruptedException {
+        synchronized (drained) {
+            while (pending > 0) {
+                drained.wait(1000);
+            }
+        }
+    }
+
+    /** Stops the detection thread after it has observed every queued batch. Idempotent. */
+    @Override
+    public void close() {
+        if (detectionThread.isAlive()) {
+            try {
+                detection.put(STOP);
+                detectionThread.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -256,45 +382,33 @@ public final class Gateway implements Mediator {
             return released;
         }
 
+        /**
+         * Hands the batch to the detectors: to the detection thread when its queue has room (the
+         * response does not wait for the detectors), else in this thread (no query goes
+         * unobserved when the detectors fall behind).
+         */
         private void observe(float[] input, Scores scores, Scores probabilities) {
             if (detectors.isEmpty()) {
                 return;
             }
-            int size = input.length / scores.n();
+            int n = scores.n();
+            int size = input.length / n;
             int c = scores.classes();
-            for (int i = 0; i < scores.n(); i++) {
-                float[] row = java.util.Arrays.copyOfRange(input, i * size, (i + 1) * size);
+            int[] predicted = new int[n];
+            for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int j = 1; j < c; j++) {
                     if (probabilities.data()[i * c + j] > probabilities.data()[i * c + best]) {
                         best = j;
                     }
                 }
-                for (QueryStreamDetector d : detectors) {
-                    Optional<Alert> alert = d.observe(principal.name(), row, best);
-                    if (alert.isPresent()) {
-                        raise(alert.get());
-                    }
-                }
+                predicted[i] = best;
             }
-        }
-
-        private void raise(Alert alert) {
-            long count = alerts.computeIfAbsent(principal.name(), p -> new AtomicLong())
-                    .incrementAndGet();
-            decisions.add("alert:" + alert.detector() + " " + alert.reason());
-            metrics.alert(alert.detector());
-            LOG.warn(
-                    "alert principal={} detector={} query={} {}",
-                    principal.name(),
-                    alert.detector(),
-                    alert.query(),
-                    alert.reason());
-            if (block && principal != Principal.ANONYMOUS) {
-                blocked.putIfAbsent(principal.name(), alert.reason());
-                decisions.add("block:" + principal.name());
+            Observation o = new Observation(principal, head.path(), input.clone(), size, predicted);
+            if (!enqueue(o)) {
+                decisions.add("detect:inline (the detection queue is full)");
+                detect(o);
             }
-            headers.put("X-Marauder-Alerts", Long.toString(count));
         }
 
         @Override

@@ -249,11 +249,15 @@ public final class GatewayServer implements AutoCloseable {
         return log;
     }
 
-    /** Stops serving, then closes the audit log (writing its final checkpoint). */
+    /**
+     * Stops serving, lets the detectors observe what is queued, then closes the audit log (writing
+     * its final checkpoint).
+     */
     @Override
     public void close() {
         try {
             server.stop();
+            gateway.close();
         } finally {
             log.close();
         }

@@ -174,16 +174,25 @@ class GatewayServerTest {
             for (int i = 0; i < 20 && first403 < 0; i++) {
                 // an attack-like stream: tiny steps around one point
                 Answer a = infer(g, alice, 1 + i * 1e-3f, 2, 0, 0);
+                g.gateway().awaitDetection(); // the detectors run beside the responses
                 if (a.status() == 403) {
                     first403 = i;
                     assertThat(a.json().get("error").asText()).contains("blocked");
                 }
             }
-            assertThat(first403).isBetween(6, 8);
+            // k = 5: the sixth query is the first with 5 neighbours; it alerts, the next is refused
+            assertThat(first403).isEqualTo(6);
+            assertThat(g.gateway().alerts()).singleElement().satisfies(a -> {
+                assertThat(a.detector()).isEqualTo("stateful");
+                assertThat(a.query()).isEqualTo(6);
+            });
             assertThat(g.gateway().blocked()).containsKey("alice");
             assertThat(infer(g, f.keys.get("olga"), 1, 2, 0, 0).status()).isEqualTo(200);
             assertThat(g.log().read(1, 100))
-                    .anyMatch(r -> r.entry().decisions().stream().anyMatch(d -> d.startsWith("alert:stateful")));
+                    .anyMatch(r -> r.entry().method().equals("ALERT")
+                            && r.entry().principal().equals("alice")
+                            && r.entry().decisions().stream().anyMatch(d -> d.startsWith("alert:stateful query 6"))
+                            && r.entry().decisions().contains("block:alice"));
             assertThat(get(g, "/metrics", f.keys.get("olga")).body())
                     .contains("marauder_gateway_alerts_total{detector=\"stateful\"} 1.0");
             g.gateway().unblock("alice");
