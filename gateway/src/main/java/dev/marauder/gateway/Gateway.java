@@ -69,6 +69,7 @@ public final class Gateway implements Mediator {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Map<String, String> blocked = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> alerts = new ConcurrentHashMap<>();
+    private final List<Alert> raised = new ArrayList<>(); // guarded by itself
 
     /**
      * A gateway in front of {@code model}.
@@ -105,6 +106,19 @@ public final class Gateway implements Mediator {
     /** The principals blocked after an alert, with the alert's reason. */
     public Map<String, String> blocked() {
         return Map.copyOf(blocked);
+    }
+
+    /**
+     * Every alert raised since the gateway started, in the order raised (each carries its
+     * principal and the principal's 1-based query index): for measuring when a detector fired.
+     * Kept in memory for the gateway's life; the detectors raise at most one alert per {@code k}
+     * (stateful) or {@code min_distances} (PRADA) queries of a principal, so this stays small
+     * next to the detectors' own state.
+     */
+    public List<Alert> alerts() {
+        synchronized (raised) {
+            return List.copyOf(raised);
+        }
     }
 
     /** Lifts a block (the detectors' state of the principal is dropped too). */
@@ -280,6 +294,9 @@ public final class Gateway implements Mediator {
         }
 
         private void raise(Alert alert) {
+            synchronized (raised) {
+                raised.add(alert);
+            }
             long count = alerts.computeIfAbsent(principal.name(), p -> new AtomicLong())
                     .incrementAndGet();
             decisions.add("alert:" + alert.detector() + " " + alert.reason());

@@ -173,6 +173,11 @@ public final class GatewayServer implements AutoCloseable {
         return statefulThreshold;
     }
 
+    /** The port the gateway listens on (the one bound when the configuration asked for 0). */
+    public int port() {
+        return server.port();
+    }
+
     /** The underlying server. */
     public InferenceServer server() {
         return server;
