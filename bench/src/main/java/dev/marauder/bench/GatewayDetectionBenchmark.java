@@ -1,5 +1,6 @@
 package dev.marauder.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.marauder.attacks.evasion.EvasionAttack;
 import dev.marauder.attacks.evasion.HopSkipJump;
 import dev.marauder.attacks.evasion.NesAttack;
@@ -172,7 +173,7 @@ public final class GatewayDetectionBenchmark {
      * @param target the model attacked
      * @param queries examples the principal sent (attack and its evaluation queries)
      * @param firstPradaAlert the principal's 1-based query index at PRADA's first alert, null if
-     *     none
+     *     none (written as null in JSON, not left out)
      * @param firstStatefulAlert the same for the stateful detector
      * @param pradaAlerts PRADA alerts on the principal
      * @param statefulAlerts stateful alerts on the principal
@@ -191,8 +192,8 @@ public final class GatewayDetectionBenchmark {
             String kind,
             String target,
             long queries,
-            Long firstPradaAlert,
-            Long firstStatefulAlert,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long firstPradaAlert,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long firstStatefulAlert,
             int pradaAlerts,
             int statefulAlerts,
             Integer images,
@@ -228,7 +229,12 @@ public final class GatewayDetectionBenchmark {
      * @param falseAlertRate (PRADA + stateful alerts) / queries
      */
     public record BenignClient(
-            String client, long queries, int pradaAlerts, int statefulAlerts, Long firstAlert, double falseAlertRate) {}
+            String client,
+            long queries,
+            int pradaAlerts,
+            int statefulAlerts,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long firstAlert,
+            double falseAlertRate) {}
 
     /**
      * One extraction through one output.

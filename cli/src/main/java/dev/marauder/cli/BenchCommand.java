@@ -268,12 +268,13 @@ final class BenchCommand implements Runnable {
             name = "gateway-detection",
             mixinStandardHelpOptions = true,
             description = {
-                "Starts the secure prediction gateway on 127.0.0.1 in front of the model (PRADA and the stateful",
-                "detector on, calibrated on the training split at 0.1% FPR, no blocking, no budgets) and runs",
-                "Square, HopSkipJump, NES and learning-based extraction through it (equation-solving on a logistic",
-                "regression trained here), each as its own client: queries sent and the query of each detector's",
-                "first alert; a benign replay of the test split by several clients (false-alert rate); and the",
-                "extraction attacks through full, top-1 with 2 decimals and label-only outputs (queries, fidelity)."
+                "Starts the secure prediction gateway on 127.0.0.1 in front of the model: PRADA",
+                "and the stateful detector on (calibrated on the training split at 0.1% FPR), no",
+                "blocking, no budgets. Runs Square, HopSkipJump, NES and learning-based extraction",
+                "through it (equation-solving on a logistic regression trained here), each as its",
+                "own client: queries sent and the query of each detector's first alert. Then a",
+                "benign replay of the test split by several clients (false-alert rate), and the",
+                "extraction attacks through full, top-1 2-decimal and label-only outputs."
             })
     static final class GatewayDetection implements Callable<Integer> {
         @Spec
