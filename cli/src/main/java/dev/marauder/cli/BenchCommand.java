@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.DpSgd.class,
             BenchCommand.Accounting.class,
             BenchCommand.AdversarialTraining.class,
-            BenchCommand.Gateway.class
+            BenchCommand.Gateway.class,
+            BenchCommand.GatewayDetection.class
         })
 final class BenchCommand implements Runnable {
     @Spec
@@ -35,7 +36,8 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "choose a benchmark: pgd, dpsgd, accounting, advtrain or gateway");
+                spec.commandLine(),
+                "choose a benchmark: pgd, dpsgd, accounting, advtrain, gateway or gateway-detection");
     }
 
     /** {@code marauder bench dpsgd}: one DP-SGD epoch against one non-private epoch. */
@@ -261,6 +263,131 @@ final class BenchCommand implements Runnable {
                     new Result(r, prov.finish()),
                     text.toString().stripTrailing());
             return 0;
+        }
+    }
+
+    /** {@code marauder bench gateway-detection}: our black-box attacks through a real gateway. */
+    @Command(
+            name = "gateway-detection",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Starts the secure prediction gateway on 127.0.0.1 in front of the model: PRADA",
+                "and the stateful detector on (calibrated on the training split at 0.1% FPR), no",
+                "blocking, no budgets. Runs Square, HopSkipJump, NES and learning-based extraction",
+                "through it (equation-solving on a logistic regression trained here), each as its",
+                "own client: queries sent and the query of each detector's first alert. Then a",
+                "benign replay of the test split by several clients (false-alert rate), and the",
+                "extraction attacks through full, top-1 2-decimal and label-only outputs."
+            })
+    static final class GatewayDetection implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--model",
+                paramLabel = "M",
+                description = "A model directory, .pt or .onnx taking Fashion-MNIST images in [0, 1] (default: the"
+                        + " demo CNN).")
+        Path model;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "Demo model cache (default ~/.cache/marauder).")
+        Path cache;
+
+        @Option(
+                names = "--images",
+                defaultValue = "5",
+                paramLabel = "N",
+                description = "Test images per evasion attack (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(
+                names = "--queries",
+                defaultValue = "1000",
+                paramLabel = "Q",
+                description = "Query budget per image of each evasion attack (default ${DEFAULT-VALUE}).")
+        long queries;
+
+        @Option(
+                names = "--learning-budgets",
+                defaultValue = "1000,4000",
+                split = ",",
+                paramLabel = "Q",
+                description = "Learning-based extraction's budgets; the first is the detection run's (default"
+                        + " ${DEFAULT-VALUE}).")
+        java.util.List<Integer> learningBudgets;
+
+        @Option(
+                names = "--benign-clients",
+                defaultValue = "5",
+                paramLabel = "C",
+                description = "Clients replaying the test split, each in its own order (default ${DEFAULT-VALUE}).")
+        int benignClients;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "0",
+                paramLabel = "S",
+                description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Mixin
+        OutputOptions output;
+
+        /** The JSON result. */
+        record Result(dev.marauder.bench.GatewayDetectionBenchmark.Result gatewayDetection, Provenance provenance) {}
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            dev.marauder.bench.GatewayDetectionBenchmark.Settings settings;
+            try {
+                var d = dev.marauder.bench.GatewayDetectionBenchmark.Settings.defaults();
+                settings = new dev.marauder.bench.GatewayDetectionBenchmark.Settings(
+                        images,
+                        queries,
+                        d.linfEpsilon(),
+                        d.l2Epsilon(),
+                        learningBudgets,
+                        d.equationBudgetFactors(),
+                        d.substituteEpochs(),
+                        benignClients,
+                        0,
+                        seed);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            TrainTestSplit split = Datasets.load(DemoModel.DATASET);
+            Provenance.Recorder prov = Provenance.start()
+                    .setting("model", model == null ? "demo-cnn" : model.toString())
+                    .setting("images", images)
+                    .setting("queries", queries)
+                    .setting("learning_budgets", learningBudgets)
+                    .setting("benign_clients", benignClients)
+                    .seed(seed);
+            Path work = java.nio.file.Files.createTempDirectory("marauder-gateway-bench");
+            try (dev.marauder.core.model.Classifier target = model != null
+                    ? dev.marauder.core.model.Models.open(
+                            model,
+                            new dev.marauder.core.model.InputSpec(
+                                    split.test().features().exampleShape(), 0f, 1f))
+                    : DemoModel.obtain(split, cache == null ? DemoModel.defaultCache() : cache, output.progress())) {
+                var r = dev.marauder.bench.GatewayDetectionBenchmark.run(
+                        target, model == null ? "demo-cnn" : model.toString(), DemoModel.DATASET, settings, work);
+                output.emit(
+                        spec.commandLine().getOut(),
+                        new Result(r, prov.finish()),
+                        dev.marauder.bench.GatewayDetectionBenchmark.summary(r));
+            } finally {
+                deleteTree(work);
+            }
+            return 0;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -199,6 +199,9 @@ final class ServeCommand implements Callable<Integer> {
             if (!Double.isNaN(server.statefulThreshold())) {
                 err.println("marauder: stateful detection, threshold " + server.statefulThreshold());
             }
+            if (!Double.isNaN(server.outlierThreshold())) {
+                err.println("marauder: outlier-stream detection, distance threshold " + server.outlierThreshold());
+            }
             serveUntilStopped(server::close);
         }
         return 0;

@@ -127,6 +127,17 @@ public final class Gateway implements Mediator, AutoCloseable {
         return Map.copyOf(blocked);
     }
 
+    /**
+     * Every alert raised since the gateway started, in the order raised (each carries its
+     * principal and the principal's 1-based query index): for measuring when a detector fired.
+     * Kept in memory for the gateway's life; the detectors raise at most one alert per {@code k}
+     * (stateful) or {@code min_distances} (PRADA) queries of a principal, so this stays small
+     * next to the detectors' own state.
+     */
+    public List<Alert> alerts() {
+        return List.copyOf(raised);
+    }
+
     /** Lifts a block (the detectors' state of the principal is dropped too). */
     public void unblock(String principal) {
         blocked.remove(principal);
@@ -258,11 +269,6 @@ public final class Gateway implements Mediator, AutoCloseable {
             drained.notifyAll();
         }
         return false;
-    }
-
-    /** Every alert raised so far, in order. */
-    public List<Alert> alerts() {
-        return List.copyOf(raised);
     }
 
     /** Waits until the detectors have observed every batch queued so far (for tests and benchmarks). */

@@ -43,6 +43,7 @@ import java.util.Set;
  *   false_positive_rate: 0.001        # the stateful detector's rate on them
  *   prada: {enabled: true, min_distances: 100}     # delta: 0.95 instead of calibrating
  *   stateful: {enabled: true, k: 50, buffer: 1000, encoded_dims: 256}   # threshold: 1.5 instead
+ *   outlier: {enabled: true, window: 100, outlier_rate: 0.01, significance: 1e-6}   # needs calibration_data
  *   block: true
  * audit_log: {url: jdbc:sqlite:gateway-log.db, signing_key: gateway-log.key, checkpoint_every: 1000}
  *   # PostgreSQL: url: jdbc:postgresql://127.0.0.1/marauder, user: ..., password_env: VAR
@@ -114,7 +115,8 @@ public record GatewayConfig(
      * The detectors: PRADA ({@code delta}, or NaN to calibrate it on {@code calibrationData};
      * {@code minDistances}) and stateful detection ({@code k}, {@code buffer}, {@code
      * encodedDims}, a {@code threshold} or NaN to calibrate it on {@code calibrationData} at
-     * {@code falsePositiveRate}); {@code block} blocks a principal on an alert.
+     * {@code falsePositiveRate}); outlier-stream detection ({@code outlierSettings}, on by default
+     * when there is calibration data, its reference); {@code block} blocks a principal on an alert.
      */
     public record Detection(
             boolean prada,
@@ -127,7 +129,9 @@ public record GatewayConfig(
             double threshold,
             String calibrationData,
             double falsePositiveRate,
-            boolean block) {}
+            boolean block,
+            boolean outlier,
+            dev.marauder.gateway.detect.OutlierStreamDetector.Settings outlierSettings) {}
 
     /**
      * The audit log: a JDBC URL ({@code jdbc:sqlite:FILE} by default, or PostgreSQL), credentials
@@ -239,6 +243,24 @@ public record GatewayConfig(
         if (pradaOn && Double.isNaN(delta) && calibration == null) {
             delta = DEFAULT_PRADA_DELTA;
         }
+        JsonNode o = r.object(
+                d, "outlier", "detection", Set.of("enabled", "encoded_dims", "window", "outlier_rate", "significance"));
+        boolean outlierOn = r.bool(o, "enabled", "detection.outlier.", calibration != null);
+        if (outlierOn && calibration == null) {
+            r.problem(
+                    "detection.outlier", "needs detection.calibration_data (the benign reference), or enabled: false");
+        }
+        dev.marauder.gateway.detect.OutlierStreamDetector.Settings outlierSettings = null;
+        try {
+            var defaults = dev.marauder.gateway.detect.OutlierStreamDetector.Settings.DEFAULT;
+            outlierSettings = new dev.marauder.gateway.detect.OutlierStreamDetector.Settings(
+                    (int) r.integer(o, "encoded_dims", "detection.outlier.", defaults.encodedDims(), 1, 1 << 20),
+                    (int) r.integer(o, "window", "detection.outlier.", defaults.window(), 1, 100_000),
+                    r.number(o, "outlier_rate", "detection.outlier.", defaults.outlierRate(), 1e-6, 0.49),
+                    r.number(o, "significance", "detection.outlier.", defaults.significance(), 1e-300, 0.49));
+        } catch (IllegalArgumentException e) {
+            r.problem("detection.outlier", e.getMessage());
+        }
         boolean statefulOn = r.bool(s, "enabled", "detection.stateful.", true);
         double threshold = r.number(s, "threshold", "detection.stateful.", Double.NaN, 0, Double.MAX_VALUE);
         if (statefulOn && Double.isNaN(threshold) && calibration == null) {
@@ -258,7 +280,9 @@ public record GatewayConfig(
                 threshold,
                 calibration,
                 r.number(d, "false_positive_rate", "detection.", 0.001, 1e-6, 0.5),
-                r.bool(d, "block", "detection.", true));
+                r.bool(d, "block", "detection.", true),
+                outlierOn,
+                outlierSettings);
 
         JsonNode l = r.object(
                 root, "audit_log", "", Set.of("url", "user", "password_env", "signing_key", "checkpoint_every"));

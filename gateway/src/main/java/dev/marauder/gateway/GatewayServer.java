@@ -6,6 +6,7 @@ import dev.marauder.core.model.Classifier;
 import dev.marauder.defenses.detection.FittedDeepKnn;
 import dev.marauder.gateway.auth.ApiKeys;
 import dev.marauder.gateway.auth.Role;
+import dev.marauder.gateway.detect.OutlierStreamDetector;
 import dev.marauder.gateway.detect.PradaDetector;
 import dev.marauder.gateway.detect.QueryStreamDetector;
 import dev.marauder.gateway.detect.StatefulDetector;
@@ -34,20 +35,28 @@ public final class GatewayServer implements AutoCloseable {
     private static final int CALIBRATION_QUERIES = 5000;
     private static final int PRADA_STREAM = 2000;
     private static final double PRADA_MARGIN = 0.01;
+    private static final int OUTLIER_REFERENCES = 2000;
 
     private final InferenceServer server;
     private final Gateway gateway;
     private final AuditLog log;
     private final double statefulThreshold;
     private final double pradaDelta;
+    private final double outlierThreshold;
 
     private GatewayServer(
-            InferenceServer server, Gateway gateway, AuditLog log, double statefulThreshold, double pradaDelta) {
+            InferenceServer server,
+            Gateway gateway,
+            AuditLog log,
+            double statefulThreshold,
+            double pradaDelta,
+            double outlierThreshold) {
         this.server = server;
         this.gateway = gateway;
         this.log = log;
         this.statefulThreshold = statefulThreshold;
         this.pradaDelta = pradaDelta;
+        this.outlierThreshold = outlierThreshold;
     }
 
     /**
@@ -101,7 +110,8 @@ public final class GatewayServer implements AutoCloseable {
         });
         AdmissionControl admission = admission(config.admission(), model);
         GatewayConfig.Detection d = config.detection();
-        List<float[]> benign = d.calibrationData() == null || !(d.prada() || d.stateful()) ? null : benign(d, model);
+        List<float[]> benign =
+                d.calibrationData() == null || !(d.prada() || d.stateful() || d.outlier()) ? null : benign(d, model);
         List<QueryStreamDetector> detectors = new ArrayList<>();
         double delta = Double.NaN;
         if (d.prada()) {
@@ -119,6 +129,13 @@ public final class GatewayServer implements AutoCloseable {
                     : d.threshold();
             detectors.add(
                     new StatefulDetector(new StatefulDetector.Settings(d.k(), d.buffer(), d.encodedDims(), threshold)));
+        }
+        double outlierThreshold = Double.NaN;
+        if (d.outlier()) {
+            OutlierStreamDetector outliers = new OutlierStreamDetector(
+                    d.outlierSettings(), benign.subList(0, Math.min(benign.size(), OUTLIER_REFERENCES)));
+            outlierThreshold = outliers.threshold();
+            detectors.add(outliers);
         }
         GatewayConfig.AuditLogConfig l = config.auditLog();
         AuditLog log = AuditLog.open(new LogSettings(
@@ -145,7 +162,7 @@ public final class GatewayServer implements AutoCloseable {
                                     .withLimits(config.maxElements(), config.maxBodyBytes()),
                             gateway)
                     .start();
-            return new GatewayServer(server, gateway, log, threshold, delta);
+            return new GatewayServer(server, gateway, log, threshold, delta, outlierThreshold);
         } catch (RuntimeException e) {
             log.close();
             throw e;
@@ -224,6 +241,11 @@ public final class GatewayServer implements AutoCloseable {
         return Math.min(GatewayConfig.DEFAULT_PRADA_DELTA, lowest - PRADA_MARGIN);
     }
 
+    /** The outlier-stream detector's distance threshold (NaN when it is off). */
+    public double outlierThreshold() {
+        return outlierThreshold;
+    }
+
     /** The PRADA delta in use (NaN when PRADA is off). */
     public double pradaDelta() {
         return pradaDelta;
@@ -232,6 +254,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The stateful detector's threshold in use (NaN when it is off). */
     public double statefulThreshold() {
         return statefulThreshold;
+    }
+
+    /** The port the gateway listens on (the one bound when the configuration asked for 0). */
+    public int port() {
+        return server.port();
     }
 
     /** The underlying server. */
