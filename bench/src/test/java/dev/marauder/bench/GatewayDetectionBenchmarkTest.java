@@ -50,7 +50,9 @@ class GatewayDetectionBenchmarkTest {
             // equation-solving spends exactly d + 1 queries and recovers a logistic regression from full scores
             assertThat(attacks.get("equation-x1").queries()).isEqualTo(785);
             // uniform random queries are outliers: flagged within the first few queries
-            assertThat(attacks.get("equation-x1").firstOutlierAlert()).isNotNull().isLessThan(20L);
+            assertThat(attacks.get("equation-x1").firstOutlierAlert())
+                    .isNotNull()
+                    .isLessThan(20L);
             assertThat(attacks.get("equation-x1").fidelityTest()).isGreaterThan(0.99);
 
             assertThat(r.benign()).singleElement().satisfies(b -> {

@@ -47,12 +47,21 @@ class GatewayServerTest {
     }
 
     static Answer infer(GatewayServer g, String key, float... x) throws Exception {
+        return post(g, key, x.length / 4 + ",4", x);
+    }
+
+    /** One 1x28x28 image. */
+    static Answer infer784(GatewayServer g, String key, float[] x) throws Exception {
+        return post(g, key, "1,1,28,28", x);
+    }
+
+    private static Answer post(GatewayServer g, String key, String shape, float[] x) throws Exception {
         StringBuilder data = new StringBuilder();
         for (float v : x) {
             data.append(data.length() == 0 ? "" : ",").append(v);
         }
-        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[" + x.length / 4
-                + ",4],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
+        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[" + shape + "],\"datatype\":\"FP32\",\"data\":["
+                + data + "]}]}";
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + g.server().port() + "/v2/models/linear/infer"))
                 .header("Content-Type", "application/json");
