@@ -23,7 +23,7 @@ import com.tngtech.archunit.library.GeneralCodingRules;
  * {@code defenses} (on {@code attacks}: a defense is trained and judged with attacks), then
  * {@code audit}, {@code bench}, and {@code cli} on top. {@code serve} (the Open Inference Protocol server) stands on
  * {@code core} alone; {@code gateway} (the secure prediction gateway) stands on the library modules and
- * {@code serve}, and only {@code cli} and {@code bench} use it.
+ * {@code serve}, and only {@code cli} and {@code bench} use it (and the server).
  */
 @AnalyzeClasses(packages = "dev.marauder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -126,13 +126,14 @@ class ArchitectureTest {
                     "dev.marauder.cli..");
 
     /**
-     * Only the command line and the gateway start servers: the library modules query models, they
-     * never serve them.
+     * Only the command line, the gateway and the benchmarks (the gateway's cost against the plain
+     * server) start servers: the library modules query models, they never serve them.
      */
     @ArchTest
-    static final ArchRule onlyTheCommandLineAndTheGatewayUseTheServer = noClasses()
+    static final ArchRule onlyTheCommandLineTheGatewayAndTheBenchmarksUseTheServer = noClasses()
             .that()
-            .resideOutsideOfPackages("dev.marauder.serve..", "dev.marauder.gateway..", "dev.marauder.cli..")
+            .resideOutsideOfPackages(
+                    "dev.marauder.serve..", "dev.marauder.gateway..", "dev.marauder.bench..", "dev.marauder.cli..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.marauder.serve..");
