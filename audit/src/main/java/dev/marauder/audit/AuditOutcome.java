@@ -35,6 +35,10 @@ public record AuditOutcome(
 
     /** Every summary line, in check order. */
     public List<SummaryLine> summary() {
-        return findings.stream().flatMap(f -> f.summary().stream()).toList();
+        return findings.stream()
+                .flatMap(f -> f.summary().stream()
+                        .map(line -> line.attributed(
+                                f.check().id(), ThreatCatalog.classify(f.check().id(), line))))
+                .toList();
     }
 }

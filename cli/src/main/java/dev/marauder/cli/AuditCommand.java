@@ -22,6 +22,7 @@ import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Report;
 import dev.marauder.report.ReportWriter;
+import dev.marauder.report.Severity;
 import dev.marauder.report.SkippedCheck;
 import dev.marauder.report.SummaryLine;
 import java.io.PrintWriter;
@@ -187,12 +188,20 @@ final class AuditCommand implements Callable<Integer> {
                     + " reports its admission-control trade-off under PGD.")
     Path dknn;
 
+    @Option(
+            names = "--fail-on",
+            paramLabel = "LEVEL",
+            description = "high, medium or low: after writing every output, exit with code 3 when any finding is at"
+                    + " or above this severity (a release gate for CI); 0 otherwise.")
+    String failOn;
+
     /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
     @Mixin
     OutputOptions output;
 
     @Override
     public Integer call() {
+        Severity gate = failOn == null ? null : gateLevel(failOn);
         if (defenses != null) {
             for (String id : defenses) {
                 try {
@@ -355,6 +364,30 @@ final class AuditCommand implements Callable<Integer> {
         verdict.flush();
         output.emitJson(stdout, ReportWriter.toJson(report));
         stderr.flush();
+        if (gate != null) {
+            List<SummaryLine> failing = report.summary().stream()
+                    .filter(l -> l.severity() != Severity.NOT_ASSESSED
+                            && l.severity().compareTo(gate) <= 0)
+                    .toList();
+            if (!failing.isEmpty()) {
+                stderr.println("marauder: --fail-on " + failOn + ": " + failing.size()
+                        + (failing.size() == 1 ? " finding" : " findings") + " at or above " + failOn + " ("
+                        + failing.stream().map(SummaryLine::threat).collect(java.util.stream.Collectors.joining(", "))
+                        + "); exit " + Main.FINDINGS);
+                stderr.flush();
+                return Main.FINDINGS;
+            }
+        }
         return 0;
+    }
+
+    /** The severity {@code --fail-on} names. */
+    private static Severity gateLevel(String level) {
+        return switch (level.toLowerCase(java.util.Locale.ROOT)) {
+            case "high" -> Severity.HIGH;
+            case "medium" -> Severity.MEDIUM;
+            case "low" -> Severity.LOW;
+            default -> throw new UsageException("--fail-on must be high, medium or low, got '" + level + "'");
+        };
     }
 }

@@ -45,6 +45,8 @@ public final class Main implements Runnable {
     public static final int FAILURE = 1;
     /** Exit code of a usage error. */
     public static final int USAGE = 2;
+    /** Exit code of {@code audit --fail-on}: a finding at or above the level (after every output is written). */
+    public static final int FINDINGS = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -155,6 +155,43 @@ class ServeCommandTest {
     }
 
     @Test
+    void failOnExitsThreeAfterWritingTheReportAndFindingsNameTheirAtlasTechniques(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        CliTest.Run r = run(
+                "audit",
+                "--model",
+                url,
+                "--data",
+                X,
+                "--labels",
+                Y,
+                "--examples",
+                "20",
+                "--eps",
+                "0,0.1",
+                "--max-batch",
+                "200",
+                "--report",
+                report.toString(),
+                "--fail-on",
+                "low");
+        JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+        boolean anyAssessed = false;
+        for (JsonNode line : json.get("summary")) {
+            anyAssessed |= !line.get("severity").asText().equals("not_assessed");
+            assertThat(line.get("check").asText()).isNotEmpty();
+        }
+        assertThat(anyAssessed).isTrue();
+        assertThat(r.code()).as(r.err()).isEqualTo(Main.FINDINGS);
+        assertThat(r.err()).contains("--fail-on low:");
+        assertThat(json.get("summary").toString()).contains("AML.T0043.001").contains("ML01:2023");
+        assertOneLineError(
+                run("audit", "--model", url, "--data", X, "--labels", Y, "--fail-on", "severe"),
+                2,
+                "marauder: --fail-on must be high, medium or low");
+    }
+
+    @Test
     void aQueryBudgetTooSmallForTheDataFailsWithOneLine() {
         CliTest.Run r =
                 run("eval", "--model", url, "--data", X, "--labels", Y, "--batch", "100", "--query-budget", "150");

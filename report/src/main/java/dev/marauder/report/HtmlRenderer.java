@@ -104,6 +104,8 @@ final class HtmlRenderer {
       table.summary td.headline { font-weight: 600; font-variant-numeric: tabular-nums; }
       table.summary td.rule { color: var(--muted); font-size: 13px; }
       table.summary td.mono { font-size: 12px; }
+      table.summary .tags { font-weight: 400; font-size: 11px; color: var(--muted); font-family: monospace; }
+      table.summary tr.remediation td { font-size: 12px; color: var(--muted); border-top: none; }
       tr.severity-high > th { box-shadow: inset 4px 0 0 var(--high-line); }
       tr.severity-medium > th { box-shadow: inset 4px 0 0 var(--medium-line); }
       tr.severity-low > th { box-shadow: inset 4px 0 0 var(--low-line); }
@@ -225,6 +227,50 @@ final class HtmlRenderer {
      * The verdict: one table row per summary line, then the checks that did not run. Nothing is
      * written when there is neither.
      */
+    /** The ATLAS techniques and OWASP ML Top 10 entries under a threat's name, if classified. */
+    private static String tags(Classification c) {
+        if (c.atlas().isEmpty() && c.owasp().isEmpty()) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("<div class=\"tags\">");
+        for (Classification.Reference r : c.atlas()) {
+            t.append("<span title=\"MITRE ATLAS: ")
+                    .append(Html.escape(r.name()))
+                    .append("\">")
+                    .append(Html.escape(r.id()))
+                    .append("</span> ");
+        }
+        for (Classification.Reference r : c.owasp()) {
+            t.append("<span title=\"OWASP ML Top 10: ")
+                    .append(Html.escape(r.name()))
+                    .append("\">")
+                    .append(Html.escape(r.id()))
+                    .append("</span> ");
+        }
+        return t.append("</div>").toString();
+    }
+
+    /** A row under a finding above low: the ATLAS mitigations and the command that applies one. */
+    private void remediation(SummaryLine line) {
+        Classification c = line.classification();
+        if ((line.severity() != Severity.HIGH && line.severity() != Severity.MEDIUM)
+                || (c.mitigations().isEmpty() && c.remediation().isEmpty())) {
+            return;
+        }
+        out.append("<tr class=\"remediation\"><td colspan=\"6\">Remediation: ");
+        for (int i = 0; i < c.mitigations().size(); i++) {
+            out.append(i == 0 ? "" : "; ")
+                    .append(Html.escape(c.mitigations().get(i).toString()));
+        }
+        if (!c.remediation().isEmpty()) {
+            out.append(c.mitigations().isEmpty() ? "" : ". ")
+                    .append("<code>")
+                    .append(Html.escape(c.remediation()))
+                    .append("</code>");
+        }
+        out.append("</td></tr>\n");
+    }
+
     private void summary(List<SummaryLine> lines, List<SkippedCheck> skipped) {
         if (lines.isEmpty() && skipped.isEmpty()) {
             return;
@@ -246,6 +292,7 @@ final class HtmlRenderer {
                         .append(css)
                         .append("\"><th scope=\"row\">")
                         .append(Html.escape(line.threat()))
+                        .append(tags(line.classification()))
                         .append("</th><td><span class=\"badge ")
                         .append(css)
                         .append("\">")
@@ -258,6 +305,7 @@ final class HtmlRenderer {
                 cell("rule", line.rule());
                 cell("mono", line.command());
                 out.append("</tr>\n");
+                remediation(line);
             }
             out.append("</tbody>\n</table>\n");
         }

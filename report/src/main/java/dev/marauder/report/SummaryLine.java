@@ -30,10 +30,31 @@ import java.util.Objects;
  * @param rule the documented rule that turned the headline into the severity, e.g. {@code "high if
  *     TPR at 0.1% FPR > 10x the FPR"}; not blank
  * @param command the marauder command line that reproduces the finding; may be empty
+ * @param check the id of the check that produced the line (the rule id of SARIF output); may be
+ *     empty
+ * @param classification the ATLAS techniques and mitigations, the OWASP ML Top 10 entries and the
+ *     remediation of the finding ({@link Classification#NONE} when unclassified)
  */
-@JsonPropertyOrder({"threat", "tried", "headline", "severity", "rule", "command"})
+@JsonPropertyOrder({"threat", "tried", "headline", "severity", "rule", "command", "check", "classification"})
 public record SummaryLine(
-        String threat, String tried, String headline, Severity severity, String rule, String command) {
+        String threat,
+        String tried,
+        String headline,
+        Severity severity,
+        String rule,
+        String command,
+        String check,
+        Classification classification) {
+
+    /** A line not yet attributed to a check nor classified. */
+    public SummaryLine(String threat, String tried, String headline, Severity severity, String rule, String command) {
+        this(threat, tried, headline, severity, rule, command, "", Classification.NONE);
+    }
+
+    /** This line, attributed to {@code checkId} and classified. */
+    public SummaryLine attributed(String checkId, Classification c) {
+        return new SummaryLine(threat, tried, headline, severity, rule, command, checkId, c);
+    }
 
     /** Validates the fields. */
     public SummaryLine {
@@ -43,6 +64,8 @@ public record SummaryLine(
         Objects.requireNonNull(severity, () -> "severity of summary line \"" + threat + "\"");
         requireNonBlank(rule, "rule of summary line \"" + threat + "\"");
         Objects.requireNonNull(command, () -> "command of summary line \"" + threat + "\"");
+        Objects.requireNonNull(check, () -> "check of summary line \"" + threat + "\"");
+        Objects.requireNonNull(classification, () -> "classification of summary line \"" + threat + "\"");
     }
 
     static String requireNonBlank(String text, String what) {
