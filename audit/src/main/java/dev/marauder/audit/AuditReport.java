@@ -12,9 +12,17 @@ public final class AuditReport {
 
     /** The full report of an audit. */
     public static Report of(AuditOutcome outcome) {
+        return of(outcome, outcome.summary());
+    }
+
+    /**
+     * The full report of an audit with {@code summary} as its summary lines (the outcome's, compared
+     * with a baseline audit by {@link BaselineComparison}).
+     */
+    public static Report of(AuditOutcome outcome, java.util.List<dev.marauder.report.SummaryLine> summary) {
         Report.Builder b = Report.builder("Marauder audit: " + outcome.modelName())
                 .provenance(outcome.provenance())
-                .summaryLines(outcome.summary())
+                .summaryLines(summary)
                 .skippedChecks(outcome.skipped());
         outcome.findings().forEach(f -> b.section(f.section()));
         return b.build();

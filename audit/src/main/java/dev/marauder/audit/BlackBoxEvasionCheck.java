@@ -18,6 +18,7 @@ import dev.marauder.core.model.InputSpec;
 import dev.marauder.core.norm.Norm;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.TrainingSettings;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -364,24 +365,26 @@ public final class BlackBoxEvasionCheck implements AuditCheck<BlackBoxEvasionChe
                 r.gradientMasking().isEmpty() ? "" : "; beats white-box PGD: gradient masking suspected");
         return List.of(
                 new SummaryLine(
-                        "Evasion (black-box, query cost)",
-                        String.format(
-                                Locale.ROOT,
-                                "Square attack (L-inf, %d queries per example), %d examples",
-                                q.maxQueries(),
-                                q.examples()),
-                        squareHeadline,
-                        SeverityRules.blackBoxEvasion(q.robustAccuracy(), t.targetAccuracy(), q.epsilon()),
-                        SeverityRules.BLACK_BOX_EVASION,
-                        q.command()),
+                                "Evasion (black-box, query cost)",
+                                String.format(
+                                        Locale.ROOT,
+                                        "Square attack (L-inf, %d queries per example), %d examples",
+                                        q.maxQueries(),
+                                        q.examples()),
+                                squareHeadline,
+                                SeverityRules.blackBoxEvasion(q.robustAccuracy(), t.targetAccuracy(), q.epsilon()),
+                                SeverityRules.BLACK_BOX_EVASION,
+                                q.command())
+                        .withFigures(Figure.of("robust_accuracy", q.robustAccuracy(), false)),
                 new SummaryLine(
-                        "Evasion (black-box, transfer)",
-                        tried,
-                        headline,
-                        SeverityRules.blackBoxEvasion(
-                                largest.targetRobustAccuracy(), t.targetAccuracy(), largest.epsilon()),
-                        SeverityRules.BLACK_BOX_EVASION,
-                        r.command()));
+                                "Evasion (black-box, transfer)",
+                                tried,
+                                headline,
+                                SeverityRules.blackBoxEvasion(
+                                        largest.targetRobustAccuracy(), t.targetAccuracy(), largest.epsilon()),
+                                SeverityRules.BLACK_BOX_EVASION,
+                                r.command())
+                        .withFigures(Figure.of("robust_accuracy", largest.targetRobustAccuracy(), false)));
     }
 
     private static String fmt(double v) {

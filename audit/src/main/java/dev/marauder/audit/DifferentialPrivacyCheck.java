@@ -7,6 +7,7 @@ import dev.marauder.core.progress.Progress;
 import dev.marauder.privacy.accounting.AccountantType;
 import dev.marauder.privacy.accounting.PrivacyAccountant;
 import dev.marauder.report.Chart;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -176,12 +177,13 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
         PrivacyGuarantee g = r.guarantee();
         if (g == null) {
             return List.of(new SummaryLine(
-                    "Differential privacy (formal)",
-                    "model card: no DP training",
-                    "no formal guarantee (epsilon = infinity)",
-                    SeverityRules.differentialPrivacy(false, false, 0),
-                    SeverityRules.DIFFERENTIAL_PRIVACY,
-                    ""));
+                            "Differential privacy (formal)",
+                            "model card: no DP training",
+                            "no formal guarantee (epsilon = infinity)",
+                            SeverityRules.differentialPrivacy(false, false, 0),
+                            SeverityRules.DIFFERENTIAL_PRIVACY,
+                            "")
+                    .withFigures(Figure.of("epsilon", Double.POSITIVE_INFINITY, true)));
         }
         String tried = String.format(
                 Locale.ROOT,
@@ -197,11 +199,12 @@ public final class DifferentialPrivacyCheck implements AuditCheck<DifferentialPr
                 g.delta(),
                 g.secureRandomness() ? "" : " (seeded noise and sampling: NOT private)");
         return List.of(new SummaryLine(
-                "Differential privacy (formal)",
-                tried,
-                headline,
-                SeverityRules.differentialPrivacy(true, g.secureRandomness(), g.epsilon()),
-                SeverityRules.DIFFERENTIAL_PRIVACY,
-                r.command()));
+                        "Differential privacy (formal)",
+                        tried,
+                        headline,
+                        SeverityRules.differentialPrivacy(true, g.secureRandomness(), g.epsilon()),
+                        SeverityRules.DIFFERENTIAL_PRIVACY,
+                        r.command())
+                .withFigures(Figure.of("epsilon", g.epsilon(), true)));
     }
 }

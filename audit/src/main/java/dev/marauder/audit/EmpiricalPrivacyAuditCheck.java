@@ -2,6 +2,7 @@ package dev.marauder.audit;
 
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -126,12 +127,13 @@ public final class EmpiricalPrivacyAuditCheck implements AuditCheck<EmpiricalPri
                             ? ", no DP claimed"
                             : String.format(Locale.ROOT, ", claimed epsilon %.3g", a.claimedEpsilon()));
             lines.add(new SummaryLine(
-                    "Empirical privacy audit (" + a.training() + ")",
-                    tried,
-                    headline,
-                    SeverityRules.empiricalAudit(a.claimedEpsilon(), a.epsilonLowerBound()),
-                    SeverityRules.EMPIRICAL_AUDIT,
-                    r.command()));
+                            "Empirical privacy audit (" + a.training() + ")",
+                            tried,
+                            headline,
+                            SeverityRules.empiricalAudit(a.claimedEpsilon(), a.epsilonLowerBound()),
+                            SeverityRules.EMPIRICAL_AUDIT,
+                            r.command())
+                    .withFigures(Figure.of("epsilon_lower_bound", a.epsilonLowerBound(), true)));
         }
         return lines;
     }

@@ -18,6 +18,7 @@ import dev.marauder.core.model.Tensors;
 import dev.marauder.core.norm.Norm;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Chart;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ImageGrid;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
@@ -308,12 +309,15 @@ public final class EvasionCheck implements AuditCheck<EvasionCheck.Result> {
                 r.cleanAccuracy(),
                 masking ? "; gradient masking suspected" : "");
         return List.of(new SummaryLine(
-                "Evasion (white-box)",
-                tried,
-                headline,
-                SeverityRules.evasion(worst, r.cleanAccuracy(), largest, masking),
-                SeverityRules.EVASION,
-                r.command()));
+                        "Evasion (white-box)",
+                        tried,
+                        headline,
+                        SeverityRules.evasion(worst, r.cleanAccuracy(), largest, masking),
+                        SeverityRules.EVASION,
+                        r.command())
+                .withFigures(
+                        Figure.of("robust_accuracy", worst, false),
+                        Figure.of("clean_accuracy", r.cleanAccuracy(), false)));
     }
 
     /** Originals and adversarials at each epsilon, plus the magnified perturbation at the largest. */

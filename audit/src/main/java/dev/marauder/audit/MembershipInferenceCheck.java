@@ -6,6 +6,7 @@ import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Chart;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -237,11 +238,12 @@ public final class MembershipInferenceCheck implements AuditCheck<MembershipInfe
         double auc = r.bestAuc();
         String headline = String.format(Locale.ROOT, "TPR %.4f at 0.1%% FPR, AUC %.3f (best attack)", tpr, auc);
         return List.of(new SummaryLine(
-                "Membership inference",
-                tried,
-                headline,
-                SeverityRules.membership(tpr, auc),
-                SeverityRules.MEMBERSHIP,
-                r.command()));
+                        "Membership inference",
+                        tried,
+                        headline,
+                        SeverityRules.membership(tpr, auc),
+                        SeverityRules.MEMBERSHIP,
+                        r.command())
+                .withFigures(Figure.of("tpr_at_0.1%_fpr", tpr, true), Figure.of("auc", auc, true)));
     }
 }

@@ -2,6 +2,7 @@ package dev.marauder.audit;
 
 import dev.marauder.core.progress.Progress;
 import dev.marauder.report.Chart;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -119,12 +120,15 @@ public final class MemorizationCheck implements AuditCheck<MemorizationCheck.Res
                     r.extracted(),
                     r.canaries().size());
             lines.add(new SummaryLine(
-                    "Memorization (language model)",
-                    tried,
-                    headline,
-                    SeverityRules.memorization(r.extracted(), r.highestExposure(), r.maxExposure()),
-                    SeverityRules.MEMORIZATION,
-                    result.command()));
+                            "Memorization (language model)",
+                            tried,
+                            headline,
+                            SeverityRules.memorization(r.extracted(), r.highestExposure(), r.maxExposure()),
+                            SeverityRules.MEMORIZATION,
+                            result.command())
+                    .withFigures(
+                            Figure.of("highest_exposure", r.highestExposure(), true),
+                            Figure.of("secrets_extracted", r.extracted(), true)));
         }
         return lines;
     }

@@ -10,6 +10,7 @@ import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.OutputKind;
 import dev.marauder.core.progress.Progress;
 import dev.marauder.core.train.AdamTrainer;
+import dev.marauder.report.Figure;
 import dev.marauder.report.ReportSection;
 import dev.marauder.report.Section;
 import dev.marauder.report.SummaryLine;
@@ -195,11 +196,12 @@ public final class ModelExtractionCheck implements AuditCheck<ModelExtractionChe
                         r.bestFidelity(),
                         r.attempts().stream().mapToLong(Attempt::queries).max().orElse(0));
         return List.of(new SummaryLine(
-                "Model extraction",
-                tried,
-                headline,
-                SeverityRules.extraction(r.queriesToTarget(), r.features()),
-                SeverityRules.EXTRACTION,
-                r.command()));
+                        "Model extraction",
+                        tried,
+                        headline,
+                        SeverityRules.extraction(r.queriesToTarget(), r.features()),
+                        SeverityRules.EXTRACTION,
+                        r.command())
+                .withFigures(Figure.of("best_fidelity", r.bestFidelity(), true)));
     }
 }

@@ -7,6 +7,7 @@ import dev.marauder.audit.AuditContext;
 import dev.marauder.audit.AuditOutcome;
 import dev.marauder.audit.AuditReport;
 import dev.marauder.audit.AuditSettings;
+import dev.marauder.audit.BaselineComparison;
 import dev.marauder.audit.CanaryAuditRun;
 import dev.marauder.audit.DemoModel;
 import dev.marauder.audit.EvasionCheck;
@@ -195,6 +196,27 @@ final class AuditCommand implements Callable<Integer> {
                     + " or above this severity (a release gate for CI); 0 otherwise.")
     String failOn;
 
+    @Option(
+            names = "--baseline",
+            paramLabel = "REPORT",
+            description = "report.json of an earlier audit of the same model family: each headline figure is compared"
+                    + " and regressions are reported beside it (robust accuracy lower, membership AUC or TPR at low"
+                    + " FPR higher, epsilon higher, extraction fidelity higher).")
+    Path baseline;
+
+    @Option(
+            names = "--regression-tolerance",
+            defaultValue = "0.02",
+            paramLabel = "T",
+            description = "A figure regresses when worse than the baseline's by more than T x max(1, |baseline|)"
+                    + " (default ${DEFAULT-VALUE}: 0.02 for rates and accuracies, 2% of larger figures).")
+    double regressionTolerance;
+
+    @Option(
+            names = "--fail-on-regression",
+            description = "With --baseline: exit with code 3 (after writing every output) when any figure regressed.")
+    boolean failOnRegression;
+
     /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
     @Mixin
     OutputOptions output;
@@ -202,6 +224,16 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Severity gate = failOn == null ? null : gateLevel(failOn);
+        if (failOnRegression && baseline == null) {
+            throw new UsageException("--fail-on-regression needs --baseline REPORT");
+        }
+        if (!(regressionTolerance >= 0) || Double.isInfinite(regressionTolerance)) {
+            throw new UsageException("--regression-tolerance must be a number >= 0, got " + regressionTolerance);
+        }
+        if (baseline != null) {
+            Inputs.requireExists(baseline, "--baseline");
+            BaselineComparison.requireReadable(baseline); // before hours of work
+        }
         if (defenses != null) {
             for (String id : defenses) {
                 try {
@@ -343,7 +375,13 @@ final class AuditCommand implements Callable<Integer> {
                 outcome = new Audit().run(context, progress, warnings);
             }
         }
-        Report report = AuditReport.of(outcome);
+        List<SummaryLine> lines = outcome.summary();
+        BaselineComparison.Result comparison = null;
+        if (baseline != null) {
+            comparison = BaselineComparison.compare(lines, baseline, regressionTolerance);
+            lines = comparison.lines();
+        }
+        Report report = AuditReport.of(outcome, lines);
         ReportWriter.write(report, reportDir);
         PrintWriter stdout = spec.commandLine().getOut();
         // with --json, standard output holds the JSON only, so the verdict goes to standard error
@@ -364,6 +402,16 @@ final class AuditCommand implements Callable<Integer> {
         verdict.flush();
         output.emitJson(stdout, ReportWriter.toJson(report));
         stderr.flush();
+        if (comparison != null) {
+            stderr.println("marauder: baseline " + baseline + ": " + comparison.compared() + " figures compared, "
+                    + comparison.regressions() + (comparison.regressions() == 1 ? " regression" : " regressions")
+                    + describe(report.summary()));
+            if (failOnRegression && comparison.regressions() > 0) {
+                stderr.println("marauder: --fail-on-regression: exit " + Main.FINDINGS);
+                stderr.flush();
+                return Main.FINDINGS;
+            }
+        }
         if (gate != null) {
             List<SummaryLine> failing = report.summary().stream()
                     .filter(l -> l.severity() != Severity.NOT_ASSESSED
@@ -379,6 +427,23 @@ final class AuditCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The regressed figures, e.g. {@code : Evasion (white-box) robust_accuracy 0.6600 -> 0.0300}. */
+    private static String describe(List<SummaryLine> lines) {
+        StringBuilder t = new StringBuilder();
+        for (SummaryLine l : lines) {
+            for (dev.marauder.report.Figure f : l.figures()) {
+                if (f.regressed()) {
+                    t.append(t.length() == 0 ? ": " : "; ")
+                            .append(l.threat())
+                            .append(' ')
+                            .append(f.name())
+                            .append(String.format(java.util.Locale.ROOT, " %.4g -> %.4g", f.baseline(), f.value()));
+                }
+            }
+        }
+        return t.toString();
     }
 
     /** The severity {@code --fail-on} names. */

@@ -106,6 +106,7 @@ final class HtmlRenderer {
       table.summary td.mono { font-size: 12px; }
       table.summary .tags { font-weight: 400; font-size: 11px; color: var(--muted); font-family: monospace; }
       table.summary tr.remediation td { font-size: 12px; color: var(--muted); border-top: none; }
+      table.summary .baseline { font-weight: 400; font-size: 12px; }
       tr.severity-high > th { box-shadow: inset 4px 0 0 var(--high-line); }
       tr.severity-medium > th { box-shadow: inset 4px 0 0 var(--medium-line); }
       tr.severity-low > th { box-shadow: inset 4px 0 0 var(--low-line); }
@@ -227,6 +228,25 @@ final class HtmlRenderer {
      * The verdict: one table row per summary line, then the checks that did not run. Nothing is
      * written when there is neither.
      */
+    /** Each figure compared with a baseline audit: its baseline value, and REGRESSION when worse. */
+    private static String baseline(SummaryLine line) {
+        StringBuilder t = new StringBuilder();
+        for (Figure f : line.figures()) {
+            if (f.baseline() == null) {
+                continue;
+            }
+            t.append(t.length() == 0 ? "<div class=\"baseline\">" : "; ")
+                    .append(f.regressed() ? "<strong>REGRESSION</strong> " : "")
+                    .append(Html.escape(f.name()))
+                    .append(' ')
+                    .append(Html.escape(String.format(java.util.Locale.ROOT, "%.4g", f.value())))
+                    .append(" (baseline ")
+                    .append(Html.escape(String.format(java.util.Locale.ROOT, "%.4g", f.baseline())))
+                    .append(')');
+        }
+        return t.length() == 0 ? "" : t.append("</div>").toString();
+    }
+
     /** The ATLAS techniques and OWASP ML Top 10 entries under a threat's name, if classified. */
     private static String tags(Classification c) {
         if (c.atlas().isEmpty() && c.owasp().isEmpty()) {
@@ -300,6 +320,7 @@ final class HtmlRenderer {
                         .append("</span></td>")
                         .append("<td class=\"headline\">")
                         .append(Html.escape(line.headline()))
+                        .append(baseline(line))
                         .append("</td>");
                 cell("", line.tried());
                 cell("rule", line.rule());

@@ -34,8 +34,10 @@ import java.util.Objects;
  *     empty
  * @param classification the ATLAS techniques and mitigations, the OWASP ML Top 10 entries and the
  *     remediation of the finding ({@link Classification#NONE} when unclassified)
+ * @param figures the headline numbers in machine-readable form, compared with a baseline audit's
+ *     when one is given; may be empty
  */
-@JsonPropertyOrder({"threat", "tried", "headline", "severity", "rule", "command", "check", "classification"})
+@JsonPropertyOrder({"threat", "tried", "headline", "severity", "rule", "command", "check", "classification", "figures"})
 public record SummaryLine(
         String threat,
         String tried,
@@ -44,16 +46,45 @@ public record SummaryLine(
         String rule,
         String command,
         String check,
-        Classification classification) {
+        Classification classification,
+        java.util.List<Figure> figures) {
 
-    /** A line not yet attributed to a check nor classified. */
+    /** A line not yet attributed to a check nor classified, without figures. */
     public SummaryLine(String threat, String tried, String headline, Severity severity, String rule, String command) {
-        this(threat, tried, headline, severity, rule, command, "", Classification.NONE);
+        this(threat, tried, headline, severity, rule, command, "", Classification.NONE, java.util.List.of());
+    }
+
+    /** A line attributed to {@code check} and classified, without figures. */
+    public SummaryLine(
+            String threat,
+            String tried,
+            String headline,
+            Severity severity,
+            String rule,
+            String command,
+            String check,
+            Classification classification) {
+        this(threat, tried, headline, severity, rule, command, check, classification, java.util.List.of());
     }
 
     /** This line, attributed to {@code checkId} and classified. */
     public SummaryLine attributed(String checkId, Classification c) {
-        return new SummaryLine(threat, tried, headline, severity, rule, command, checkId, c);
+        return new SummaryLine(threat, tried, headline, severity, rule, command, checkId, c, figures);
+    }
+
+    /** This line with {@code newFigures} as its figures. */
+    public SummaryLine withFigures(Figure... newFigures) {
+        return withFigures(java.util.List.of(newFigures));
+    }
+
+    /** This line with {@code newFigures} as its figures. */
+    public SummaryLine withFigures(java.util.List<Figure> newFigures) {
+        return new SummaryLine(threat, tried, headline, severity, rule, command, check, classification, newFigures);
+    }
+
+    /** Whether any figure regressed against the baseline. */
+    public boolean regressed() {
+        return figures.stream().anyMatch(Figure::regressed);
     }
 
     /** Validates the fields. */
@@ -66,6 +97,7 @@ public record SummaryLine(
         Objects.requireNonNull(command, () -> "command of summary line \"" + threat + "\"");
         Objects.requireNonNull(check, () -> "check of summary line \"" + threat + "\"");
         Objects.requireNonNull(classification, () -> "classification of summary line \"" + threat + "\"");
+        figures = java.util.List.copyOf(figures);
     }
 
     static String requireNonBlank(String text, String what) {
