@@ -61,8 +61,8 @@ class BaselineComparisonTest {
 
     @Test
     void improvementsAndInfiniteEpsilonsAreHandled() {
-        Path b = baseline(line(
-                "privacy", "Differential privacy (formal)", Figure.of("epsilon", Double.POSITIVE_INFINITY, true)));
+        Path b = baseline(
+                line("privacy", "Differential privacy (formal)", Figure.of("epsilon", Double.POSITIVE_INFINITY, true)));
         BaselineComparison.Result better = BaselineComparison.compare(
                 List.of(line("privacy", "Differential privacy (formal)", Figure.of("epsilon", 3.0, true))), b, 0.02);
         assertThat(better.regressions()).isZero();
@@ -83,7 +83,6 @@ class BaselineComparisonTest {
         assertThatThrownBy(() -> BaselineComparison.requireReadable(bad))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining(bad.toString());
-        assertThatThrownBy(() -> BaselineComparison.compare(List.of(), bad, -1))
-                .hasMessageContaining("tolerance");
+        assertThatThrownBy(() -> BaselineComparison.compare(List.of(), bad, -1)).hasMessageContaining("tolerance");
     }
 }

@@ -17,16 +17,21 @@ import dev.marauder.core.data.ClassNames;
 import dev.marauder.core.data.Datasets;
 import dev.marauder.core.data.LabeledData;
 import dev.marauder.core.data.TrainTestSplit;
+import dev.marauder.core.io.AtomicFiles;
 import dev.marauder.core.io.DataFormatException;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.ModelDescription;
 import dev.marauder.core.progress.Progress;
+import dev.marauder.core.provenance.BuildInfo;
+import dev.marauder.report.JunitReport;
 import dev.marauder.report.Report;
 import dev.marauder.report.ReportWriter;
+import dev.marauder.report.SarifLog;
 import dev.marauder.report.Severity;
 import dev.marauder.report.SkippedCheck;
 import dev.marauder.report.SummaryLine;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +49,12 @@ import picocli.CommandLine.Spec;
  * report.json} into the {@code --report} directory ({@code --out FILE} writes the same JSON to a file,
  * as every command's {@code --out} does), and prints the verdict (one line per summary line) and the skipped checks with
  * their reasons ("skipped CHECK: REASON").
+ *
+ * <p>For CI: {@code --sarif FILE} writes the verdict as a SARIF 2.1.0 log ({@link SarifLog}),
+ * {@code --junit FILE} as JUnit XML ({@link JunitReport}, failing the checks at or above {@code
+ * --fail-on}, high by default), both atomically after {@code report.json}; {@code --fail-on LEVEL}
+ * then exits with {@link Main#FINDINGS} when a finding is at or above LEVEL. Both files are checked
+ * before the audit runs: writable, and neither an input, a directory, nor another output.
  */
 @Command(
         name = "audit",
@@ -217,6 +228,20 @@ final class AuditCommand implements Callable<Integer> {
             description = "With --baseline: exit with code 3 (after writing every output) when any figure regressed.")
     boolean failOnRegression;
 
+    @Option(
+            names = "--sarif",
+            paramLabel = "FILE",
+            description = "Also write the findings as a SARIF 2.1.0 log (one rule per check, one result per"
+                    + " finding, located at the model) for code-scanning dashboards.")
+    Path sarif;
+
+    @Option(
+            names = "--junit",
+            paramLabel = "FILE",
+            description = "Also write JUnit XML: one test case per check, failed when a finding is at or above"
+                    + " --fail-on (high when --fail-on is not given); skipped checks are skipped test cases.")
+    Path junit;
+
     /** --out FILE writes report.json's content to FILE, --json prints it, as every command's --out does. */
     @Mixin
     OutputOptions output;
@@ -234,6 +259,7 @@ final class AuditCommand implements Callable<Integer> {
             Inputs.requireExists(baseline, "--baseline");
             BaselineComparison.requireReadable(baseline); // before hours of work
         }
+        checkCiOutputs();
         if (defenses != null) {
             for (String id : defenses) {
                 try {
@@ -309,7 +335,7 @@ final class AuditCommand implements Callable<Integer> {
         if (model == null) {
             remote.requireUnused("the demo model");
             TrainTestSplit split = Datasets.load(DemoModel.DATASET);
-            Path dir = cache == null ? DemoModel.defaultCache() : cache;
+            Path dir = cacheDir();
             try (Classifier c = DemoModel.obtain(split, dir, progress)) {
                 AuditContext context = AuditContext.builder(c, split.test(), settings)
                         .optDataName(DemoModel.DATASET)
@@ -383,6 +409,21 @@ final class AuditCommand implements Callable<Integer> {
         }
         Report report = AuditReport.of(outcome, lines);
         ReportWriter.write(report, reportDir);
+        List<Path> written = new ArrayList<>();
+        if (sarif != null) {
+            String location =
+                    model != null ? model : cacheDir().resolve("demo-cnn").toString();
+            byte[] log = SarifLog.render(report, SarifLog.artifactUri(location), BuildInfo.version(), null)
+                    .getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(sarif, o -> o.write(log));
+            written.add(sarif);
+        }
+        if (junit != null) {
+            byte[] xml = JunitReport.render(report, gate == null ? Severity.HIGH : gate)
+                    .getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(junit, o -> o.write(xml));
+            written.add(junit);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         // with --json, standard output holds the JSON only, so the verdict goes to standard error
         PrintWriter verdict = output.json ? stderr : stdout;
@@ -399,6 +440,9 @@ final class AuditCommand implements Callable<Integer> {
         }
         verdict.println("wrote " + reportDir.resolve(ReportWriter.HTML_FILE) + " and "
                 + reportDir.resolve(ReportWriter.JSON_FILE));
+        for (Path file : written) {
+            verdict.println("wrote " + file);
+        }
         verdict.flush();
         output.emitJson(stdout, ReportWriter.toJson(report));
         stderr.flush();
@@ -444,6 +488,69 @@ final class AuditCommand implements Callable<Integer> {
             }
         }
         return t.toString();
+    }
+
+    private Path cacheDir() {
+        return cache == null ? DemoModel.defaultCache() : cache;
+    }
+
+    /**
+     * Before any work: {@code --sarif} and {@code --junit} can be written (their directory may be
+     * the {@code --report} directory, created later), are no input of the audit, and are neither
+     * each other, {@code --out}, nor a file of the report directory.
+     */
+    private void checkCiOutputs() {
+        if (sarif == null && junit == null) {
+            return;
+        }
+        List<Path> inputs = new ArrayList<>();
+        for (String given : new String[] {model, data, members, nonMembers}) {
+            if (given == null) {
+                continue;
+            }
+            for (String part : given.split(",")) {
+                try {
+                    Path p = Path.of(part.strip());
+                    if (java.nio.file.Files.exists(p)) {
+                        inputs.add(p);
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // a dataset name or a URL: no file
+                }
+            }
+        }
+        for (Path p : new Path[] {labels, privacyAudit, dknn, referenceModels, referenceMasks, cache, baseline}) {
+            if (p != null) {
+                inputs.add(p);
+            }
+        }
+        inputs.addAll(mia == null ? List.of() : mia);
+        inputs.addAll(exposure == null ? List.of() : exposure);
+        List<Path> outputs = new ArrayList<>();
+        outputs.add(reportDir.resolve(ReportWriter.HTML_FILE));
+        outputs.add(reportDir.resolve(ReportWriter.JSON_FILE));
+        if (output.out != null) {
+            outputs.add(output.out);
+        }
+        checkCiOutput(sarif, "--sarif", "the SARIF file", inputs, outputs);
+        if (sarif != null) {
+            outputs.add(sarif);
+        }
+        checkCiOutput(junit, "--junit", "the JUnit XML file", inputs, outputs);
+    }
+
+    private void checkCiOutput(Path file, String option, String what, List<Path> inputs, List<Path> outputs) {
+        if (file == null) {
+            return;
+        }
+        OutputOptions.checkWritable(file, option, what, inputs, reportDir);
+        Path target = file.toAbsolutePath().normalize();
+        for (Path other : outputs) {
+            if (other.toAbsolutePath().normalize().equals(target)) {
+                throw new dev.marauder.core.io.RefusedOutputException(
+                        file, "is also written by this audit (" + other + "): choose another " + option);
+            }
+        }
     }
 
     /** The severity {@code --fail-on} names. */

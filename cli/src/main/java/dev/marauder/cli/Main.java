@@ -152,6 +152,8 @@ public final class Main implements Runnable {
      * Before a command runs: no option is NaN, and its {@code --out} is writable and none of its
      * inputs, so that no work is wasted and nothing the user gave is overwritten.
      */
+    private static final java.util.Set<String> OUTPUT_FILE_OPTIONS = java.util.Set.of("--out", "--sarif", "--junit");
+
     private static void checkOutputs(CommandLine.ParseResult parseResult) {
         CommandLine.ParseResult leaf = parseResult;
         while (leaf.hasSubcommand()) {
@@ -169,7 +171,8 @@ public final class Main implements Runnable {
                 throw new CommandLine.ParameterException(
                         leaf.commandSpec().commandLine(), option.longestName() + " must be a number, got NaN");
             }
-            if (option.longestName().equals("--out")) {
+            // the files a command writes are checked as outputs (audit checks --sarif and --junit itself)
+            if (OUTPUT_FILE_OPTIONS.contains(option.longestName())) {
                 continue;
             }
             if (value instanceof java.nio.file.Path p) {

@@ -32,16 +32,38 @@ public final class OutputOptions {
         if (out == null) {
             return;
         }
-        Path target = out.toAbsolutePath().normalize();
+        checkWritable(out, "--out", "the JSON file", inputs, null);
+    }
+
+    /**
+     * The checks of {@link #checkWritable(java.util.Collection)} for any output file of a command.
+     *
+     * @param file the file to write
+     * @param option the option that names it, e.g. {@code --sarif}
+     * @param what what it is, e.g. {@code "the SARIF file"}
+     * @param inputs the paths the command reads
+     * @param createdDir a directory the command creates before writing {@code file} (its parent may
+     *     then be missing yet), or null
+     * @throws RefusedOutputException if it cannot or must not be written
+     */
+    static void checkWritable(
+            Path file, String option, String what, java.util.Collection<Path> inputs, Path createdDir) {
+        Path target = file.toAbsolutePath().normalize();
         if (java.nio.file.Files.isDirectory(target)) {
-            throw new RefusedOutputException(out, "is a directory; --out names the JSON file to write");
+            throw new RefusedOutputException(file, "is a directory; " + option + " names " + what + " to write");
         }
         Path parent = target.getParent();
-        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
-            throw new RefusedOutputException(out, "cannot be written: directory " + parent + " does not exist");
-        }
-        if (!java.nio.file.Files.isWritable(parent)) {
-            throw new RefusedOutputException(out, "cannot be written: directory " + parent + " is not writable");
+        boolean created = parent != null
+                && createdDir != null
+                && parent.equals(createdDir.toAbsolutePath().normalize())
+                && !java.nio.file.Files.exists(parent);
+        if (!created) {
+            if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+                throw new RefusedOutputException(file, "cannot be written: directory " + parent + " does not exist");
+            }
+            if (!java.nio.file.Files.isWritable(parent)) {
+                throw new RefusedOutputException(file, "cannot be written: directory " + parent + " is not writable");
+            }
         }
         for (Path input : inputs) {
             Path in = input.toAbsolutePath().normalize();
@@ -55,9 +77,9 @@ public final class OutputOptions {
             }
             if (same) {
                 throw new RefusedOutputException(
-                        out,
+                        file,
                         "is an input of this command (" + input + "); writing the result"
-                                + " there would destroy it: choose another --out");
+                                + " there would destroy it: choose another " + option);
             }
         }
     }

@@ -173,6 +173,10 @@ class ServeCommandTest {
                 "200",
                 "--report",
                 report.toString(),
+                "--sarif",
+                report.resolve("marauder.sarif").toString(),
+                "--junit",
+                dir.resolve("junit.xml").toString(),
                 "--fail-on",
                 "low");
         JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
@@ -185,6 +189,88 @@ class ServeCommandTest {
         assertThat(r.code()).as(r.err()).isEqualTo(Main.FINDINGS);
         assertThat(r.err()).contains("--fail-on low:");
         assertThat(json.get("summary").toString()).contains("AML.T0043.001").contains("ML01:2023");
+
+        // the CI outputs: SARIF valid against the 2.1.0 schema, one result per summary line, at the
+        // served model's URL; JUnit with one test case per check and skipped check
+        JsonNode sarif = JSON.readTree(report.resolve("marauder.sarif").toFile());
+        assertThat(SarifValidation.violations(sarif)).isEmpty();
+        JsonNode run = sarif.get("runs").get(0);
+        assertThat(run.get("results")).hasSize(json.get("summary").size());
+        assertThat(run.at("/results/0/locations/0/physicalLocation/artifactLocation/uri")
+                        .asText())
+                .isEqualTo(url);
+        assertThat(run.at("/tool/driver/version").asText()).isEqualTo(dev.marauder.core.provenance.BuildInfo.version());
+        assertThat(run.at("/invocations/0/toolExecutionNotifications"))
+                .hasSize(json.get("skipped").size());
+        org.w3c.dom.Document junit = javax.xml.parsers.DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(dir.resolve("junit.xml").toFile());
+        java.util.Set<String> checks = new java.util.HashSet<>();
+        json.get("summary").forEach(l -> checks.add(l.get("check").asText()));
+        org.w3c.dom.Element suites = junit.getDocumentElement();
+        assertThat(suites.getAttribute("tests"))
+                .isEqualTo(String.valueOf(checks.size() + json.get("skipped").size()));
+        assertThat(suites.getAttribute("skipped"))
+                .isEqualTo(String.valueOf(json.get("skipped").size()));
+        assertThat(Integer.parseInt(suites.getAttribute("failures"))).isPositive(); // --fail-on low failed
+        assertThat(r.out())
+                .contains("wrote " + report.resolve("marauder.sarif"))
+                .contains("wrote " + dir.resolve("junit.xml"));
+
+        // refused before the audit runs: an input, a directory, the report's own file, each other
+        assertOneLineError(
+                run("audit", "--model", url, "--data", X, "--labels", Y, "--sarif", Y),
+                1,
+                "marauder: error: " + Y + ": is an input of this command");
+        assertOneLineError(
+                run("audit", "--model", url, "--data", X, "--labels", Y, "--junit", dir.toString()),
+                1,
+                "marauder: error: " + dir + ": is a directory; --junit names the JUnit XML file to write");
+        Path json2 = report.resolve("report.json");
+        assertOneLineError(
+                run(
+                        "audit",
+                        "--model",
+                        url,
+                        "--data",
+                        X,
+                        "--labels",
+                        Y,
+                        "--report",
+                        report.toString(),
+                        "--sarif",
+                        json2.toString()),
+                1,
+                "marauder: error: " + json2 + ": is also written by this audit");
+        Path same = dir.resolve("ci.out");
+        assertOneLineError(
+                run(
+                        "audit",
+                        "--model",
+                        url,
+                        "--data",
+                        X,
+                        "--labels",
+                        Y,
+                        "--sarif",
+                        same.toString(),
+                        "--junit",
+                        same.toString()),
+                1,
+                "marauder: error: " + same + ": is also written by this audit");
+        assertOneLineError(
+                run(
+                        "audit",
+                        "--model",
+                        url,
+                        "--data",
+                        X,
+                        "--labels",
+                        Y,
+                        "--sarif",
+                        dir.resolve("missing/x.sarif").toString()),
+                1,
+                "marauder: error: " + dir.resolve("missing/x.sarif") + ": cannot be written: directory");
         assertOneLineError(
                 run("audit", "--model", url, "--data", X, "--labels", Y, "--fail-on", "severe"),
                 2,
