@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  *       rank by (8.0 high, 5.0 medium, 2.0 low; absent when nothing was assessed);
  *   <li>a result's {@code level} follows {@link #level(Severity)}, its message is "threat:
  *       headline", its location is the audited model, and its {@code properties} hold the line's
- *       fields as given (headline, tried, rule, command, severity key, ATLAS, OWASP and mitigation
+ *       fields as given (headline, tried, rule, command, severity key, the headline figures with
+ *       their baselines when compared, ATLAS, OWASP and mitigation
  *       ids, remediation); a line not assessed is also of {@code kind} {@code open} (SARIF
  *       §3.27.9: the tool could not decide);
  *   <li>the skipped checks are {@code toolExecutionNotifications} of the run's one invocation
@@ -43,6 +44,15 @@ import java.util.stream.Collectors;
  * <p>The output validates against the SARIF 2.1.0 JSON schema (checked in the tests).
  */
 public final class SarifLog {
+    /** A number, or its name ("Infinity", "NaN") where JSON has no number for it. */
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.put(key, Double.toString(v));
+        }
+    }
+
     /** The {@code $schema} of the log: the OASIS-published SARIF 2.1.0 schema. */
     public static final String SCHEMA =
             "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -156,6 +166,15 @@ public final class SarifLog {
             ids(p.putArray("owasp"), c.owasp());
             ids(p.putArray("mitigations"), c.mitigations());
             p.put("remediation", c.remediation());
+            ArrayNode figures = p.putArray("figures");
+            for (Figure f : line.figures()) {
+                ObjectNode o = figures.addObject().put("name", f.name()).put("higher_is_worse", f.higherIsWorse());
+                number(o, "value", f.value());
+                if (f.baseline() != null) {
+                    number(o, "baseline", f.baseline());
+                    o.put("regressed", f.regressed());
+                }
+            }
         }
 
         ObjectNode properties = run.putObject("properties");

@@ -44,7 +44,11 @@ class SarifLogTest {
                         "medium if robust accuracy < 0.8 x clean accuracy",
                         "marauder attack square --model mnist-cnn --eps 0.15")
                 .attributed("evasion", EVASION));
-        lines.add(sample.get(1).attributed("membership", MEMBERSHIP));
+        lines.add(sample.get(1)
+                .attributed("membership", MEMBERSHIP)
+                .withFigures(
+                        Figure.of("auc", 0.61, true).comparedWith(0.55, 0.02),
+                        Figure.of("epsilon", Double.POSITIVE_INFINITY, true)));
         lines.add(sample.get(2).attributed("privacy", Classification.NONE));
         lines.add(sample.get(3)); // no check id: the rule id comes from the threat
         return Report.builder("Marauder audit: mnist-cnn <\"&'>")
@@ -71,6 +75,17 @@ class SarifLogTest {
         Report empty = Report.builder("empty").build();
         assertThat(SarifSchema.violations(READER.readTree(SarifLog.render(empty, MODEL, "1", null))))
                 .isEmpty();
+    }
+
+    @Test
+    void theHeadlineFiguresAndTheirBaselinesAreResultProperties() throws Exception {
+        JsonNode results = log(report()).get("runs").get(0).get("results");
+        JsonNode figures = results.get(2).get("properties").get("figures");
+        assertThat(figures).hasSize(2);
+        assertThat(figures.get(0).get("name").asText()).isEqualTo("auc");
+        assertThat(figures.get(0).get("baseline").asDouble()).isEqualTo(0.55);
+        assertThat(figures.get(0).get("regressed").asBoolean()).isTrue();
+        assertThat(figures.get(1).get("value").asText()).isEqualTo("Infinity");
     }
 
     @Test
