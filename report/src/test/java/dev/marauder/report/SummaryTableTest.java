@@ -96,7 +96,16 @@ class SummaryTableTest {
         JsonNode summary = root.get("summary");
         assertThat(summary).hasSize(4);
         assertThat(iterable(summary.get(0).fieldNames()))
-                .containsExactly("threat", "tried", "headline", "severity", "rule", "command");
+                .containsExactly(
+                        "threat",
+                        "tried",
+                        "headline",
+                        "severity",
+                        "rule",
+                        "command",
+                        "check",
+                        "classification",
+                        "figures");
         assertThat(summary.get(0).get("threat").asText()).isEqualTo("Evasion (white-box)");
         assertThat(summary.get(0).get("headline").asText())
                 .isEqualTo("robust accuracy 0.061 at eps 0.15 (clean 0.991)");
