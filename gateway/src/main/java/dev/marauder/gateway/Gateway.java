@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marauder.core.model.Classifier;
 import dev.marauder.core.model.OutputKind;
+import dev.marauder.core.provenance.FileHash;
 import dev.marauder.gateway.auth.ApiKeys;
 import dev.marauder.gateway.auth.Principal;
 import dev.marauder.gateway.auth.Role;
@@ -23,11 +24,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -486,11 +484,7 @@ public final class Gateway implements Mediator, AutoCloseable {
     static String sha256(float[] input) {
         ByteBuffer b = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(input);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileHash.sha256(b.array());
     }
 
     /**
