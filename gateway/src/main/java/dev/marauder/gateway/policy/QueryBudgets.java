@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Charges every principal's queries against its role's {@link Budget}: the rate limit first (a
- * request the bucket cannot pay for is refused with the wait until it can), then the quota (a
- * request that would take the window's count beyond the quota is refused with the wait until the
- * window ends). A refused request costs nothing. Counts live in memory, per server run. Thread-safe.
+ * Charges every principal's queries against its role's {@link Budget}: a batch larger than the
+ * bucket's burst is refused outright; then the quota (a request that would take the window's count
+ * beyond the quota is refused with the wait until the window ends); then the rate limit (a request
+ * the bucket cannot pay for is refused with the wait until it can). A refused request costs nothing. Counts live in memory, per server run. Thread-safe.
  */
 public final class QueryBudgets {
     private final Map<dev.marauder.gateway.auth.Role, Budget> budgets;
